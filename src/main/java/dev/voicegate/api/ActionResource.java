@@ -1,0 +1,98 @@
+package dev.voicegate.api;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestHeader;
+import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestResponse;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.voicegate.voice.Action;
+import dev.voicegate.voice.ActionException;
+import dev.voicegate.voice.ActionFailure;
+import dev.voicegate.voice.ActionResult;
+import dev.voicegate.voice.ErrorCategory;
+import dev.voicegate.voice.GetRecordingInput;
+import dev.voicegate.voice.ListCallsInput;
+import dev.voicegate.voice.MakeCallInput;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Tool-call surface for agents: {@code POST /v1/actions/{name}} with the contract's JSON parameters.
+ * Every handled outcome is HTTP 200 with the envelope; only authentication (401) and an unknown
+ * action (404) change the status.
+ */
+@Path("/v1/actions")
+@Tag(name = "Actions", description = "Tool-call endpoints for agents")
+public class ActionResource {
+
+    private final ActionDispatcher dispatcher;
+    private final ActionCatalog catalog;
+    private final AccessControl access;
+    private final InputParser parser;
+
+    ActionResource(ActionDispatcher dispatcher, ActionCatalog catalog, AccessControl access, InputParser parser) {
+        this.dispatcher = dispatcher;
+        this.catalog = catalog;
+        this.access = access;
+        this.parser = parser;
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "The action catalog: names, descriptions, input and output JSON Schemas")
+    public ActionCatalog.Catalog catalog() {
+        return catalog.catalog();
+    }
+
+    @POST
+    @Path("/{action}")
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Run an action (make_call, list_calls, get_recording)")
+    @SecurityRequirement(name = "serviceKey")
+    @SecurityRequirement(name = "twilioBasic")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(oneOf = { MakeCallInput.class, ListCallsInput.class, GetRecordingInput.class })))
+    @APIResponse(responseCode = "200", description = "Handled: success, partial or failure, see 'success' and 'error'. "
+            + "For list_calls a Next-Page-Token header carries the next page's page_token.")
+    @APIResponse(responseCode = "401", description = "Not authenticated")
+    @APIResponse(responseCode = "404", description = "Unknown action")
+    public Uni<RestResponse<Object>> invoke(
+            @Parameter(schema = @Schema(type = SchemaType.STRING, enumeration = { "make_call", "list_calls", "get_recording" }))
+            @RestPath String action,
+            @RestHeader(HttpHeaders.AUTHORIZATION) String authorization,
+            String body) {
+        Action<?, ?> target = dispatcher.find(action).orElseThrow(() -> new ActionException(new ActionFailure(
+                ErrorCategory.NOT_FOUND, "unknown action '" + action + "'; the actions are "
+                        + String.join(", ", dispatcher.actions().keySet()) + ". Retrying will not help.")));
+        Caller caller = access.authenticate(authorization);
+        JsonNode params;
+        try {
+            params = parser.readBody(body);
+        } catch (ActionException unreadable) {
+            return Uni.createFrom().item(Responses.toolCall(failed(target, unreadable.failure())));
+        }
+        return dispatcher.invoke(target, params, caller).map(Responses::toolCall);
+    }
+
+    private static <O> ActionResult<O> failed(Action<?, O> action, ActionFailure failure) {
+        return ActionResult.failed(action.failure(failure.error()), failure);
+    }
+}

@@ -1,0 +1,15 @@
+package dev.voicegate.api;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/**
+ * The envelope alone, for failures that happen before an action is known (401, 404, 413, …).
+ * It validates against every action's output schema.
+ */
+@RegisterForReflection
+public record Envelope(boolean success, String error) {
+
+    public static Envelope failure(String error) {
+        return new Envelope(false, error);
+    }
+}

@@ -1,0 +1,130 @@
+package dev.voicegate.api;
+
+import java.util.Iterator;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.type.LogicalType;
+
+import dev.voicegate.voice.ActionException;
+
+/**
+ * Reads action parameters strictly, as the contract's schemas do: unknown fields, wrong JSON types,
+ * duplicate keys, control characters and over-long strings are {@code invalid_request} naming the field.
+ * No coercion: {@code "60"} is not an integer and {@code 1} is not a boolean.
+ */
+@ApplicationScoped
+public class InputParser {
+
+    /** Longest string parameter accepted; TwiML has its own, lower limit. */
+    static final int MAX_STRING_LENGTH = 4096;
+
+    private final ObjectMapper strict = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .build();
+
+    InputParser() {
+        strict.coercionConfigFor(LogicalType.Textual)
+                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+        for (LogicalType type : new LogicalType[] { LogicalType.Integer, LogicalType.Boolean }) {
+            strict.coercionConfigFor(type)
+                    .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
+        }
+        strict.coercionConfigFor(LogicalType.Boolean).setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
+    }
+
+    /** A request body: must be one JSON object. */
+    public JsonNode readBody(String body) {
+        if (body == null || body.isBlank()) {
+            throw ActionException.invalid("the request body must be a JSON object of parameters");
+        }
+        try {
+            JsonNode node = strict.readTree(body);
+            if (node == null || !node.isObject()) {
+                throw ActionException.invalid("the request body must be a JSON object of parameters");
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            String duplicate = e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Duplicate field")
+                    ? " (" + e.getOriginalMessage() + ")" : "";
+            throw ActionException.invalid("the request body is not valid JSON" + duplicate);
+        }
+    }
+
+    /** The parameters as the action's input type. */
+    public <T> T parse(JsonNode params, Class<T> type) {
+        if (params.has("from") && params.has("from_")) {
+            throw ActionException.invalid("give 'from_' or its alias 'from', not both");
+        }
+        checkStrings(params);
+        try {
+            return strict.treeToValue(params, type);
+        } catch (UnrecognizedPropertyException e) {
+            String known = e.getKnownPropertyIds() == null ? "" : "; accepted: " + e.getKnownPropertyIds().stream()
+                    .map(Object::toString).sorted().collect(Collectors.joining(", "));
+            throw ActionException.invalid("unknown parameter '" + e.getPropertyName() + "'" + known);
+        } catch (MismatchedInputException e) {
+            throw ActionException.invalid("'" + field(e) + "' must be " + expected(e.getTargetType()));
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw ActionException.invalid("the parameters could not be read");
+        }
+    }
+
+    private static void checkStrings(JsonNode params) {
+        Iterator<Map.Entry<String, JsonNode>> fields = params.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            if (!field.getValue().isTextual()) {
+                continue;
+            }
+            String name = field.getKey();
+            String value = field.getValue().textValue();
+            if (value.length() > MAX_STRING_LENGTH) {
+                throw ActionException.invalid("'" + name + "' must be at most " + MAX_STRING_LENGTH + " characters");
+            }
+            boolean multiline = name.equals("twiml");
+            if (value.chars().anyMatch(c -> c == 0x7f || (c < 0x20 && !(multiline && (c == '\n' || c == '\r' || c == '\t'))))) {
+                throw ActionException.invalid("'" + name + "' must not contain control characters");
+            }
+        }
+    }
+
+    private static String field(MismatchedInputException e) {
+        return e.getPath().stream().map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+                .collect(Collectors.joining("."));
+    }
+
+    private static String expected(Class<?> type) {
+        if (type == Integer.class || type == int.class) {
+            return "an integer";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        if (type == String.class) {
+            return "a string";
+        }
+        return "a JSON object";
+    }
+}

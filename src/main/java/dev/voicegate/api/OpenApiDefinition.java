@@ -1,0 +1,20 @@
+package dev.voicegate.api;
+
+import jakarta.ws.rs.core.Application;
+
+import org.eclipse.microprofile.openapi.annotations.OpenAPIDefinition;
+import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
+import org.eclipse.microprofile.openapi.annotations.info.Info;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
+
+/** OpenAPI metadata and the two ways to authenticate. */
+@OpenAPIDefinition(info = @Info(title = "Voicegate", version = "1.0",
+        description = "A small, safe HTTP API in front of Twilio Programmable Voice. Errors: {success:false, "
+                + "error:'<category>: <message>'} with categories invalid_request, unauthorized, forbidden, not_found, "
+                + "rate_limited, twilio_error, upstream_unavailable, timeout, outcome_unknown, partial."))
+@SecurityScheme(securitySchemeName = "serviceKey", type = SecuritySchemeType.HTTP, scheme = "bearer",
+        description = "A service API key from SERVICE_API_KEYS: uses the server-side Twilio credentials")
+@SecurityScheme(securitySchemeName = "twilioBasic", type = SecuritySchemeType.HTTP, scheme = "basic",
+        description = "Your own Twilio credentials, AC…:auth token or SK…:API key secret, used for this request only")
+public class OpenApiDefinition extends Application {
+}

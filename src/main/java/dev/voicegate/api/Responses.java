@@ -1,0 +1,54 @@
+package dev.voicegate.api;
+
+import jakarta.ws.rs.core.HttpHeaders;
+
+import org.jboss.resteasy.reactive.RestResponse;
+
+import dev.voicegate.voice.ActionFailure;
+import dev.voicegate.voice.ActionResult;
+import dev.voicegate.voice.ErrorCategory;
+
+/** Turns action results and failures into HTTP responses: status, {@code Retry-After}, {@code WWW-Authenticate}. */
+final class Responses {
+
+    /** The list_calls cursor of the next page, on tool-call responses (the REST endpoint uses {@code Link}). */
+    static final String NEXT_PAGE_TOKEN = "Next-Page-Token";
+
+    private Responses() {
+    }
+
+    /** A tool-call response: 200 for every handled outcome. */
+    static RestResponse<Object> toolCall(ActionResult<?> result) {
+        RestResponse.ResponseBuilder<Object> response = RestResponse.ResponseBuilder.ok(result.output());
+        if (result.nextPageToken() != null) {
+            response.header(NEXT_PAGE_TOKEN, result.nextPageToken());
+        }
+        return retryAfter(response, result.failure()).build();
+    }
+
+    /** A REST response: the status mirrors the outcome. */
+    static RestResponse.ResponseBuilder<Object> rest(ActionResult<?> result, int successStatus) {
+        RestResponse.ResponseBuilder<Object> response = RestResponse.ResponseBuilder.<Object>create(
+                result.httpStatus(successStatus)).entity(result.output());
+        return retryAfter(response, result.failure());
+    }
+
+    /** The response for a failure outside an action (authentication, unknown action, …). */
+    static RestResponse<Envelope> envelope(ActionFailure failure) {
+        RestResponse.ResponseBuilder<Envelope> response = RestResponse.ResponseBuilder.<Envelope>create(
+                failure.httpStatus()).entity(Envelope.failure(failure.error()));
+        if (failure.category() == ErrorCategory.UNAUTHORIZED) {
+            response.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"voicegate\", Basic realm=\"voicegate\"");
+        }
+        return retryAfter(response, failure).build();
+    }
+
+    private static <T> RestResponse.ResponseBuilder<T> retryAfter(RestResponse.ResponseBuilder<T> response,
+            ActionFailure failure) {
+        if (failure != null && failure.retryAfter() != null) {
+            long seconds = Math.max(1, (failure.retryAfter().toMillis() + 999) / 1000);
+            response.header(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
+        }
+        return response;
+    }
+}

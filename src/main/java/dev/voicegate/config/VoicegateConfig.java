@@ -1,0 +1,86 @@
+package dev.voicegate.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+
+/**
+ * Every Voicegate setting. Secrets only arrive through environment placeholders in
+ * {@code application.properties}; nothing here has a secret default.
+ */
+@ConfigMapping(prefix = "voicegate")
+public interface VoicegateConfig {
+
+    Twilio twilio();
+
+    Access access();
+
+    ListCalls listCalls();
+
+    Sandbox sandbox();
+
+    interface Twilio {
+        /** Account SID of the server-side credentials ({@code TWILIO_ACCOUNT_SID}). */
+        Optional<String> accountSid();
+
+        /** Auth Token for {@link #accountSid()} ({@code TWILIO_AUTH_TOKEN}). */
+        Optional<String> authToken();
+
+        /** API Key SID ({@code SK…}) used instead of the Auth Token ({@code TWILIO_API_KEY}). */
+        Optional<String> apiKey();
+
+        /** Secret of {@link #apiKey()} ({@code TWILIO_API_SECRET}). */
+        Optional<String> apiSecret();
+
+        /** Further server-side accounts, keyed by account SID. */
+        Map<String, Account> accounts();
+
+        /** Longest {@code Retry-After} from Twilio that a retry waits for; longer ones end the retries. */
+        @WithDefault("5s")
+        Duration maxRetryAfter();
+    }
+
+    interface Account {
+        /** Auth Token of this account. */
+        Optional<String> authToken();
+
+        /** API Key SID used instead of the Auth Token. */
+        Optional<String> apiKey();
+
+        /** Secret of the API Key. */
+        Optional<String> apiSecret();
+    }
+
+    interface Access {
+        /** Keys accepted as {@code Authorization: Bearer <key>} ({@code SERVICE_API_KEYS}, comma-separated). */
+        Optional<List<String>> serviceApiKeys();
+    }
+
+    interface ListCalls {
+        /** How many recording lookups of one list_calls request may be in flight at once. */
+        @WithDefault("16")
+        @Min(1)
+        @Max(256)
+        int recordingLookupConcurrency();
+    }
+
+    interface Sandbox {
+        /** Serve the embedded Twilio sandbox under {@code /sandbox} (dev mode and the sandbox profile only). */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** The account SID the sandbox accepts. */
+        @WithDefault("AC0123456789abcdef0123456789abcdef")
+        String accountSid();
+
+        /** The Auth Token the sandbox accepts: not a secret, it guards nothing real. */
+        @WithDefault("sandbox-auth-token")
+        String authToken();
+    }
+}

@@ -1,0 +1,41 @@
+package dev.voicegate.twilio;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.voicegate.config.VoicegateConfig;
+
+/**
+ * The server-side Twilio credentials, by account SID: the primary account from
+ * {@code TWILIO_ACCOUNT_SID} (with an Auth Token or an API key pair) and any further configured accounts.
+ * An API key pair wins over an Auth Token when both are set, as Twilio recommends keys for production.
+ */
+@ApplicationScoped
+public class TwilioAccounts {
+
+    private final Map<String, TwilioCredentials> byAccount = new HashMap<>();
+
+    TwilioAccounts(VoicegateConfig config) {
+        VoicegateConfig.Twilio twilio = config.twilio();
+        twilio.accountSid().ifPresent(sid -> credentials(sid, twilio.authToken(), twilio.apiKey(), twilio.apiSecret())
+                .ifPresent(c -> byAccount.put(sid, c)));
+        twilio.accounts().forEach((sid, account) -> credentials(sid, account.authToken(), account.apiKey(),
+                account.apiSecret()).ifPresent(c -> byAccount.put(sid, c)));
+    }
+
+    /** Credentials configured for this account, if any. */
+    public Optional<TwilioCredentials> forAccount(String accountSid) {
+        return Optional.ofNullable(byAccount.get(accountSid));
+    }
+
+    private static Optional<TwilioCredentials> credentials(String accountSid, Optional<String> authToken,
+            Optional<String> apiKey, Optional<String> apiSecret) {
+        if (apiKey.isPresent() && apiSecret.isPresent()) {
+            return Optional.of(new TwilioCredentials(accountSid, apiKey.get(), apiSecret.get()));
+        }
+        return authToken.map(token -> new TwilioCredentials(accountSid, accountSid, token));
+    }
+}

@@ -1,0 +1,21 @@
+package dev.voicegate.voice;
+
+/**
+ * What an action produced: the contract output (always set, {@code success} false on failure), the
+ * failure behind it when there is one, and, for list_calls, the cursor of the next page.
+ */
+public record ActionResult<T>(T output, ActionFailure failure, String nextPageToken) {
+
+    public static <T> ActionResult<T> ok(T output) {
+        return new ActionResult<>(output, null, null);
+    }
+
+    public static <T> ActionResult<T> failed(T output, ActionFailure failure) {
+        return new ActionResult<>(output, failure, null);
+    }
+
+    /** The REST status: 200 for success (partial included), else the failure's. */
+    public int httpStatus(int successStatus) {
+        return failure == null ? successStatus : failure.httpStatus();
+    }
+}

@@ -1,0 +1,58 @@
+package dev.voicegate.voice;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import dev.voicegate.Redact;
+import dev.voicegate.twilio.TwilioClient;
+import dev.voicegate.twilio.TwilioCredentials;
+import io.smallrye.mutiny.Uni;
+
+/** make_call: places one outbound call driven by a TwiML URL or inline TwiML. */
+@ApplicationScoped
+public class MakeCallAction implements Action<MakeCallInput, MakeCallOutput> {
+
+    private static final Logger LOG = Logger.getLogger(MakeCallAction.class);
+
+    private final TwilioClient twilio;
+
+    MakeCallAction(TwilioClient twilio) {
+        this.twilio = twilio;
+    }
+
+    @Override
+    public String name() {
+        return "make_call";
+    }
+
+    @Override
+    public String description() {
+        return "Place an outbound call driven by a TwiML URL or inline TwiML, with optional status and recording callbacks, recording, answer timeout and answering-machine detection.";
+    }
+
+    @Override
+    public Class<MakeCallInput> inputType() {
+        return MakeCallInput.class;
+    }
+
+    @Override
+    public MakeCallOutput failure(String error) {
+        return MakeCallOutput.failure(error);
+    }
+
+    /** Runs a validated input with the credentials resolved for its account. */
+    @Override
+    public Uni<ActionResult<MakeCallOutput>> run(MakeCallInput input, TwilioCredentials credentials) {
+        return twilio.createCall(credentials, input.toNewCall())
+                .map(call -> {
+                    LOG.infof("make_call placed %s to %s", call.sid(), Redact.phone(input.to()));
+                    return ActionResult.ok(MakeCallOutput.of(call));
+                })
+                .onFailure().recoverWithItem(failure -> {
+                    ActionFailure reason = Failures.of(failure, "the call", true);
+                    LOG.infof("make_call to %s failed: %s", Redact.phone(input.to()), reason.category().wire());
+                    return ActionResult.failed(MakeCallOutput.failure(reason.error()), reason);
+                });
+    }
+}

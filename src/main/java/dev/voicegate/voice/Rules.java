@@ -1,0 +1,153 @@
+package dev.voicegate.voice;
+
+import java.io.StringReader;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import javax.xml.XMLConstants;
+import javax.xml.parsers.DocumentBuilder;
+import javax.xml.parsers.DocumentBuilderFactory;
+
+import org.w3c.dom.Document;
+import org.xml.sax.InputSource;
+
+/**
+ * Input rules shared by the actions. Each check names the parameter at fault; all run before anything
+ * is sent to Twilio, and SIDs are checked here before they can reach a URL path.
+ */
+public final class Rules {
+
+    public static final Pattern E164 = Pattern.compile("^\\+[1-9][0-9]{1,14}$");
+    public static final Pattern ACCOUNT_SID = Pattern.compile("^AC[0-9a-fA-F]{32}$");
+    public static final Pattern RECORDING_SID = Pattern.compile("^RE[0-9a-fA-F]{32}$");
+    public static final Pattern CALL_SID = Pattern.compile("^CA[0-9a-fA-F]{32}$");
+    /** Longest URL Voicegate forwards; Twilio's own limit is not published, browsers stop near here too. */
+    static final int MAX_URL_LENGTH = 2048;
+    /** Twilio's limit for inline TwiML. */
+    static final int MAX_TWIML_LENGTH = 4000;
+
+    private Rules() {
+    }
+
+    public static void required(String name, Object value) {
+        if (value == null) {
+            throw ActionException.invalid("'" + name + "' is required");
+        }
+    }
+
+    public static void accountSid(String name, String value) {
+        required(name, value);
+        matches(name, value, ACCOUNT_SID, "an Account SID: 'AC' followed by 32 hex digits");
+    }
+
+    public static void phoneNumber(String name, String value) {
+        matches(name, value, E164, "a phone number in E.164 format, e.g. +14155551234");
+    }
+
+    public static void matches(String name, String value, Pattern pattern, String what) {
+        if (value != null && !pattern.matcher(value).matches()) {
+            throw ActionException.invalid("'" + name + "' must be " + what);
+        }
+    }
+
+    public static void oneOf(String name, String value, Set<String> allowed) {
+        if (value != null && !allowed.contains(value)) {
+            throw ActionException.invalid("'" + name + "' must be one of " + String.join(", ", allowed.stream().sorted().toList()));
+        }
+    }
+
+    public static void between(String name, Integer value, int min, int max) {
+        if (value != null && (value < min || value > max)) {
+            throw ActionException.invalid("'" + name + "' must be an integer from " + min + " to " + max);
+        }
+    }
+
+    /** An absolute http(s) URL with a host, as Twilio needs for webhooks. */
+    public static void httpUrl(String name, String value) {
+        if (value == null) {
+            return;
+        }
+        noControlCharacters(name, value);
+        if (value.length() > MAX_URL_LENGTH) {
+            throw ActionException.invalid("'" + name + "' must be at most " + MAX_URL_LENGTH + " characters");
+        }
+        try {
+            URI uri = new URI(value);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase();
+            if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
+                throw ActionException.invalid("'" + name + "' must be an absolute http or https URL");
+            }
+        } catch (URISyntaxException e) {
+            throw ActionException.invalid("'" + name + "' must be an absolute http or https URL");
+        }
+    }
+
+    /** A {@code YYYY-MM-DD} date. */
+    public static LocalDate date(String name, String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            if (value.length() != 10) {
+                throw new DateTimeParseException("not YYYY-MM-DD", value, 0);
+            }
+            return LocalDate.parse(value);
+        } catch (DateTimeParseException e) {
+            throw ActionException.invalid("'" + name + "' must be a date as YYYY-MM-DD");
+        }
+    }
+
+    public static void noControlCharacters(String name, String value) {
+        if (value != null && value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            throw ActionException.invalid("'" + name + "' must not contain control characters");
+        }
+    }
+
+    /** Well-formed TwiML: XML with a {@code <Response>} root, within Twilio's length limit. */
+    public static void twiml(String name, String value) {
+        if (value == null) {
+            return;
+        }
+        if (value.length() > MAX_TWIML_LENGTH) {
+            throw ActionException.invalid("'" + name + "' must be at most " + MAX_TWIML_LENGTH + " characters");
+        }
+        if (value.chars().anyMatch(c -> (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f)) {
+            throw ActionException.invalid("'" + name + "' must not contain control characters");
+        }
+        Document document;
+        try {
+            document = xmlParser().parse(new InputSource(new StringReader(value)));
+        } catch (Exception e) {
+            throw ActionException.invalid("'" + name + "' must be well-formed XML (" + firstLine(e.getMessage()) + ")");
+        }
+        String root = document.getDocumentElement().getTagName();
+        if (!root.equals("Response")) {
+            throw ActionException.invalid("'" + name + "' must have <Response> as its root element, not <" + root + ">");
+        }
+    }
+
+    // A fresh, hardened parser each time: no DTDs, so no entity expansion or external fetches.
+    private static DocumentBuilder xmlParser() throws Exception {
+        DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+        factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+        factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+        factory.setXIncludeAware(false);
+        factory.setExpandEntityReferences(false);
+        factory.setNamespaceAware(false);
+        DocumentBuilder builder = factory.newDocumentBuilder();
+        builder.setErrorHandler(null);
+        return builder;
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unreadable";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+}

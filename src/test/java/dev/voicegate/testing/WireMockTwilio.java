@@ -1,0 +1,79 @@
+package dev.voicegate.testing;
+
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.common.Slf4jNotifier;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/**
+ * Stands in for {@code api.twilio.com}: an in-process WireMock server on a dynamic loopback
+ * port, wired into the Twilio REST client, with the test account's credentials and short
+ * fault-tolerance timeouts and delays. Tests get the server through {@link InjectWireMock}
+ * and should {@code resetAll()} it before each test.
+ */
+public class WireMockTwilio implements QuarkusTestResourceLifecycleManager {
+
+    /** Built as a string: the facade class lives in main code. */
+    public static final String TWILIO_CLIENT = "dev.voicegate.twilio.TwilioClient";
+    /** The guarded methods of {@link #TWILIO_CLIENT}. */
+    public static final List<String> GUARDED_METHODS =
+            List.of("createCall", "listCalls", "listCallRecordings", "fetchRecording", "listTranscriptions");
+    /** Per-attempt timeout for tests, in milliseconds. */
+    public static final String TEST_TIMEOUT_MS = "1000";
+    /** Delay between retries for tests, in milliseconds. */
+    public static final String TEST_RETRY_DELAY_MS = "10";
+
+    private WireMockServer server;
+
+    @Override
+    public Map<String, String> start() {
+        server = new WireMockServer(options()
+                .dynamicPort()
+                .bindAddress("127.0.0.1")
+                .notifier(new Slf4jNotifier(false)));
+        server.start();
+
+        Map<String, String> config = new HashMap<>();
+        config.put("quarkus.rest-client.twilio.url", baseUrl(server));
+        config.put("voicegate.twilio.account-sid", TestAccounts.ACCOUNT_SID);
+        config.put("voicegate.twilio.auth-token", TestAccounts.AUTH_TOKEN);
+        config.put("voicegate.access.service-api-keys", TestAccounts.SERVICE_KEY);
+        for (String method : GUARDED_METHODS) {
+            String prefix = faultToleranceKey(method);
+            config.put(prefix + ".timeout.value", TEST_TIMEOUT_MS);
+            config.put(prefix + ".retry.delay", TEST_RETRY_DELAY_MS);
+            config.put(prefix + ".retry.jitter", "0");
+        }
+        return config;
+    }
+
+    @Override
+    public void inject(TestInjector testInjector) {
+        testInjector.injectIntoFields(server,
+                new TestInjector.AnnotatedAndMatchesType(InjectWireMock.class, WireMockServer.class));
+    }
+
+    @Override
+    public void stop() {
+        if (server != null) {
+            server.stop();
+            server = null;
+        }
+    }
+
+    /** {@code quarkus.fault-tolerance."dev.voicegate.twilio.TwilioClient/<method>"}. */
+    public static String faultToleranceKey(String method) {
+        return "quarkus.fault-tolerance.\"" + TWILIO_CLIENT + "/" + method + "\"";
+    }
+
+    /** {@code http://127.0.0.1:<port>} of a running server. */
+    public static String baseUrl(WireMockServer server) {
+        return "http://127.0.0.1:" + server.port();
+    }
+}
