@@ -102,6 +102,11 @@ public final class Failures {
         if (twilio.httpStatus() > 0) {
             text.append(" (HTTP ").append(twilio.httpStatus()).append(')');
         }
-        return text.append(": ").append(twilio.getMessage()).toString();
+        String message = twilio.getMessage() == null ? "" : twilio.getMessage().strip();
+        // Twilio's messages often end with a full stop; ours add their own sentence after the quote.
+        while (message.endsWith(".")) {
+            message = message.substring(0, message.length() - 1);
+        }
+        return text.append(": ").append(message).toString();
     }
 }

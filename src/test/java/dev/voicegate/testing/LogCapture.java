@@ -1,0 +1,74 @@
+package dev.voicegate.testing;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+import org.jboss.logmanager.ExtLogRecord;
+
+/**
+ * Records every log line of the JVM while installed: the root logger is lowered to DEBUG and a handler
+ * keeps each record's formatted message with its whole cause chain. {@link #close()} restores the level.
+ */
+public final class LogCapture extends Handler implements AutoCloseable {
+
+    private final List<String> lines = new ArrayList<>();
+    private final Logger root = Logger.getLogger("");
+    private final Level previousLevel;
+
+    private LogCapture() {
+        previousLevel = root.getLevel();
+        setLevel(Level.ALL);
+        root.setLevel(Level.FINE);
+        root.addHandler(this);
+    }
+
+    /** Starts capturing. */
+    public static LogCapture install() {
+        return new LogCapture();
+    }
+
+    /** A copy of the captured lines so far: level, logger, message, then every throwable's class and message. */
+    public synchronized List<String> lines() {
+        return List.copyOf(lines);
+    }
+
+    @Override
+    public synchronized void publish(LogRecord record) {
+        StringBuilder line = new StringBuilder()
+                .append(record.getLevel()).append(' ').append(record.getLoggerName()).append(": ").append(message(record));
+        for (Throwable t = record.getThrown(); t != null; t = t.getCause()) {
+            line.append(" | ").append(t);
+            for (Throwable suppressed : t.getSuppressed()) {
+                line.append(" | suppressed ").append(suppressed);
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        lines.add(line.toString());
+    }
+
+    @Override
+    public void flush() {
+    }
+
+    @Override
+    public void close() {
+        root.removeHandler(this);
+        root.setLevel(previousLevel);
+    }
+
+    private static String message(LogRecord record) {
+        if (record instanceof ExtLogRecord ext) {
+            return ext.getFormattedMessage();
+        }
+        String message = record.getMessage();
+        Object[] parameters = record.getParameters();
+        return parameters == null || parameters.length == 0 ? String.valueOf(message)
+                : message + " " + java.util.Arrays.toString(parameters);
+    }
+}
