@@ -21,14 +21,19 @@ public class TwilioAccounts {
     TwilioAccounts(VoicegateConfig config) {
         VoicegateConfig.Twilio twilio = config.twilio();
         twilio.accountSid().ifPresent(sid -> credentials(sid, twilio.authToken(), twilio.apiKey(), twilio.apiSecret())
-                .ifPresent(c -> byAccount.put(sid, c)));
+                .ifPresent(c -> byAccount.put(key(sid), c)));
         twilio.accounts().forEach((sid, account) -> credentials(sid, account.authToken(), account.apiKey(),
-                account.apiSecret()).ifPresent(c -> byAccount.put(sid, c)));
+                account.apiSecret()).ifPresent(c -> byAccount.put(key(sid), c)));
     }
 
     /** Credentials configured for this account, if any. */
     public Optional<TwilioCredentials> forAccount(String accountSid) {
-        return Optional.ofNullable(byAccount.get(accountSid));
+        return accountSid == null ? Optional.empty() : Optional.ofNullable(byAccount.get(key(accountSid)));
+    }
+
+    // SIDs are hex: "ACab…" and "ACAB…" are one account (and environment variables upper-case map keys).
+    private static String key(String accountSid) {
+        return accountSid.toLowerCase(java.util.Locale.ROOT);
     }
 
     private static Optional<TwilioCredentials> credentials(String accountSid, Optional<String> authToken,

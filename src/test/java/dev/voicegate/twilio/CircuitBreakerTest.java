@@ -1,0 +1,86 @@
+package dev.voicegate.twilio;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+
+import dev.voicegate.testing.Fixtures;
+import dev.voicegate.testing.InjectWireMock;
+import dev.voicegate.testing.TestAccounts;
+import dev.voicegate.testing.WireMockTwilio;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
+import io.smallrye.faulttolerance.api.CircuitBreakerState;
+import io.smallrye.mutiny.helpers.test.UniAssertSubscriber;
+
+/** Client level: the breaker opens on sustained 5xx, then fails fast without calling Twilio; 4xx never opens it. */
+@QuarkusTest
+@WithTestResource(WireMockTwilio.class)
+class CircuitBreakerTest {
+
+    static final String CALLS = "/2010-04-01/Accounts/" + TestAccounts.ACCOUNT_SID + "/Calls.json";
+    static final TwilioCredentials CREDENTIALS = new TwilioCredentials(TestAccounts.ACCOUNT_SID,
+            TestAccounts.ACCOUNT_SID, TestAccounts.AUTH_TOKEN);
+    static final CallQuery ALL = new CallQuery(null, null, null, null, null, 50, null, null);
+
+    @InjectWireMock
+    WireMockServer twilio;
+
+    @Inject
+    TwilioClient client;
+
+    @Inject
+    CircuitBreakerMaintenance breakers;
+
+    @BeforeEach
+    void reset() {
+        twilio.resetAll();
+        breakers.resetAll();
+    }
+
+    Throwable listFails() {
+        return client.listCalls(CREDENTIALS, ALL).subscribe().withSubscriber(UniAssertSubscriber.create())
+                .awaitFailure().getFailure();
+    }
+
+    @Test
+    void opensOnSustainedServerErrorsAndThenFailsFast() {
+        twilio.stubFor(get(urlPathEqualTo(CALLS)).willReturn(aResponse().withStatus(500)
+                .withHeader("Content-Type", "application/json").withBody(Fixtures.read("error-20500.json"))));
+
+        // Each call makes 1 + 3 attempts; the breaker judges the last 20 attempts.
+        for (int i = 0; i < 5; i++) {
+            listFails();
+        }
+        assertEquals(CircuitBreakerState.OPEN, breakers.currentState("twilio-list-calls"));
+        int sent = twilio.getAllServeEvents().size();
+
+        assertInstanceOf(CircuitBreakerOpenException.class, listFails());
+        twilio.verify(sent, getRequestedFor(urlPathEqualTo(CALLS)));
+    }
+
+    @Test
+    void clientErrorsNeverOpenIt() {
+        twilio.stubFor(get(urlPathEqualTo(CALLS)).willReturn(aResponse().withStatus(404)
+                .withHeader("Content-Type", "application/json").withBody(Fixtures.read("error-20404.json"))));
+
+        for (int i = 0; i < 25; i++) {
+            assertInstanceOf(TwilioException.Rejected.class, listFails());
+        }
+        assertEquals(CircuitBreakerState.CLOSED, breakers.currentState("twilio-list-calls"));
+        // A 4xx is final: no retries.
+        twilio.verify(25, getRequestedFor(urlPathEqualTo(CALLS)));
+    }
+}
