@@ -30,6 +30,7 @@ import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
+import dev.voicegate.testing.Breakers;
 import dev.voicegate.testing.ContractSchemas;
 import dev.voicegate.testing.Fixtures;
 import dev.voicegate.testing.InjectWireMock;
@@ -39,7 +40,6 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
-import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 
 /** make_call end to end: the service's output, and exactly what Twilio receives. */
 @QuarkusTest
@@ -51,13 +51,11 @@ class MakeCallTest {
     @InjectWireMock
     WireMockServer twilio;
 
-    @Inject
-    CircuitBreakerMaintenance breakers;
 
     @BeforeEach
     void reset() {
         twilio.resetAll();
-        breakers.resetAll();
+        Breakers.resetAll();
     }
 
     static String body(String extra) {

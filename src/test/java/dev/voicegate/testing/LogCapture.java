@@ -1,7 +1,10 @@
 package dev.voicegate.testing;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -11,18 +14,28 @@ import org.jboss.logmanager.ExtLogRecord;
 
 /**
  * Records every log line of the JVM while installed: the root logger is lowered to DEBUG and a handler
- * keeps each record's formatted message with its whole cause chain. {@link #close()} restores the level.
+ * keeps each record's formatted message with its whole cause chain. {@link #close()} restores the levels.
+ * The test's own HTTP client (RestAssured on Apache HttpClient) stays at INFO: at DEBUG it logs the
+ * requests the test sends, credentials included, which says nothing about the service.
  */
 public final class LogCapture extends Handler implements AutoCloseable {
 
+    /** Loggers of the test side, not of the service. */
+    private static final List<String> TEST_CLIENT_LOGGERS = List.of("org.apache.http", "io.restassured");
+
     private final List<String> lines = new ArrayList<>();
     private final Logger root = Logger.getLogger("");
-    private final Level previousLevel;
+    private final Map<Logger, Level> previousLevels = new LinkedHashMap<>();
 
     private LogCapture() {
-        previousLevel = root.getLevel();
         setLevel(Level.ALL);
+        previousLevels.put(root, root.getLevel());
         root.setLevel(Level.FINE);
+        for (String name : TEST_CLIENT_LOGGERS) {
+            Logger quiet = Logger.getLogger(name);
+            previousLevels.put(quiet, quiet.getLevel());
+            quiet.setLevel(Level.INFO);
+        }
         root.addHandler(this);
     }
 
@@ -59,7 +72,7 @@ public final class LogCapture extends Handler implements AutoCloseable {
     @Override
     public void close() {
         root.removeHandler(this);
-        root.setLevel(previousLevel);
+        previousLevels.forEach(Logger::setLevel);
     }
 
     private static String message(LogRecord record) {
@@ -69,6 +82,6 @@ public final class LogCapture extends Handler implements AutoCloseable {
         String message = record.getMessage();
         Object[] parameters = record.getParameters();
         return parameters == null || parameters.length == 0 ? String.valueOf(message)
-                : message + " " + java.util.Arrays.toString(parameters);
+                : message + " " + Arrays.toString(parameters);
     }
 }

@@ -50,6 +50,12 @@ public class WireMockTwilio implements QuarkusTestResourceLifecycleManager {
             config.put(prefix + ".retry.delay", TEST_RETRY_DELAY_MS);
             config.put(prefix + ".retry.jitter", "0");
         }
+        // Set by failsafe (pom.xml) for the *IT suites, which run against the packaged application.
+        if (Boolean.getBoolean("voicegate.integration-test")) {
+            // The packaged app's breakers cannot be reset between tests from outside, and the suites
+            // inject failures on purpose; breaker behaviour is covered in-process by CircuitBreakerTest.
+            config.put("quarkus.fault-tolerance.global.circuit-breaker.enabled", "false");
+        }
         return config;
     }
 

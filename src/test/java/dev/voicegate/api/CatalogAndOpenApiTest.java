@@ -1,0 +1,121 @@
+package dev.voicegate.api;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.voicegate.testing.TestAccounts;
+import dev.voicegate.testing.WireMockTwilio;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+
+/** The action catalog serves the project's contract schemas verbatim; OpenAPI and Swagger UI describe the API. */
+@QuarkusTest
+@WithTestResource(WireMockTwilio.class)
+class CatalogAndOpenApiTest {
+
+    static final List<String> ACTIONS = List.of("make_call", "list_calls", "get_recording");
+    static final Path CONTRACT = Path.of("src/main/resources/contract");
+
+    final ObjectMapper json = new ObjectMapper();
+
+    JsonNode contract(String file) throws IOException {
+        return json.readTree(Files.readString(CONTRACT.resolve(file)));
+    }
+
+    @Test
+    void catalogListsTheThreeActionsWithTheContractSchemas() throws IOException {
+        // Public: an agent reads the catalog before it has anything to authenticate with.
+        JsonNode catalog = json.readTree(given().get("/v1/actions")
+                .then().statusCode(200).contentType(ContentType.JSON).extract().asString());
+
+        assertEquals(Set.of("actions"), fieldNames(catalog));
+        JsonNode actions = catalog.get("actions");
+        assertEquals(ACTIONS.size(), actions.size(), actions.toString());
+        List<String> names = new ArrayList<>();
+        for (JsonNode action : actions) {
+            String name = action.get("name").asText();
+            names.add(name);
+            assertEquals(Set.of("name", "description", "input_schema", "output_schema"), fieldNames(action), name);
+            assertTrue(action.get("description").isTextual() && action.get("description").asText().length() > 20, name);
+            assertEquals(contract(name + ".input.schema.json"), action.get("input_schema"), name + " input schema");
+            assertEquals(contract(name + ".output.schema.json"), action.get("output_schema"), name + " output schema");
+        }
+        assertEquals(Set.copyOf(ACTIONS), Set.copyOf(names));
+    }
+
+    @Test
+    void catalogIsTheSameWithCredentials() {
+        String anonymous = given().get("/v1/actions").then().statusCode(200).extract().asString();
+        String withKey = given().header("Authorization", TestAccounts.bearer(TestAccounts.SERVICE_KEY))
+                .get("/v1/actions").then().statusCode(200).extract().asString();
+        assertEquals(anonymous, withKey);
+    }
+
+    @Test
+    void openApiDescribesThePathsAndBothSecuritySchemes() throws IOException {
+        JsonNode openapi = json.readTree(given().queryParam("format", "json").get("/q/openapi")
+                .then().statusCode(200).extract().asString());
+
+        JsonNode paths = openapi.get("paths");
+        for (String path : List.of("/v1/actions", "/v1/actions/{action}", "/v1/accounts/{account_sid}/calls",
+                "/v1/accounts/{account_sid}/recordings/{recording_sid}")) {
+            assertTrue(paths.has(path), "OpenAPI path " + path + " in " + fieldNames(paths));
+        }
+        assertTrue(paths.get("/v1/actions/{action}").has("post"));
+        assertTrue(paths.get("/v1/accounts/{account_sid}/calls").has("post"));
+        assertTrue(paths.get("/v1/accounts/{account_sid}/calls").has("get"));
+        assertTrue(paths.get("/v1/accounts/{account_sid}/recordings/{recording_sid}").has("get"));
+
+        JsonNode schemes = openapi.at("/components/securitySchemes");
+        assertEquals("http", schemes.at("/serviceKey/type").asText(), schemes.toString());
+        assertEquals("bearer", schemes.at("/serviceKey/scheme").asText(), schemes.toString());
+        assertEquals("http", schemes.at("/twilioBasic/type").asText(), schemes.toString());
+        assertEquals("basic", schemes.at("/twilioBasic/scheme").asText(), schemes.toString());
+
+        for (JsonNode operation : List.of(paths.at("/~1v1~1actions~1{action}/post"),
+                paths.at("/~1v1~1accounts~1{account_sid}~1calls/post"),
+                paths.at("/~1v1~1accounts~1{account_sid}~1calls/get"),
+                paths.at("/~1v1~1accounts~1{account_sid}~1recordings~1{recording_sid}/get"))) {
+            Set<String> required = new HashSet<>();
+            operation.get("security").forEach(requirement -> required.addAll(fieldNames(requirement)));
+            assertEquals(Set.of("serviceKey", "twilioBasic"), required, operation.toString());
+        }
+    }
+
+    @Test
+    void openApiAlsoServesYaml() {
+        given().get("/q/openapi").then().statusCode(200)
+                .body(containsString("/v1/accounts/{account_sid}/recordings/{recording_sid}:"))
+                .body(containsString("serviceKey:"));
+    }
+
+    @Test
+    void swaggerUiIsServed() {
+        given().get("/q/swagger-ui/").then().statusCode(200).body(containsString("swagger"));
+        given().get("/q/swagger-ui/index.html").then().statusCode(200);
+    }
+
+    static Set<String> fieldNames(JsonNode node) {
+        Set<String> names = new HashSet<>();
+        node.fieldNames().forEachRemaining(names::add);
+        assertFalse(node.isMissingNode(), "missing node");
+        return names;
+    }
+}

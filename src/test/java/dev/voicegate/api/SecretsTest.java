@@ -1,0 +1,295 @@
+package dev.voicegate.api;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.http.Fault;
+
+import dev.voicegate.testing.Breakers;
+import dev.voicegate.testing.Fixtures;
+import dev.voicegate.testing.InjectWireMock;
+import dev.voicegate.testing.LogCapture;
+import dev.voicegate.testing.TestAccounts;
+import dev.voicegate.testing.WireMockTwilio;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.http.Header;
+import io.restassured.response.Response;
+import io.restassured.response.ValidatableResponse;
+import io.restassured.specification.RequestSpecification;
+
+/**
+ * No secret ever leaves the service: each test drives error paths while every log record (DEBUG included)
+ * is captured, and {@link #nothingLeaked()} checks the logs and every response body and header afterwards.
+ */
+@QuarkusTest
+@WithTestResource(WireMockTwilio.class)
+class SecretsTest {
+
+    static final List<String> SECRETS = List.of(TestAccounts.AUTH_TOKEN, TestAccounts.SERVICE_KEY,
+            TestAccounts.PASS_THROUGH_AUTH_TOKEN, TestAccounts.API_KEY_SECRET);
+    static final List<String> BASIC_VALUES = List.of(
+            TestAccounts.basic(TestAccounts.ACCOUNT_SID, TestAccounts.AUTH_TOKEN),
+            TestAccounts.basic(TestAccounts.PASS_THROUGH_ACCOUNT_SID, TestAccounts.PASS_THROUGH_AUTH_TOKEN),
+            TestAccounts.basic(TestAccounts.API_KEY_SID, TestAccounts.API_KEY_SECRET));
+    /** What may be a Basic credential value; {@link #isCredential} decides. */
+    static final Pattern BASIC_CREDENTIAL = Pattern.compile("Basic\\s+([A-Za-z0-9+/]{4,}={0,2})");
+    /** The numbers the requests use, unmasked, with or without the leading '+'. */
+    static final List<String> PHONE_NUMBERS = List.of("4155551212", "5017122661");
+
+    static final String ACCOUNT = TestAccounts.ACCOUNT_SID;
+    static final String RECORDING_SID = "REe5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5";
+    static final String SERVICE = TestAccounts.bearer(TestAccounts.SERVICE_KEY);
+
+    @InjectWireMock
+    WireMockServer twilio;
+
+
+    private LogCapture logs;
+    private final List<String> responses = new ArrayList<>();
+
+    @BeforeEach
+    void start() {
+        twilio.resetAll();
+        Breakers.resetAll();
+        responses.clear();
+        logs = LogCapture.install();
+    }
+
+    @AfterEach
+    void nothingLeaked() {
+        List<String> lines;
+        try {
+            lines = logs.lines();
+        } finally {
+            logs.close();
+        }
+        for (String line : lines) {
+            assertClean("log line", line);
+            for (String number : PHONE_NUMBERS) {
+                assertTrue(!line.contains(number), "unmasked phone number in log line: " + line);
+            }
+        }
+        for (String text : responses) {
+            assertClean("response", text);
+        }
+    }
+
+    static void assertClean(String where, String text) {
+        for (String secret : SECRETS) {
+            assertTrue(!text.contains(secret), "secret in " + where + ": " + text);
+        }
+        for (String basic : BASIC_VALUES) {
+            assertTrue(!text.contains(basic.substring("Basic ".length())), "Basic credentials in " + where + ": " + text);
+        }
+        Matcher candidate = BASIC_CREDENTIAL.matcher(text);
+        while (candidate.find()) {
+            assertTrue(!isCredential(candidate.group(1)), "a Basic credential in " + where + ": " + text);
+        }
+    }
+
+    /** Whether this is base64 of a printable {@code user:secret} pair, as opposed to a word like "credentials". */
+    static boolean isCredential(String base64) {
+        try {
+            String decoded = new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
+            return decoded.matches("[\\x20-\\x7e]*:[\\x20-\\x7e]*");
+        } catch (IllegalArgumentException notBase64) {
+            return false;
+        }
+    }
+
+    /** Sends a request and keeps its status line, headers and body for {@link #nothingLeaked()}. */
+    ValidatableResponse send(String authorization, String method, String path, String json) {
+        RequestSpecification request = given();
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        if (json != null) {
+            request.contentType(ContentType.JSON).body(json);
+        }
+        Response response = request.request(method, path);
+        responses.add(response.getStatusLine());
+        for (Header header : response.getHeaders()) {
+            responses.add(header.getName() + ": " + header.getValue());
+        }
+        responses.add(response.asString());
+        return response.then();
+    }
+
+    ValidatableResponse tool(String authorization, String action, String json) {
+        return send(authorization, "POST", "/v1/actions/" + action, json);
+    }
+
+    static String makeCall(String account) {
+        return "{\"account_sid\":\"" + account + "\",\"to\":\"+14155551212\",\"from_\":\"+15017122661\","
+                + "\"url\":\"https://example.com/twiml\"}";
+    }
+
+    static String listCalls(String account) {
+        return "{\"account_sid\":\"" + account + "\",\"to\":\"+14155551212\",\"include_recordings\":false}";
+    }
+
+    static String getRecording(String account) {
+        return "{\"account_sid\":\"" + account + "\",\"recording_sid\":\"" + RECORDING_SID + "\"}";
+    }
+
+    /** Twilio answers everything this way. */
+    void twilioAnswers(ResponseDefinitionBuilder response) {
+        twilio.stubFor(any(urlPathMatching("/2010-04-01/.*")).willReturn(response));
+    }
+
+    static ResponseDefinitionBuilder json(int status, String fixture) {
+        return aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody(Fixtures.read(fixture));
+    }
+
+    static String basic(String pair) {
+        return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void captureSeesTheServiceLogsWithNumbersMasked() {
+        twilioAnswers(json(400, "error-21211.json"));
+        tool(SERVICE, "make_call", makeCall(ACCOUNT)).body("error", startsWith("twilio_error: "));
+        assertTrue(logs.lines().stream().anyMatch(line -> line.contains("make_call to ***1212 failed: twilio_error")),
+                String.join("\n", logs.lines()));
+        // The checks themselves: a real credential is caught, a sentence about credentials is not.
+        assertTrue(isCredential(BASIC_VALUES.get(2).substring("Basic ".length())));
+        assertTrue(!isCredential("credentials"));
+    }
+
+    @Test
+    void twilioRejections() {
+        twilioAnswers(json(400, "error-21211.json"));
+        tool(SERVICE, "make_call", makeCall(ACCOUNT)).body("error", startsWith("twilio_error: "));
+        send(SERVICE, "POST", "/v1/accounts/" + ACCOUNT + "/calls", makeCall(ACCOUNT)).statusCode(502);
+
+        twilioAnswers(json(401, "error-20003.json"));
+        tool(SERVICE, "list_calls", listCalls(ACCOUNT)).body("error", startsWith("unauthorized: "));
+        send(SERVICE, "GET", "/v1/accounts/" + ACCOUNT + "/recordings/" + RECORDING_SID, null).statusCode(401);
+
+        twilioAnswers(json(404, "error-20404.json"));
+        tool(SERVICE, "get_recording", getRecording(ACCOUNT)).body("error", startsWith("not_found: "));
+        send(SERVICE, "GET", "/v1/accounts/" + ACCOUNT + "/recordings/" + RECORDING_SID, null).statusCode(404);
+    }
+
+    @Test
+    void rateLimitAndServerErrors() {
+        twilioAnswers(json(429, "error-20429.json"));
+        tool(SERVICE, "make_call", makeCall(ACCOUNT)).body("error", startsWith("rate_limited: "));
+        send(SERVICE, "GET", "/v1/accounts/" + ACCOUNT + "/calls", null).statusCode(429);
+
+        twilioAnswers(json(500, "error-20500.json"));
+        tool(SERVICE, "make_call", makeCall(ACCOUNT)).body("error", startsWith("outcome_unknown: "));
+        tool(SERVICE, "list_calls", listCalls(ACCOUNT)).body("error", startsWith("upstream_unavailable: "));
+        tool(SERVICE, "get_recording", getRecording(ACCOUNT)).body("success", equalTo(false));
+    }
+
+    @Test
+    void connectionResetAndGarbage() {
+        twilioAnswers(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER));
+        tool(SERVICE, "make_call", makeCall(ACCOUNT)).body("error", startsWith("outcome_unknown: "));
+        tool(SERVICE, "list_calls", listCalls(ACCOUNT)).body("error", startsWith("upstream_unavailable: "));
+
+        twilioAnswers(aResponse().withFault(Fault.MALFORMED_RESPONSE_CHUNK));
+        tool(SERVICE, "get_recording", getRecording(ACCOUNT)).body("success", equalTo(false));
+
+        twilioAnswers(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody("{not json"));
+        tool(SERVICE, "list_calls", listCalls(ACCOUNT)).body("error", startsWith("upstream_unavailable: "));
+    }
+
+    @Test
+    void timeouts() {
+        twilioAnswers(json(201, "call-created.json").withFixedDelay(1500));
+        tool(SERVICE, "make_call", makeCall(ACCOUNT)).body("error", startsWith("outcome_unknown: "));
+        twilioAnswers(json(200, "calls-page-last.json").withFixedDelay(1500));
+        tool(SERVICE, "list_calls", listCalls(ACCOUNT)).body("error", startsWith("timeout: "));
+    }
+
+    @Test
+    void invalidInputs() {
+        twilioAnswers(json(201, "call-created.json"));
+        tool(SERVICE, "make_call", makeCall(ACCOUNT).replace("+14155551212", "4155551212"))
+                .body("error", startsWith("invalid_request: "));
+        tool(SERVICE, "make_call", makeCall(ACCOUNT).replace("https://example.com/twiml", "ftp://x/" + TestAccounts.AUTH_TOKEN))
+                .body("error", startsWith("invalid_request: "));
+        tool(SERVICE, "make_call", makeCall(TestAccounts.AUTH_TOKEN)).body("error", startsWith("invalid_request: "));
+        tool(SERVICE, "make_call", "{\"to\": \"" + TestAccounts.PASS_THROUGH_AUTH_TOKEN)
+                .body("error", startsWith("invalid_request: "));
+        tool(SERVICE, "list_calls", listCalls(ACCOUNT).replace("+14155551212", TestAccounts.API_KEY_SECRET))
+                .body("error", startsWith("invalid_request: "));
+        send(SERVICE, "GET", "/v1/accounts/" + ACCOUNT + "/recordings/" + TestAccounts.API_KEY_SECRET, null).statusCode(400);
+        send(SERVICE, "GET", "/v1/accounts/" + ACCOUNT + "/calls?to=" + TestAccounts.AUTH_TOKEN, null).statusCode(400);
+        send(SERVICE, "GET", "/v1/accounts/" + ACCOUNT + "/calls?page_token=" + TestAccounts.PASS_THROUGH_AUTH_TOKEN, null)
+                .statusCode(400);
+        twilio.verify(0, anyRequestedFor(anyUrl()));
+    }
+
+    @Test
+    void rejectedAuthorization() {
+        twilioAnswers(json(201, "call-created.json"));
+        tool(TestAccounts.bearer(TestAccounts.SERVICE_KEY + "-wrong"), "make_call", makeCall(ACCOUNT)).statusCode(401);
+        tool(TestAccounts.bearer(TestAccounts.AUTH_TOKEN), "make_call", makeCall(ACCOUNT)).statusCode(401);
+        tool("Token " + TestAccounts.SERVICE_KEY, "make_call", makeCall(ACCOUNT)).statusCode(401);
+        tool("Basic " + TestAccounts.PASS_THROUGH_AUTH_TOKEN, "make_call", makeCall(ACCOUNT)).statusCode(401);
+        tool(basic("nobody:" + TestAccounts.PASS_THROUGH_AUTH_TOKEN), "make_call", makeCall(ACCOUNT)).statusCode(401);
+        tool(basic(TestAccounts.PASS_THROUGH_ACCOUNT_SID + ":" + TestAccounts.PASS_THROUGH_AUTH_TOKEN), "make_call",
+                makeCall(ACCOUNT)).body("error", startsWith("forbidden: "));
+        tool(SERVICE, "make_call", makeCall(TestAccounts.OTHER_ACCOUNT_SID)).body("error", startsWith("forbidden: "));
+        twilio.verify(0, anyRequestedFor(anyUrl()));
+    }
+
+    @Test
+    void passThroughCredentials() {
+        String token = basic(TestAccounts.PASS_THROUGH_ACCOUNT_SID + ":" + TestAccounts.PASS_THROUGH_AUTH_TOKEN);
+        String apiKey = basic(TestAccounts.API_KEY_SID + ":" + TestAccounts.API_KEY_SECRET);
+
+        twilioAnswers(json(201, "call-created.json"));
+        send(token, "POST", "/v1/accounts/" + TestAccounts.PASS_THROUGH_ACCOUNT_SID + "/calls", makeCall(
+                TestAccounts.PASS_THROUGH_ACCOUNT_SID)).statusCode(201);
+        tool(apiKey, "make_call", makeCall(TestAccounts.OTHER_ACCOUNT_SID)).body("success", equalTo(true));
+
+        twilioAnswers(json(401, "error-20003.json"));
+        tool(token, "make_call", makeCall(TestAccounts.PASS_THROUGH_ACCOUNT_SID)).body("error", startsWith("unauthorized: "));
+        tool(apiKey, "list_calls", listCalls(TestAccounts.OTHER_ACCOUNT_SID)).body("error", startsWith("unauthorized: "));
+
+        twilioAnswers(json(500, "error-20500.json"));
+        tool(apiKey, "get_recording", getRecording(TestAccounts.OTHER_ACCOUNT_SID)).body("success", equalTo(false));
+        tool(token, "list_calls", listCalls(TestAccounts.PASS_THROUGH_ACCOUNT_SID))
+                .body("error", startsWith("upstream_unavailable: "));
+
+        twilioAnswers(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER));
+        tool(apiKey, "make_call", makeCall(TestAccounts.OTHER_ACCOUNT_SID)).body("error", startsWith("outcome_unknown: "));
+    }
+
+    @Test
+    void documentsAndCatalogHoldNoSecrets() {
+        send(null, "GET", "/q/openapi", null).statusCode(200);
+        send(null, "GET", "/q/openapi?format=json", null).statusCode(200);
+        send(null, "GET", "/v1/actions", null).statusCode(200);
+        send(null, "GET", "/q/health", null);
+    }
+}
