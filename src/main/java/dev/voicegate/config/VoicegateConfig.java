@@ -23,6 +23,10 @@ public interface VoicegateConfig {
 
     ListCalls listCalls();
 
+    Upstream upstream();
+
+    Idempotency idempotency();
+
     Sandbox sandbox();
 
     interface Twilio {
@@ -68,6 +72,45 @@ public interface VoicegateConfig {
         @Min(1)
         @Max(256)
         int recordingLookupConcurrency();
+    }
+
+    interface Upstream {
+        /** Requests to Twilio in flight at once for one account, all operations together. */
+        @WithDefault("32")
+        @Min(1)
+        int maxConcurrentPerAccount();
+
+        /** Requests that may wait for a slot per account; beyond that an action fails fast with rate_limited. */
+        @WithDefault("256")
+        @Min(0)
+        int maxQueuedPerAccount();
+
+        /** Longest wait for a slot before failing with rate_limited. */
+        @WithDefault("PT10S")
+        Duration maxQueueWait();
+    }
+
+    interface Idempotency {
+        /** How long a make_call idempotency key and its outcome are kept. */
+        @WithDefault("PT24H")
+        Duration ttl();
+
+        /** How long a request waits for another one with the same key that is still in flight. */
+        @WithDefault("PT20S")
+        Duration inFlightWait();
+
+        /** After this long an in-flight claim whose holder vanished (crash) is treated as an unknown outcome. */
+        @WithDefault("PT60S")
+        Duration inFlightLease();
+
+        /** After an unknown outcome, how long Twilio is given to show the call before it is placed again. */
+        @WithDefault("PT15S")
+        Duration reconcileGrace();
+
+        /** Keys kept by the embedded (single-instance) store; the oldest are dropped beyond it. */
+        @WithDefault("100000")
+        @Min(1)
+        int memoryMaxKeys();
     }
 
     interface Sandbox {
