@@ -81,7 +81,11 @@ public class AccountResource {
     @APIResponse(responseCode = "201", description = "Call created",
             content = @Content(schema = @Schema(implementation = MakeCallOutput.class)))
     public Uni<RestResponse<Object>> makeCall(@RestPath("account_sid") String accountSid,
-            @RestHeader(HttpHeaders.AUTHORIZATION) String authorization, String body) {
+            @RestHeader(HttpHeaders.AUTHORIZATION) String authorization,
+            @Parameter(description = "Places the call at most once per key (1-255 printable ASCII, kept 24 h); "
+                    + "a repeat replays the outcome with Idempotent-Replayed: true")
+            @RestHeader("Idempotency-Key") String idempotencyKey,
+            String body) {
         Caller caller = access.authenticate(authorization);
         ObjectNode params = (ObjectNode) parser.readBody(body);
         JsonNode given = params.get("account_sid");
@@ -89,6 +93,13 @@ public class AccountResource {
             throw ActionException.invalid("'account_sid' in the body differs from the one in the path");
         }
         params.put("account_sid", accountSid);
+        if (idempotencyKey != null) {
+            JsonNode inBody = params.get("idempotency_key");
+            if (inBody != null && !inBody.isNull() && !inBody.asText().equals(idempotencyKey)) {
+                throw ActionException.invalid("the Idempotency-Key header differs from 'idempotency_key' in the body");
+            }
+            params.put("idempotency_key", idempotencyKey);
+        }
         return dispatcher.invoke(makeCall, params, caller).map(result -> Responses.rest(result, 201).build());
     }
 

@@ -13,6 +13,8 @@ final class Responses {
 
     /** The list_calls cursor of the next page, on tool-call responses (the REST endpoint uses {@code Link}). */
     static final String NEXT_PAGE_TOKEN = "Next-Page-Token";
+    /** Set when a make_call outcome is replayed for a repeated idempotency key. */
+    static final String IDEMPOTENT_REPLAYED = "Idempotent-Replayed";
 
     private Responses() {
     }
@@ -23,14 +25,14 @@ final class Responses {
         if (result.nextPageToken() != null) {
             response.header(NEXT_PAGE_TOKEN, result.nextPageToken());
         }
-        return retryAfter(response, result.failure()).build();
+        return retryAfter(replayed(response, result), result.failure()).build();
     }
 
     /** A REST response: the status mirrors the outcome. */
     static RestResponse.ResponseBuilder<Object> rest(ActionResult<?> result, int successStatus) {
         RestResponse.ResponseBuilder<Object> response = RestResponse.ResponseBuilder.<Object>create(
                 result.httpStatus(successStatus)).entity(result.output());
-        return retryAfter(response, result.failure());
+        return retryAfter(replayed(response, result), result.failure());
     }
 
     /** The response for a failure outside an action (authentication, unknown action, …). */
@@ -41,6 +43,11 @@ final class Responses {
             response.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"voicegate\", Basic realm=\"voicegate\"");
         }
         return retryAfter(response, failure).build();
+    }
+
+    private static <T> RestResponse.ResponseBuilder<T> replayed(RestResponse.ResponseBuilder<T> response,
+            ActionResult<?> result) {
+        return result.replayed() ? response.header(IDEMPOTENT_REPLAYED, "true") : response;
     }
 
     private static <T> RestResponse.ResponseBuilder<T> retryAfter(RestResponse.ResponseBuilder<T> response,

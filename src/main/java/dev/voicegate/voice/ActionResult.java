@@ -2,16 +2,17 @@ package dev.voicegate.voice;
 
 /**
  * What an action produced: the contract output (always set, {@code success} false on failure), the
- * failure behind it when there is one, and, for list_calls, the cursor of the next page.
+ * failure behind it when there is one, for list_calls the cursor of the next page, and whether the
+ * outcome is a replay of an earlier request with the same idempotency key.
  */
-public record ActionResult<T>(T output, ActionFailure failure, String nextPageToken) {
+public record ActionResult<T>(T output, ActionFailure failure, String nextPageToken, boolean replayed) {
 
     public static <T> ActionResult<T> ok(T output) {
-        return new ActionResult<>(output, null, null);
+        return new ActionResult<>(output, null, null, false);
     }
 
     public static <T> ActionResult<T> failed(T output, ActionFailure failure) {
-        return new ActionResult<>(output, failure, null);
+        return new ActionResult<>(output, failure, null, false);
     }
 
     /** The REST status: 200 for success (partial included), else the failure's. */

@@ -123,7 +123,7 @@ public class ListCallsAction implements Action<ListCallsInput, ListCallsOutput> 
             List<CallListItem> items, String partialError, String next) {
         Integer pageSize = page.pageSize() != null ? page.pageSize() : Integer.valueOf(input.pageSizeOrDefault());
         ListCallsOutput output = new ListCallsOutput(true, partialError, items, items.size(), page.page(), pageSize);
-        return new ActionResult<>(output, null, next);
+        return new ActionResult<>(output, null, next, false);
     }
 
     private static String nextPageToken(TwilioCallPage page) {

@@ -5,6 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import dev.voicegate.Redact;
+import dev.voicegate.idempotency.IdempotentMakeCall;
 import dev.voicegate.twilio.TwilioClient;
 import dev.voicegate.twilio.TwilioCredentials;
 import io.smallrye.mutiny.Uni;
@@ -16,9 +17,11 @@ public class MakeCallAction implements Action<MakeCallInput, MakeCallOutput> {
     private static final Logger LOG = Logger.getLogger(MakeCallAction.class);
 
     private final TwilioClient twilio;
+    private final IdempotentMakeCall idempotent;
 
-    MakeCallAction(TwilioClient twilio) {
+    MakeCallAction(TwilioClient twilio, IdempotentMakeCall idempotent) {
         this.twilio = twilio;
+        this.idempotent = idempotent;
     }
 
     @Override
@@ -44,6 +47,13 @@ public class MakeCallAction implements Action<MakeCallInput, MakeCallOutput> {
     /** Runs a validated input with the credentials resolved for its account. */
     @Override
     public Uni<ActionResult<MakeCallOutput>> run(MakeCallInput input, TwilioCredentials credentials) {
+        if (input.idempotencyKey() != null) {
+            return idempotent.run(input, credentials, () -> place(input, credentials));
+        }
+        return place(input, credentials);
+    }
+
+    private Uni<ActionResult<MakeCallOutput>> place(MakeCallInput input, TwilioCredentials credentials) {
         return twilio.createCall(credentials, input.toNewCall())
                 .map(call -> {
                     LOG.infof("make_call placed %s to %s", call.sid(), Redact.phone(input.to()));

@@ -1,6 +1,7 @@
 package dev.voicegate.voice;
 
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.annotation.JsonAlias;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -24,10 +25,13 @@ public record MakeCallInput(
         Boolean record,
         String recordingStatusCallback,
         Integer timeout,
-        String machineDetection) implements ActionInput {
+        String machineDetection,
+        String idempotencyKey) implements ActionInput {
 
     private static final Set<String> METHODS = Set.of("GET", "POST");
     private static final Set<String> MACHINE_DETECTION = Set.of("Enable", "DetectMessageEnd");
+    /** 1–255 printable ASCII characters, as payment APIs accept. */
+    public static final Pattern IDEMPOTENCY_KEY = Pattern.compile("^[\\x20-\\x7E]{1,255}$");
 
     /** Every rule of the contract and of Twilio that can be checked before sending. */
     @Override
@@ -47,6 +51,7 @@ public record MakeCallInput(
         Rules.httpUrl("recording_status_callback", recordingStatusCallback);
         Rules.between("timeout", timeout, 1, 600);
         Rules.oneOf("machine_detection", machineDetection, MACHINE_DETECTION);
+        Rules.matches("idempotency_key", idempotencyKey, IDEMPOTENCY_KEY, "1 to 255 printable ASCII characters");
     }
 
     /** Twilio's form parameters for this call. */

@@ -22,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Stream;
 
 import jakarta.inject.Inject;
@@ -38,12 +37,12 @@ import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
-import dev.voicegate.config.VoicegateConfig;
 import dev.voicegate.testing.Breakers;
 import dev.voicegate.testing.ContractSchemas;
 import dev.voicegate.testing.Fixtures;
 import dev.voicegate.testing.InjectWireMock;
 import dev.voicegate.testing.TestAccounts;
+import dev.voicegate.testing.TestConfig;
 import dev.voicegate.testing.WireMockTwilio;
 import dev.voicegate.voice.ActionException;
 import dev.voicegate.voice.ErrorCategory;
@@ -396,9 +395,9 @@ class AccessControlTest {
      */
     @Test
     void withoutConfiguredServiceKeysABearerKeyIsUnauthorized() {
-        for (Optional<List<String>> keys : List.<Optional<List<String>>>of(Optional.empty(), Optional.of(List.of()),
-                Optional.of(List.of("", "  ")))) {
-            AccessControl access = new AccessControl(new KeysOnlyConfig(keys), null);
+        for (Map<String, String> keys : List.of(Map.<String, String>of(), Map.of("voicegate.access.service-api-keys", ""),
+                Map.of("voicegate.access.service-api-keys", " , "))) {
+            AccessControl access = new AccessControl(TestConfig.of(keys), null);
             ActionException rejected = assertThrows(ActionException.class,
                     () -> access.authenticate(TestAccounts.bearer(TestAccounts.SERVICE_KEY)));
             assertEquals(ErrorCategory.UNAUTHORIZED, rejected.failure().category());
@@ -410,32 +409,9 @@ class AccessControlTest {
             assertEquals(TestAccounts.basic(TestAccounts.PASS_THROUGH_ACCOUNT_SID, TestAccounts.PASS_THROUGH_AUTH_TOKEN),
                     passThrough.credentialsFor(TestAccounts.PASS_THROUGH_ACCOUNT_SID).basicAuthorization());
         }
-        AccessControl configured = new AccessControl(new KeysOnlyConfig(Optional.of(List.of(" other-key ",
-                TestAccounts.SERVICE_KEY))), null);
+        AccessControl configured = new AccessControl(TestConfig.of(Map.of("voicegate.access.service-api-keys",
+                " other-key ," + TestAccounts.SERVICE_KEY)), null);
         assertTrue(configured.authenticate(TestAccounts.bearer(TestAccounts.SERVICE_KEY)) instanceof Caller.ServiceKeyHolder);
         assertTrue(configured.authenticate(TestAccounts.bearer("other-key")) instanceof Caller.ServiceKeyHolder);
-    }
-
-    /** Just the access settings; everything else is not read by {@link AccessControl}. */
-    record KeysOnlyConfig(Optional<List<String>> keys) implements VoicegateConfig {
-        @Override
-        public Access access() {
-            return () -> keys;
-        }
-
-        @Override
-        public Twilio twilio() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public ListCalls listCalls() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Sandbox sandbox() {
-            throw new UnsupportedOperationException();
-        }
     }
 }

@@ -7,9 +7,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import dev.voicegate.config.VoicegateConfig;
-import io.smallrye.config.PropertiesConfigSource;
-import io.smallrye.config.SmallRyeConfigBuilder;
+import dev.voicegate.testing.TestConfig;
 
 /** Server-side credentials from real configuration: primary account, API keys, further accounts. */
 class TwilioAccountsTest {
@@ -19,14 +17,7 @@ class TwilioAccountsTest {
     static final String THIRD = "AC00000000000000000000000000000002";
 
     static TwilioAccounts accounts(Map<String, String> properties) {
-        VoicegateConfig config = new SmallRyeConfigBuilder()
-                .withMapping(VoicegateConfig.class)
-                // Plain SmallRye has no Quarkus "5s" duration converter.
-                .withDefaultValue("voicegate.twilio.max-retry-after", "PT5S")
-                .withSources(new PropertiesConfigSource(properties, "test", 500))
-                .build()
-                .getConfigMapping(VoicegateConfig.class);
-        return new TwilioAccounts(config);
+        return new TwilioAccounts(TestConfig.of(properties));
     }
 
     @Test
