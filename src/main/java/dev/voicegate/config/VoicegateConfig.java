@@ -85,8 +85,8 @@ public interface VoicegateConfig {
         @Min(0)
         int maxQueuedPerAccount();
 
-        /** Longest wait for a slot before failing with rate_limited. */
-        @WithDefault("PT10S")
+        /** Longest wait for a slot before failing with rate_limited; shorter than the per-attempt timeout. */
+        @WithDefault("PT5S")
         Duration maxQueueWait();
     }
 

@@ -9,6 +9,8 @@ import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 /**
  * Which failures are worth another attempt. Instantiated by SmallRye Fault Tolerance through
  * {@code @RetryWhen}, so configuration is read from {@link ConfigProvider} rather than injected.
+ * {@link TwilioException.Throttled} (Voicegate's own per-account limit) is never retried: the attempt has
+ * already waited as long as {@link AccountLimiter} allows, and retrying would only queue it again.
  */
 final class RetryPolicy {
 

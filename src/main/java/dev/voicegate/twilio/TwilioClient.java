@@ -19,6 +19,15 @@ import io.smallrye.mutiny.Uni;
  * and a per-attempt timeout; values are defaults here and overridable in {@code application.properties}
  * as {@code quarkus.fault-tolerance."dev.voicegate.twilio.TwilioClient/<method>".*}.
  * Breakers count 5xx, I/O failures and timeouts; a 4xx or 429 never opens them.
+ * <p>
+ * Inside those guards, each attempt takes one of its account's slots in {@link AccountLimiter} and holds it
+ * only while in flight: not during a retry's backoff. When no slot frees up in time the attempt fails with
+ * {@link TwilioException.Throttled}, which is neither retried nor counted by the breakers.
+ * The per-attempt timeout covers the whole attempt, the wait for a slot included: it bounds what a caller
+ * waits for one attempt, however busy the account is. The wait alone is bounded by
+ * {@code voicegate.upstream.max-queue-wait}, which should be shorter than the timeout: then an attempt that
+ * never got a slot fails as {@code Throttled} (not retried; for make_call provably not placed) rather than
+ * as a timeout (retried for reads; for make_call an unknown outcome, although nothing was sent).
  */
 @ApplicationScoped
 public class TwilioClient {
@@ -27,9 +36,11 @@ public class TwilioClient {
     public static final int MAX_PAGE_SIZE = 1000;
 
     private final TwilioRestClient rest;
+    private final AccountLimiter limiter;
 
-    TwilioClient(@RestClient TwilioRestClient rest) {
+    TwilioClient(@RestClient TwilioRestClient rest, AccountLimiter limiter) {
         this.rest = rest;
+        this.limiter = limiter;
     }
 
     /** Places a call. Resent only when Twilio provably did not act on it (see {@link RetryPolicy.CreateCall}). */
@@ -37,14 +48,15 @@ public class TwilioClient {
     @RetryWhen(exception = RetryPolicy.CreateCall.class)
     @CustomBackoff(RetryAfterBackoff.class)
     @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10_000,
-            skipOn = { TwilioException.Rejected.class, TwilioException.RateLimited.class })
+            skipOn = { TwilioException.Rejected.class, TwilioException.RateLimited.class,
+                    TwilioException.Throttled.class })
     @CircuitBreakerName("twilio-create-call")
     @Timeout(10_000)
     public Uni<TwilioCall> createCall(TwilioCredentials credentials, NewCall call) {
-        return rest.createCall(credentials.accountSid(), credentials.basicAuthorization(),
-                call.to(), call.from(), call.url(), call.twiml(), call.statusCallback(),
-                call.statusCallbackMethod(), call.record(), call.recordingStatusCallback(),
-                call.timeout(), call.machineDetection())
+        return limiter.limit(credentials.accountSid(), () -> rest.createCall(credentials.accountSid(),
+                credentials.basicAuthorization(), call.to(), call.from(), call.url(), call.twiml(),
+                call.statusCallback(), call.statusCallbackMethod(), call.record(), call.recordingStatusCallback(),
+                call.timeout(), call.machineDetection()))
                 .onFailure().transform(TwilioFailures::classify);
     }
 
@@ -53,13 +65,15 @@ public class TwilioClient {
     @RetryWhen(exception = RetryPolicy.Reads.class)
     @CustomBackoff(RetryAfterBackoff.class)
     @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10_000,
-            skipOn = { TwilioException.Rejected.class, TwilioException.RateLimited.class })
+            skipOn = { TwilioException.Rejected.class, TwilioException.RateLimited.class,
+                    TwilioException.Throttled.class })
     @CircuitBreakerName("twilio-list-calls")
     @Timeout(10_000)
     public Uni<TwilioCallPage> listCalls(TwilioCredentials credentials, CallQuery query) {
-        return rest.listCalls(credentials.accountSid(), credentials.basicAuthorization(),
-                query.to(), query.from(), query.status(), query.startTimeOnOrAfter(), query.startTimeBefore(),
-                query.pageSize(), query.page(), query.pageToken())
+        return limiter.limit(credentials.accountSid(), () -> rest.listCalls(credentials.accountSid(),
+                credentials.basicAuthorization(), query.to(), query.from(), query.status(),
+                query.startTimeOnOrAfter(), query.startTimeBefore(), query.pageSize(), query.page(),
+                query.pageToken()))
                 .onFailure().transform(TwilioFailures::classify);
     }
 
@@ -68,13 +82,15 @@ public class TwilioClient {
     @RetryWhen(exception = RetryPolicy.Reads.class)
     @CustomBackoff(RetryAfterBackoff.class)
     @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10_000,
-            skipOn = { TwilioException.Rejected.class, TwilioException.RateLimited.class })
+            skipOn = { TwilioException.Rejected.class, TwilioException.RateLimited.class,
+                    TwilioException.Throttled.class })
     @CircuitBreakerName("twilio-list-call-recordings")
     @Timeout(10_000)
     public Uni<TwilioRecordingPage> listCallRecordings(TwilioCredentials credentials, String callSid,
             PageCursor cursor) {
-        return rest.listCallRecordings(credentials.accountSid(), credentials.basicAuthorization(), callSid,
-                MAX_PAGE_SIZE, cursor == null ? null : cursor.page(), cursor == null ? null : cursor.pageToken())
+        return limiter.limit(credentials.accountSid(), () -> rest.listCallRecordings(credentials.accountSid(),
+                credentials.basicAuthorization(), callSid, MAX_PAGE_SIZE,
+                cursor == null ? null : cursor.page(), cursor == null ? null : cursor.pageToken()))
                 .onFailure().transform(TwilioFailures::classify);
     }
 
@@ -83,11 +99,13 @@ public class TwilioClient {
     @RetryWhen(exception = RetryPolicy.Reads.class)
     @CustomBackoff(RetryAfterBackoff.class)
     @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10_000,
-            skipOn = { TwilioException.Rejected.class, TwilioException.RateLimited.class })
+            skipOn = { TwilioException.Rejected.class, TwilioException.RateLimited.class,
+                    TwilioException.Throttled.class })
     @CircuitBreakerName("twilio-fetch-recording")
     @Timeout(10_000)
     public Uni<TwilioRecording> fetchRecording(TwilioCredentials credentials, String recordingSid) {
-        return rest.fetchRecording(credentials.accountSid(), credentials.basicAuthorization(), recordingSid)
+        return limiter.limit(credentials.accountSid(), () -> rest.fetchRecording(credentials.accountSid(),
+                credentials.basicAuthorization(), recordingSid))
                 .onFailure().transform(TwilioFailures::classify);
     }
 
@@ -96,12 +114,13 @@ public class TwilioClient {
     @RetryWhen(exception = RetryPolicy.Reads.class)
     @CustomBackoff(RetryAfterBackoff.class)
     @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10_000,
-            skipOn = { TwilioException.Rejected.class, TwilioException.RateLimited.class })
+            skipOn = { TwilioException.Rejected.class, TwilioException.RateLimited.class,
+                    TwilioException.Throttled.class })
     @CircuitBreakerName("twilio-list-transcriptions")
     @Timeout(10_000)
     public Uni<TwilioTranscriptionPage> listTranscriptions(TwilioCredentials credentials, String recordingSid) {
-        return rest.listTranscriptions(credentials.accountSid(), credentials.basicAuthorization(), recordingSid,
-                MAX_PAGE_SIZE)
+        return limiter.limit(credentials.accountSid(), () -> rest.listTranscriptions(credentials.accountSid(),
+                credentials.basicAuthorization(), recordingSid, MAX_PAGE_SIZE))
                 .onFailure().transform(TwilioFailures::classify);
     }
 }

@@ -52,6 +52,17 @@ public abstract class TwilioException extends RuntimeException {
         }
     }
 
+    /**
+     * Voicegate's own per-account bound on concurrent Twilio requests ({@link AccountLimiter}) is reached:
+     * the request was never sent. Not retried (waiting for a slot is what the limiter already did) and
+     * never counted by the circuit breakers, because Twilio did nothing wrong.
+     */
+    public static final class Throttled extends TwilioException {
+        public Throttled(String message) {
+            super(message, 0, null, null, null);
+        }
+    }
+
     /** 5xx (or an unexpected status): Twilio failed; it may or may not have acted on the request. */
     public static final class ServerError extends TwilioException {
         public ServerError(String message, int httpStatus, Integer code, Duration retryAfter) {

@@ -17,6 +17,7 @@ public final class Failures {
 
     private static final Logger LOG = Logger.getLogger(Failures.class);
 
+    private static final Duration OWN_LIMIT_RETRY_AFTER = Duration.ofSeconds(1);
     private static final String RETRY_LATER = "Retrying later may help.";
     private static final String DO_NOT_RETRY = "Retrying will not help.";
     private static final String CHECK_BEFORE_RETRY = "The call may have been placed: check with list_calls "
@@ -69,6 +70,12 @@ public final class Failures {
                 default -> new ActionFailure(ErrorCategory.TWILIO_ERROR, quoted + ". " + DO_NOT_RETRY
                         + " Fix the request first.");
             };
+        }
+        if (twilio instanceof TwilioException.Throttled) {
+            // Our own limit, not Twilio's: nothing was sent, so a prompt retry is safe, also for make_call.
+            String sent = placesCall ? " The call was not placed." : " Nothing was sent to Twilio.";
+            return new ActionFailure(ErrorCategory.RATE_LIMITED, twilio.getMessage() + "." + sent
+                    + " Retry after 1 s.", 429, OWN_LIMIT_RETRY_AFTER);
         }
         if (twilio instanceof TwilioException.RateLimited) {
             Duration wait = twilio.retryAfter().orElse(null);

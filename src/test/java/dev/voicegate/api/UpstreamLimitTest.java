@@ -1,0 +1,306 @@
+package dev.voicegate.api;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+
+import dev.voicegate.testing.Breakers;
+import dev.voicegate.testing.ContractSchemas;
+import dev.voicegate.testing.InjectWireMock;
+import dev.voicegate.testing.TestAccounts;
+import dev.voicegate.testing.WireMockTwilio;
+import dev.voicegate.twilio.AccountLimiter;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+import io.restassured.response.ValidatableResponse;
+import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
+import io.smallrye.faulttolerance.api.CircuitBreakerState;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.Cancellable;
+
+/**
+ * Voicegate's own per-account bound on concurrent Twilio requests: list_calls stays under it and completes,
+ * and when the account's slots and queue are full, requests fail fast as rate_limited without reaching Twilio.
+ * The account is saturated by holding slots directly in the {@link AccountLimiter}, which is deterministic.
+ */
+@QuarkusTest
+@WithTestResource(WireMockTwilio.class)
+@TestProfile(UpstreamLimitTest.FourSlots.class)
+class UpstreamLimitTest {
+
+    static final int SLOTS = 4;
+    static final int QUEUE = 64;
+
+    /**
+     * 4 slots per account and a queue deep enough for one list_calls fan-out (16 lookups) to wait rather than
+     * fail. The wait for a slot (2 s) is shorter than the per-attempt timeout (3 s here), as TwilioClient
+     * recommends, so an attempt that gets no slot fails as rate_limited rather than as a timeout.
+     */
+    public static class FourSlots implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            Map<String, String> config = new HashMap<>(Map.of(
+                    "voicegate.upstream.max-concurrent-per-account", String.valueOf(SLOTS),
+                    "voicegate.upstream.max-queued-per-account", String.valueOf(QUEUE),
+                    "voicegate.upstream.max-queue-wait", "2s",
+                    "voicegate.list-calls.recording-lookup-concurrency", "16"));
+            for (String method : WireMockTwilio.GUARDED_METHODS) {
+                config.put(WireMockTwilio.faultToleranceKey(method) + ".timeout.value", "3000");
+            }
+            return config;
+        }
+    }
+
+    static final String ACCOUNT = "/2010-04-01/Accounts/" + TestAccounts.ACCOUNT_SID;
+    static final String CALLS = ACCOUNT + "/Calls.json";
+    static final String ANY_CALL_RECORDINGS = ACCOUNT + "/Calls/CA[0-9a-fA-F]{32}/Recordings\\.json";
+
+    @InjectWireMock
+    WireMockServer twilio;
+
+    @Inject
+    AccountLimiter limiter;
+
+    @Inject
+    CircuitBreakerMaintenance breakers;
+
+    /** Slots and queue places taken by the test itself, given back after each test. */
+    final List<Cancellable> held = Collections.synchronizedList(new ArrayList<>());
+    /** How many of the held requests got a slot. */
+    final AtomicInteger heldRunning = new AtomicInteger();
+
+    @BeforeEach
+    void reset() {
+        twilio.resetAll();
+        Breakers.resetAll();
+    }
+
+    @AfterEach
+    void releaseHeldSlots() {
+        releaseHeld();
+        await().atMost(Duration.ofSeconds(10)).until(() -> limiter.busyAccounts() == 0);
+    }
+
+    /** Takes {@code n} slots or queue places of the test account with requests that never end. */
+    void hold(int n) {
+        for (int i = 0; i < n; i++) {
+            held.add(limiter.limit(TestAccounts.ACCOUNT_SID, () -> {
+                heldRunning.incrementAndGet();
+                return Uni.createFrom().nothing();
+            }).subscribe().with(item -> {
+            }, failure -> {
+            }));
+        }
+    }
+
+    /**
+     * Fills every slot and queue place of the test account afresh, so that no held place has reached
+     * max-queue-wait (and left the queue) by the time the next request arrives.
+     */
+    void saturate() {
+        releaseHeld();
+        await().atMost(Duration.ofSeconds(5)).until(() -> limiter.busyAccounts() == 0);
+        hold(SLOTS + QUEUE);
+    }
+
+    /** Gives back the held places, the most recent (queued) first so that freed slots go to real requests. */
+    void releaseHeld() {
+        List<Cancellable> toCancel;
+        synchronized (held) {
+            toCancel = new ArrayList<>(held);
+            held.clear();
+        }
+        Collections.reverse(toCancel);
+        toCancel.forEach(Cancellable::cancel);
+    }
+
+    static ValidatableResponse action(String name, String json) {
+        return given().header("Authorization", TestAccounts.bearer(TestAccounts.SERVICE_KEY))
+                .contentType(ContentType.JSON).body(json)
+                .post("/v1/actions/" + name).then();
+    }
+
+    static String recordingSid(int i) {
+        return String.format("RE%032x", i + 1);
+    }
+
+    /** A page of {@code n} calls, each with one recording whose lookup takes {@code lookupMillis}. */
+    List<String> stubCallsWithRecordings(int n, int pageMillis, int lookupMillis) {
+        List<String> callSids = IntStream.range(0, n).mapToObj(i -> String.format("CA%032x", i + 1)).toList();
+        twilio.stubFor(get(urlPathEqualTo(CALLS)).willReturn(ListCallsTest.json(ListCallsTest.callsPage(
+                callSids.stream().map(sid -> ListCallsTest.call(sid, "Fri, 03 May 2024 14:00:02 +0000")).toList(),
+                0, 50, null)).withFixedDelay(pageMillis)));
+        for (int i = 0; i < n; i++) {
+            twilio.stubFor(get(urlPathEqualTo(ListCallsTest.recordingsPath(callSids.get(i))))
+                    .willReturn(ListCallsTest.json(ListCallsTest.recordingsPage(callSids.get(i), recordingSid(i)))
+                            .withFixedDelay(lookupMillis)));
+        }
+        return callSids;
+    }
+
+    List<ServeEvent> lookupsServed() {
+        return twilio.getAllServeEvents().stream()
+                .filter(e -> e.getRequest().getUrl().split("\\?", 2)[0].matches(ANY_CALL_RECORDINGS)).toList();
+    }
+
+    static String listCallsBody() {
+        return "{\"account_sid\":\"" + TestAccounts.ACCOUNT_SID + "\"}";
+    }
+
+    @Test
+    void recordingLookupsNeverHaveMoreThanTheBoundInFlightAndAllComplete() {
+        int n = 20;
+        List<String> callSids = stubCallsWithRecordings(n, 0, 200);
+
+        ValidatableResponse response = action("list_calls", listCallsBody())
+                .statusCode(200)
+                .body("success", equalTo(true))
+                .body("error", nullValue())
+                .body("total", equalTo(n));
+        ContractSchemas.assertValidOutput("list_calls", response.extract().asString());
+        assertEquals(callSids, response.extract().jsonPath().getList("calls.call_sid"));
+        List<List<String>> recordings = response.extract().jsonPath().getList("calls.recording_sids");
+        for (int i = 0; i < n; i++) {
+            assertEquals(List.of(recordingSid(i)), recordings.get(i), callSids.get(i));
+        }
+
+        List<ServeEvent> lookups = lookupsServed();
+        assertEquals(n, lookups.size(), "one lookup per call: none was throttled or retried");
+        int overlap = ListCallsTest.maxOverlap(twilio.getAllServeEvents());
+        assertTrue(overlap <= SLOTS, "at most " + SLOTS + " Twilio requests in flight, saw " + overlap);
+        assertTrue(overlap > 1, "lookups still run in parallel, max overlap was " + overlap);
+    }
+
+    @Test
+    void aSaturatedAccountFailsListCallsFastAsRateLimitedWithoutCallingTwilio() {
+        saturate();
+
+        long started = System.nanoTime();
+        String json = given().header("Authorization", TestAccounts.bearer(TestAccounts.SERVICE_KEY))
+                .get("/v1/accounts/" + TestAccounts.ACCOUNT_SID + "/calls")
+                .then().statusCode(429)
+                .header("Retry-After", "1")
+                .body("success", equalTo(false))
+                .body("error", startsWith("rate_limited: Voicegate's own limit of 4 concurrent Twilio requests "
+                        + "for this account is reached and 64 more requests are already waiting"))
+                .body("error", containsString("Nothing was sent to Twilio"))
+                .extract().asString();
+        long tookMs = (System.nanoTime() - started) / 1_000_000;
+        ContractSchemas.assertValidOutput("list_calls", json);
+        assertTrue(tookMs < 1000, "fails at once rather than waiting for a slot, took " + tookMs + " ms");
+
+        saturate();
+        action("list_calls", listCallsBody())
+                .statusCode(200)
+                .header("Retry-After", "1")
+                .body("success", equalTo(false))
+                .body("error", startsWith("rate_limited: "));
+
+        // Our own limit says nothing about Twilio's health: it never opens the breaker.
+        for (int i = 0; i < 25; i++) {
+            saturate();
+            action("list_calls", listCallsBody()).body("error", startsWith("rate_limited: "));
+        }
+        assertEquals(CircuitBreakerState.CLOSED, breakers.currentState("twilio-list-calls"));
+        twilio.verify(0, anyRequestedFor(anyUrl()));
+    }
+
+    @Test
+    void lookupsThatFindTheAccountSaturatedFailFastIntoAPartialResult() {
+        int n = 20;
+        List<String> callSids = stubCallsWithRecordings(n, 400, 0);
+
+        CompletableFuture<ValidatableResponse> listing = CompletableFuture.supplyAsync(
+                () -> action("list_calls", listCallsBody()));
+        // While the calls page is in flight, take every other slot and the whole queue: when the page
+        // returns, its slot goes to the first queued holder, so at most one lookup can still queue.
+        await().atMost(Duration.ofSeconds(5)).until(() -> limiter.inFlight(TestAccounts.ACCOUNT_SID) == 1);
+        hold(SLOTS - 1 + QUEUE);
+        await().atMost(Duration.ofSeconds(5)).until(() -> heldRunning.get() == SLOTS
+                && limiter.queued(TestAccounts.ACCOUNT_SID) == QUEUE);
+        long saturatedAt = System.nanoTime();
+        releaseHeld();
+
+        ValidatableResponse response = listing.join()
+                .statusCode(200)
+                .body("success", equalTo(true))
+                .body("error", startsWith("partial: "))
+                .body("total", equalTo(n));
+        long tookMs = (System.nanoTime() - saturatedAt) / 1_000_000;
+        ContractSchemas.assertValidOutput("list_calls", response.extract().asString());
+        assertTrue(tookMs < 1500, "throttled lookups fail at once rather than waiting, took " + tookMs + " ms");
+
+        String error = response.extract().jsonPath().getString("error");
+        List<List<String>> recordings = response.extract().jsonPath().getList("calls.recording_sids");
+        int named = 0;
+        for (int i = 0; i < n; i++) {
+            if (recordings.get(i).isEmpty()) {
+                assertTrue(error.contains(callSids.get(i)), "an empty list is explained: " + callSids.get(i));
+                named++;
+            } else {
+                assertEquals(List.of(recordingSid(i)), recordings.get(i));
+            }
+        }
+        assertTrue(named > 0, "some lookups were throttled: " + error);
+        assertTrue(error.contains(named + " of " + n + " calls"), error);
+        // A throttled lookup is never sent, nor retried: Twilio saw exactly the lookups that succeeded.
+        assertEquals(n - named, lookupsServed().size());
+    }
+
+    @Test
+    void makeCallOnASaturatedAccountIsRateLimitedAndNeverSent() {
+        saturate();
+
+        String json = action("make_call", "{\"account_sid\":\"" + TestAccounts.ACCOUNT_SID + "\","
+                + "\"to\":\"+14155551212\",\"from_\":\"+15017122661\",\"url\":\"https://e.com/t\"}")
+                .statusCode(200)
+                .body("success", equalTo(false))
+                .body("error", startsWith("rate_limited: Voicegate's own limit of 4 concurrent Twilio requests"))
+                .body("error", containsString("The call was not placed"))
+                .extract().asString();
+        ContractSchemas.assertValidOutput("make_call", json);
+
+        saturate();
+        given().header("Authorization", TestAccounts.bearer(TestAccounts.SERVICE_KEY)).contentType(ContentType.JSON)
+                .body("{\"to\":\"+14155551212\",\"from\":\"+15017122661\",\"url\":\"https://e.com/t\"}")
+                .post("/v1/accounts/" + TestAccounts.ACCOUNT_SID + "/calls")
+                .then().statusCode(429)
+                .header("Retry-After", "1")
+                .body("error", startsWith("rate_limited: "))
+                .body("error", containsString("The call was not placed"));
+
+        assertEquals(CircuitBreakerState.CLOSED, breakers.currentState("twilio-create-call"));
+        twilio.verify(0, anyRequestedFor(anyUrl()));
+    }
+}

@@ -1,0 +1,326 @@
+package dev.voicegate.twilio;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.helpers.test.UniAssertSubscriber;
+
+/** The per-account bound on its own: requests are manually completed futures, nothing talks to Twilio. */
+class AccountLimiterTest {
+
+    static final String ACCOUNT = "ACaaaaaaaabbbbbbbbccccccccdddddddd";
+    static final String OTHER = "ACeeeeeeeeffffffff0000000011111111";
+    static final Duration LONG = Duration.ofSeconds(30);
+
+    /** Every subscriber a test made, cancelled afterwards so no timer outlives the test. */
+    final List<UniAssertSubscriber<String>> subscribers = new ArrayList<>();
+
+    @AfterEach
+    void cancelLeftovers() {
+        subscribers.forEach(UniAssertSubscriber::cancel);
+    }
+
+    /** A request under the test's control: started when the limiter calls it, ended by the test. */
+    static final class Request {
+        final String name;
+        final CompletableFuture<String> result = new CompletableFuture<>();
+        volatile boolean started;
+
+        Request(String name) {
+            this.name = name;
+        }
+
+        Uni<String> call() {
+            started = true;
+            return Uni.createFrom().completionStage(result);
+        }
+
+        void complete() {
+            result.complete(name);
+        }
+    }
+
+    UniAssertSubscriber<String> submit(AccountLimiter limiter, String account, Request request) {
+        UniAssertSubscriber<String> subscriber = limiter.limit(account, request::call)
+                .subscribe().withSubscriber(UniAssertSubscriber.create());
+        subscribers.add(subscriber);
+        return subscriber;
+    }
+
+    static List<Request> requests(int n) {
+        List<Request> requests = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            requests.add(new Request("r" + i));
+        }
+        return requests;
+    }
+
+    static long started(List<Request> requests) {
+        return requests.stream().filter(r -> r.started).count();
+    }
+
+    @Test
+    void neverMoreThanTheBoundInFlightAndEveryRequestEventuallyRuns() {
+        AccountLimiter limiter = new AccountLimiter(3, 10, LONG);
+        List<Request> requests = requests(8);
+        List<UniAssertSubscriber<String>> outcomes = requests.stream().map(r -> submit(limiter, ACCOUNT, r)).toList();
+
+        assertEquals(3, started(requests));
+        assertEquals(3, limiter.inFlight(ACCOUNT));
+        assertEquals(5, limiter.queued(ACCOUNT));
+        for (int done = 0; done < requests.size(); done++) {
+            requests.get(done).complete();
+            outcomes.get(done).assertItem("r" + done);
+            assertEquals(Math.min(requests.size(), done + 1 + 3), started(requests), "after " + (done + 1) + " ended");
+            assertTrue(limiter.inFlight(ACCOUNT) <= 3);
+        }
+        assertEquals(0, limiter.busyAccounts(), "an idle account is forgotten");
+    }
+
+    @Test
+    void waitingRequestsGetSlotsInArrivalOrder() {
+        AccountLimiter limiter = new AccountLimiter(1, 10, LONG);
+        List<Request> requests = requests(5);
+        requests.forEach(r -> submit(limiter, ACCOUNT, r));
+
+        for (int i = 0; i < requests.size(); i++) {
+            for (int j = 0; j < requests.size(); j++) {
+                assertEquals(j <= i, requests.get(j).started, "r" + j + " started while r" + i + " runs");
+            }
+            requests.get(i).complete();
+        }
+        assertEquals(0, limiter.busyAccounts());
+    }
+
+    @Test
+    void aFullQueueFailsAtOnceWithThrottledAndSendsNothing() {
+        AccountLimiter limiter = new AccountLimiter(2, 1, LONG);
+        List<Request> requests = requests(4);
+        List<UniAssertSubscriber<String>> outcomes = requests.stream().map(r -> submit(limiter, ACCOUNT, r)).toList();
+
+        Throwable failure = outcomes.get(3).assertFailedWith(TwilioException.Throttled.class).getFailure();
+        assertEquals("Voicegate's own limit of 2 concurrent Twilio requests for this account is reached "
+                + "and 1 more request is already waiting", failure.getMessage());
+        assertFalse(requests.get(3).started, "a throttled request is never sent");
+        assertEquals(0, ((TwilioException) failure).httpStatus());
+        assertEquals(2, limiter.inFlight(ACCOUNT));
+        assertEquals(1, limiter.queued(ACCOUNT));
+        outcomes.get(2).assertNotTerminated();
+    }
+
+    @Test
+    void noQueueAtAllRejectsEverythingBeyondTheBound() {
+        AccountLimiter limiter = new AccountLimiter(1, 0, LONG);
+        submit(limiter, ACCOUNT, new Request("first"));
+
+        submit(limiter, ACCOUNT, new Request("second")).assertFailedWith(TwilioException.Throttled.class);
+    }
+
+    @Test
+    void aRequestWaitingLongerThanTheMaximumFailsWithThrottled() {
+        AccountLimiter limiter = new AccountLimiter(1, 5, Duration.ofMillis(150));
+        Request holder = new Request("holder");
+        Request waiter = new Request("waiter");
+        submit(limiter, ACCOUNT, holder);
+        UniAssertSubscriber<String> waiting = submit(limiter, ACCOUNT, waiter);
+        assertEquals(1, limiter.queued(ACCOUNT));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> waiting.getFailure() != null);
+        waiting.assertFailedWith(TwilioException.Throttled.class,
+                "Voicegate's own limit of 1 concurrent Twilio requests for this account is reached and no slot freed up "
+                        + "within 150 ms");
+        assertFalse(waiter.started);
+        assertEquals(0, limiter.queued(ACCOUNT));
+
+        holder.complete();
+        assertFalse(waiter.started, "a request that gave up never runs later");
+        assertEquals(0, limiter.busyAccounts());
+    }
+
+    @Test
+    void aFailedRequestReleasesItsSlot() {
+        AccountLimiter limiter = new AccountLimiter(1, 5, LONG);
+        Request failing = new Request("failing");
+        Request next = new Request("next");
+        UniAssertSubscriber<String> failed = submit(limiter, ACCOUNT, failing);
+        submit(limiter, ACCOUNT, next);
+
+        failing.result.completeExceptionally(new TwilioException.ServerError("boom", 500, 20500, null));
+
+        assertInstanceOf(TwilioException.ServerError.class, failed.getFailure());
+        assertTrue(next.started);
+        assertEquals(1, limiter.inFlight(ACCOUNT));
+        assertEquals(0, limiter.queued(ACCOUNT));
+    }
+
+    @Test
+    void aRequestThatCannotEvenBeBuiltReleasesItsSlot() {
+        AccountLimiter limiter = new AccountLimiter(1, 5, LONG);
+        UniAssertSubscriber<String> broken = limiter.<String>limit(ACCOUNT, () -> {
+            throw new IllegalStateException("no client");
+        }).subscribe().withSubscriber(UniAssertSubscriber.create());
+
+        broken.assertFailedWith(IllegalStateException.class, "no client");
+        assertEquals(0, limiter.busyAccounts());
+    }
+
+    @Test
+    void cancellingARunningRequestCancelsItAndReleasesItsSlotOnce() {
+        AccountLimiter limiter = new AccountLimiter(1, 5, LONG);
+        Request running = new Request("running");
+        Request next = new Request("next");
+        Request last = new Request("last");
+        UniAssertSubscriber<String> cancelled = submit(limiter, ACCOUNT, running);
+        submit(limiter, ACCOUNT, next);
+        submit(limiter, ACCOUNT, last);
+
+        // What a fault-tolerance timeout does.
+        cancelled.cancel();
+
+        assertTrue(running.result.isCancelled(), "the request itself is cancelled");
+        assertTrue(next.started);
+        assertFalse(last.started, "the slot was given back once, not twice");
+        cancelled.cancel();
+        running.complete();
+        assertFalse(last.started, "a late outcome of a cancelled request releases nothing more");
+        assertEquals(1, limiter.inFlight(ACCOUNT));
+        assertEquals(1, limiter.queued(ACCOUNT));
+    }
+
+    @Test
+    void cancellingAWaitingRequestLeavesTheQueueWithoutEverRunningIt() {
+        AccountLimiter limiter = new AccountLimiter(1, 1, LONG);
+        Request holder = new Request("holder");
+        Request gaveUp = new Request("gave-up");
+        submit(limiter, ACCOUNT, holder);
+        submit(limiter, ACCOUNT, gaveUp).cancel();
+
+        assertEquals(0, limiter.queued(ACCOUNT));
+        Request next = new Request("next");
+        submit(limiter, ACCOUNT, next).assertNotTerminated();
+        holder.complete();
+        assertFalse(gaveUp.started);
+        assertTrue(next.started);
+    }
+
+    @Test
+    void cancellingAfterTheOutcomeChangesNothing() {
+        AccountLimiter limiter = new AccountLimiter(1, 5, LONG);
+        Request first = new Request("first");
+        Request second = new Request("second");
+        Request third = new Request("third");
+        UniAssertSubscriber<String> done = submit(limiter, ACCOUNT, first);
+        submit(limiter, ACCOUNT, second);
+        submit(limiter, ACCOUNT, third);
+
+        first.complete();
+        done.assertItem("first").cancel();
+
+        assertTrue(second.started);
+        assertFalse(third.started);
+        assertEquals(1, limiter.inFlight(ACCOUNT));
+    }
+
+    @Test
+    void accountsAreIndependentAndKeyedCaseInsensitively() {
+        AccountLimiter limiter = new AccountLimiter(1, 0, LONG);
+        Request busy = new Request("busy");
+        submit(limiter, ACCOUNT, busy);
+
+        Request other = new Request("other");
+        submit(limiter, OTHER, other);
+        assertTrue(other.started, "another account has its own slots");
+        submit(limiter, ACCOUNT.toLowerCase(), new Request("same")).assertFailedWith(TwilioException.Throttled.class);
+        assertEquals(2, limiter.busyAccounts());
+
+        busy.complete();
+        assertEquals(1, limiter.busyAccounts(), "the idle account is dropped, the busy one kept");
+        assertEquals(0, limiter.inFlight(ACCOUNT));
+        assertEquals(1, limiter.inFlight(OTHER.toUpperCase()));
+        other.complete();
+        assertEquals(0, limiter.busyAccounts());
+    }
+
+    @Test
+    void throttledIsNeverRetried() {
+        TwilioException.Throttled throttled = new TwilioException.Throttled("limit reached");
+        assertFalse(new RetryPolicy.Reads().test(throttled));
+        assertFalse(new RetryPolicy.CreateCall().test(throttled));
+    }
+
+    @Test
+    void immediateRequestsRunOneAfterAnotherWithoutLeaking() {
+        AccountLimiter limiter = new AccountLimiter(2, 1000, LONG);
+        for (int i = 0; i < 500; i++) {
+            String value = "v" + i;
+            limiter.limit(ACCOUNT, () -> Uni.createFrom().item(value))
+                    .subscribe().withSubscriber(UniAssertSubscriber.create()).assertItem(value);
+        }
+        assertEquals(0, limiter.busyAccounts());
+    }
+
+    @Test
+    void underConcurrentLoadTheBoundHoldsAndEveryRequestEnds() throws InterruptedException {
+        int bound = 4;
+        AccountLimiter limiter = new AccountLimiter(bound, 10_000, LONG);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        AtomicInteger inFlight = new AtomicInteger();
+        AtomicInteger maxInFlight = new AtomicInteger();
+        AtomicInteger ended = new AtomicInteger();
+        int n = 2000;
+        try {
+            for (int i = 0; i < n; i++) {
+                String account = i % 3 == 0 ? OTHER : ACCOUNT;
+                boolean fail = i % 7 == 0;
+                Uni<String> limited = limiter.limit(account, () -> {
+                    if (account.equals(ACCOUNT)) {
+                        maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+                    }
+                    return Uni.createFrom().completionStage(CompletableFuture.supplyAsync(() -> {
+                        busyWait();
+                        if (account.equals(ACCOUNT)) {
+                            inFlight.decrementAndGet();
+                        }
+                        if (fail) {
+                            throw new IllegalStateException("failed on purpose");
+                        }
+                        return "ok";
+                    }, pool));
+                });
+                pool.execute(() -> limited.subscribe().with(item -> ended.incrementAndGet(),
+                        failure -> ended.incrementAndGet()));
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> ended.get() == n);
+        } finally {
+            pool.shutdownNow();
+            pool.awaitTermination(5, TimeUnit.SECONDS);
+        }
+        assertTrue(maxInFlight.get() <= bound, "saw " + maxInFlight.get() + " in flight");
+        assertTrue(maxInFlight.get() > 1, "requests ran in parallel");
+        assertEquals(0, limiter.busyAccounts());
+    }
+
+    private static void busyWait() {
+        long until = System.nanoTime() + ThreadLocalRandom.current().nextLong(20_000, 200_000);
+        while (System.nanoTime() < until) {
+            Thread.onSpinWait();
+        }
+    }
+}
