@@ -24,6 +24,8 @@ import dev.voicegate.voice.ErrorCategory;
 public class AccessControl {
 
     private static final Pattern TWILIO_USERNAME = Pattern.compile("^(AC|SK)[0-9a-fA-F]{32}$");
+    /** Twilio's secrets are 32 characters; anything with spaces, control or non-ASCII characters is not one. */
+    private static final Pattern TWILIO_SECRET = Pattern.compile("^[\\x21-\\x7E]{1,128}$");
 
     private final List<byte[]> serviceKeyDigests;
     private final TwilioAccounts accounts;
@@ -64,7 +66,8 @@ public class AccessControl {
             throw unauthorized("the Basic credentials are not valid base64");
         }
         int colon = pair.indexOf(':');
-        if (colon < 0 || colon == pair.length() - 1 || !TWILIO_USERNAME.matcher(pair.substring(0, colon)).matches()) {
+        if (colon < 0 || !TWILIO_USERNAME.matcher(pair.substring(0, colon)).matches()
+                || !TWILIO_SECRET.matcher(pair.substring(colon + 1)).matches()) {
             throw unauthorized("Basic credentials must be 'AC…:<auth token>' or 'SK…:<API key secret>'");
         }
         return new Caller.PassThrough(pair.substring(0, colon), pair.substring(colon + 1));

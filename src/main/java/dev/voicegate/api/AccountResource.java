@@ -73,7 +73,7 @@ public class AccountResource {
 
     @POST
     @Path("/calls")
-    @Consumes(MediaType.WILDCARD)
+    @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Place a call (make_call); 'account_sid' comes from the path")
     @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
@@ -162,6 +162,9 @@ public class AccountResource {
                 throw ActionException.invalid("query parameter '" + name + "' must be given once");
             }
             String value = entry.getValue().get(0);
+            if (name.startsWith("from") && params.has("from_")) {
+                throw ActionException.invalid("give 'from_' or its alias 'from', not both");
+            }
             switch (name) {
                 case "page_size" -> params.put(name, integer(name, value));
                 case "include_recordings" -> params.put(name, bool(name, value));

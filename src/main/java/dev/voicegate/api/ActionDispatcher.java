@@ -1,5 +1,6 @@
 package dev.voicegate.api;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -8,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.voicegate.observability.ActionMetrics;
 import dev.voicegate.twilio.TwilioCredentials;
 import dev.voicegate.voice.Action;
 import dev.voicegate.voice.ActionException;
@@ -28,10 +30,12 @@ public class ActionDispatcher {
 
     private final Map<String, Action<?, ?>> actions = new LinkedHashMap<>();
     private final InputParser parser;
+    private final ActionMetrics metrics;
 
-    ActionDispatcher(InputParser parser, MakeCallAction makeCall, ListCallsAction listCalls,
+    ActionDispatcher(InputParser parser, ActionMetrics metrics, MakeCallAction makeCall, ListCallsAction listCalls,
             GetRecordingAction getRecording) {
         this.parser = parser;
+        this.metrics = metrics;
         for (Action<?, ?> action : new Action<?, ?>[] { makeCall, listCalls, getRecording }) {
             actions.put(action.name(), action);
         }
@@ -46,6 +50,12 @@ public class ActionDispatcher {
     }
 
     public <I extends ActionInput, O> Uni<ActionResult<O>> invoke(Action<I, O> action, JsonNode params, Caller caller) {
+        long started = System.nanoTime();
+        return run(action, params, caller).invoke(result -> metrics.record(action.name(), result.outcome(),
+                Duration.ofNanos(System.nanoTime() - started)));
+    }
+
+    private <I extends ActionInput, O> Uni<ActionResult<O>> run(Action<I, O> action, JsonNode params, Caller caller) {
         try {
             I input = parser.parse(params, action.inputType());
             input.validate();

@@ -35,8 +35,8 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * Tool-call surface for agents: {@code POST /v1/actions/{name}} with the contract's JSON parameters.
- * Every handled outcome is HTTP 200 with the envelope; only authentication (401) and an unknown
- * action (404) change the status.
+ * Every handled outcome is HTTP 200 with the envelope; only authentication (401), an unknown action (404),
+ * a body over the size limit (413, see {@link BodyLimit}) and an unparseable Content-Type (415) change the status.
  */
 @Path("/v1/actions")
 @Tag(name = "Actions", description = "Tool-call endpoints for agents")
@@ -78,6 +78,7 @@ public class ActionResource {
             @Parameter(schema = @Schema(type = SchemaType.STRING, enumeration = { "make_call", "list_calls", "get_recording" }))
             @RestPath String action,
             @RestHeader(HttpHeaders.AUTHORIZATION) String authorization,
+            @RestHeader(HttpHeaders.CONTENT_TYPE) String contentType,
             String body) {
         Action<?, ?> target = dispatcher.find(action).orElseThrow(() -> new ActionException(new ActionFailure(
                 ErrorCategory.NOT_FOUND, "unknown action '" + action + "'; the actions are "
@@ -85,7 +86,7 @@ public class ActionResource {
         Caller caller = access.authenticate(authorization);
         JsonNode params;
         try {
-            params = parser.readBody(body);
+            params = parser.readBody(contentType, body);
         } catch (ActionException unreadable) {
             return Uni.createFrom().item(Responses.toolCall(failed(target, unreadable.failure())));
         }

@@ -23,7 +23,8 @@ import dev.voicegate.voice.ActionException;
 
 /**
  * Reads action parameters strictly, as the contract's schemas do: unknown fields, wrong JSON types,
- * duplicate keys, control characters and over-long strings are {@code invalid_request} naming the field.
+ * duplicate keys, out-of-range integers, control characters and over-long strings are {@code invalid_request}
+ * naming the field; a body sent as another type than JSON is refused.
  * No coercion: {@code "60"} is not an integer and {@code 1} is not a boolean.
  */
 @ApplicationScoped
@@ -52,6 +53,15 @@ public class InputParser {
                     .setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
         }
         strict.coercionConfigFor(LogicalType.Boolean).setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
+    }
+
+    /** A request body sent with this {@code Content-Type}: JSON (also when the type is absent), one object. */
+    public JsonNode readBody(String contentType, String body) {
+        if (contentType != null && !contentType.isBlank()
+                && !contentType.split(";", 2)[0].trim().equalsIgnoreCase("application/json")) {
+            throw ActionException.invalid("send the parameters as application/json");
+        }
+        return readBody(body);
     }
 
     /** A request body: must be one JSON object. */
@@ -87,8 +97,20 @@ public class InputParser {
         } catch (MismatchedInputException e) {
             throw ActionException.invalid("'" + field(e) + "' must be " + expected(e.getTargetType()));
         } catch (JsonProcessingException | IllegalArgumentException e) {
-            throw ActionException.invalid("the parameters could not be read");
+            throw ActionException.invalid(outOfRange(params));
         }
+    }
+
+    // Jackson reports an integer no parameter can hold (2^31, 10^30) without the field's name.
+    private static String outOfRange(JsonNode params) {
+        Iterator<Map.Entry<String, JsonNode>> fields = params.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            if (field.getValue().isIntegralNumber() && !field.getValue().canConvertToInt()) {
+                return "'" + field.getKey() + "' is out of range";
+            }
+        }
+        return "the parameters could not be read";
     }
 
     private static void checkStrings(JsonNode params) {

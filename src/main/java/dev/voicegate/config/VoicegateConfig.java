@@ -45,6 +45,21 @@ public interface VoicegateConfig {
         /** Further server-side accounts, keyed by account SID. */
         Map<String, Account> accounts();
 
+        /** Timeout of each attempt of a Twilio request, in ms ({@code TWILIO_TIMEOUT_MS}). */
+        @WithDefault("10000")
+        @Min(1)
+        long timeoutMs();
+
+        /** Retries of a Twilio request that may be retried ({@code TWILIO_MAX_RETRIES}). */
+        @WithDefault("3")
+        @Min(0)
+        int maxRetries();
+
+        /** First retry delay in ms, doubled each retry ({@code TWILIO_RETRY_DELAY_MS}). */
+        @WithDefault("200")
+        @Min(0)
+        long retryDelayMs();
+
         /** Longest {@code Retry-After} from Twilio that a retry waits for; longer ones end the retries. */
         @WithDefault("5s")
         Duration maxRetryAfter();

@@ -15,6 +15,25 @@ public record ActionResult<T>(T output, ActionFailure failure, String nextPageTo
         return new ActionResult<>(output, failure, null, false);
     }
 
+    /** For metrics: "success", "partial" or the failure's category. */
+    public String outcome() {
+        if (failure != null) {
+            return failure.category().wire();
+        }
+        String error = errorOf(output);
+        return error != null && error.startsWith(ErrorCategory.PARTIAL.wire()) ? ErrorCategory.PARTIAL.wire() : "success";
+    }
+
+    private static String errorOf(Object output) {
+        if (output instanceof ListCallsOutput list) {
+            return list.error();
+        }
+        if (output instanceof GetRecordingOutput recording) {
+            return recording.error();
+        }
+        return null;
+    }
+
     /** The REST status: 200 for success (partial included), else the failure's. */
     public int httpStatus(int successStatus) {
         return failure == null ? successStatus : failure.httpStatus();

@@ -21,8 +21,9 @@ public final class PageTokens {
 
     public static PageCursor decode(String token) {
         try {
-            if (token.length() > 512) {
-                throw new IllegalArgumentException("too long");
+            // The contract's pattern: base64url without padding, which Java's decoder would also accept.
+            if (!token.matches("[A-Za-z0-9_-]{1,512}")) {
+                throw new IllegalArgumentException("not base64url");
             }
             String plain = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
             int colon = plain.indexOf(':');

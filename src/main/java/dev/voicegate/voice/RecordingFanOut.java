@@ -6,6 +6,7 @@ import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.voicegate.config.VoicegateConfig;
+import dev.voicegate.observability.ActionMetrics;
 import dev.voicegate.twilio.PageCursor;
 import dev.voicegate.twilio.TwilioCall;
 import dev.voicegate.twilio.TwilioClient;
@@ -26,10 +27,12 @@ public class RecordingFanOut {
     private static final int MAX_PAGES_PER_CALL = 10;
 
     private final TwilioClient twilio;
+    private final ActionMetrics metrics;
     private final int concurrency;
 
-    RecordingFanOut(TwilioClient twilio, VoicegateConfig config) {
+    RecordingFanOut(TwilioClient twilio, ActionMetrics metrics, VoicegateConfig config) {
         this.twilio = twilio;
+        this.metrics = metrics;
         this.concurrency = config.listCalls().recordingLookupConcurrency();
     }
 
@@ -55,6 +58,8 @@ public class RecordingFanOut {
                     new IllegalStateException("Twilio returned a call without a valid SID")));
         }
         return pages(credentials, callSid, null, new ArrayList<>(), 1)
+                .onSubscription().invoke(metrics::lookupStarted)
+                .onTermination().invoke(metrics::lookupEnded)
                 .map(sids -> new Lookup(callSid, sids, null))
                 .onFailure().recoverWithItem(failure -> new Lookup(callSid, List.of(), failure));
     }

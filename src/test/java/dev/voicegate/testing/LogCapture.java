@@ -53,6 +53,9 @@ public final class LogCapture extends Handler implements AutoCloseable {
     public synchronized void publish(LogRecord record) {
         StringBuilder line = new StringBuilder()
                 .append(record.getLevel()).append(' ').append(record.getLoggerName()).append(": ").append(message(record));
+        if (record instanceof ExtLogRecord ext && ext.getMdc("request_id") != null) {
+            line.append(" [request_id=").append(ext.getMdc("request_id")).append(']');
+        }
         for (Throwable t = record.getThrown(); t != null; t = t.getCause()) {
             line.append(" | ").append(t);
             for (Throwable suppressed : t.getSuppressed()) {

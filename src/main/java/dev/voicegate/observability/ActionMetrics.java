@@ -1,0 +1,43 @@
+package dev.voicegate.observability;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * Action-level metrics. Labels are only the action name and the outcome category: never a phone
+ * number, SID, key or token. Upstream requests are measured by Quarkus's REST-client metrics
+ * ({@code http_client_requests_seconds}, URI templates only) and retries/breakers by SmallRye Fault Tolerance.
+ */
+@ApplicationScoped
+public class ActionMetrics {
+
+    private final MeterRegistry registry;
+    private final AtomicInteger lookupsInFlight = new AtomicInteger();
+
+    ActionMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        registry.gauge("voicegate.recording.lookups.in.flight", lookupsInFlight);
+    }
+
+    /** One finished action: outcome is "success" or the error category (partial included). */
+    public void record(String action, String outcome, Duration elapsed) {
+        Counter.builder("voicegate.action.requests").description("Actions by outcome category")
+                .tag("action", action).tag("outcome", outcome).register(registry).increment();
+        Timer.builder("voicegate.action.duration").description("Action latency").tag("action", action)
+                .publishPercentileHistogram().register(registry).record(elapsed);
+    }
+
+    public void lookupStarted() {
+        lookupsInFlight.incrementAndGet();
+    }
+
+    public void lookupEnded() {
+        lookupsInFlight.decrementAndGet();
+    }
+}

@@ -1,0 +1,191 @@
+package dev.voicegate.reliability;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+
+import dev.voicegate.testing.ContractSchemas;
+import dev.voicegate.testing.Fixtures;
+import dev.voicegate.testing.TestAccounts;
+import dev.voicegate.testing.WireMockTwilio;
+
+/**
+ * SIGTERM on the packaged service with list_calls in flight ({@code quarkus.shutdown.timeout}, set from
+ * {@code SHUTDOWN_TIMEOUT}). What is asserted: the in-flight requests finish normally; from SIGTERM on, a new
+ * API request is refused with 503 and the envelope (api/ShutdownGate, during {@code SHUTDOWN_DELAY}) and
+ * readiness is down; once every request has ended the server closes, new connections are refused, and the
+ * process exits well within the timeout. Past the timeout it stops anyway and cuts what is still in flight.
+ */
+class GracefulShutdownIT {
+
+    static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
+    static final int IN_FLIGHT = 5;
+    static final int TWILIO_DELAY_MS = 2000;
+    static final String ACCOUNT = "/2010-04-01/Accounts/" + TestAccounts.ACCOUNT_SID;
+    static final Path LOG = Path.of("target", "graceful-shutdown.log");
+
+    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
+    WireMockServer twilio;
+    Process app;
+    int port;
+
+    @BeforeEach
+    void startTwilio() {
+        twilio = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+        twilio.start();
+        twilio.stubFor(get(urlPathMatching(ACCOUNT + "/Calls/CA[0-9a-f]{32}/Recordings\\.json"))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withBody(Fixtures.read("call-recordings.json"))));
+    }
+
+    /** Twilio answers the call log after {@code delayMillis}; the packaged service runs with {@code SHUTDOWN_TIMEOUT}. */
+    void start(int delayMillis, String shutdownTimeout) throws IOException {
+        twilio.stubFor(get(urlPathEqualTo(ACCOUNT + "/Calls.json")).willReturn(aResponse().withStatus(200)
+                .withFixedDelay(delayMillis).withHeader("Content-Type", "application/json")
+                .withBody(Fixtures.read("calls-page.json"))));
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        ProcessBuilder builder = new ProcessBuilder(List.of(
+                new File(System.getProperty("java.home"), "bin/java").getPath(),
+                "-Dquarkus.http.port=" + port,
+                "-Dquarkus.rest-client.twilio.url=" + WireMockTwilio.baseUrl(twilio),
+                "-Dvoicegate.twilio.account-sid=" + TestAccounts.ACCOUNT_SID,
+                "-Dvoicegate.twilio.auth-token=" + TestAccounts.AUTH_TOKEN,
+                "-Dvoicegate.access.service-api-keys=" + TestAccounts.SERVICE_KEY,
+                "-jar", "target/quarkus-app/quarkus-run.jar"))
+                .redirectErrorStream(true).redirectOutput(LOG.toFile());
+        builder.environment().put("SHUTDOWN_DELAY", "1s");
+        if (shutdownTimeout != null) {
+            builder.environment().put("SHUTDOWN_TIMEOUT", shutdownTimeout);
+        }
+        app = builder.start();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(this::ready);
+    }
+
+    /** Sends {@link #IN_FLIGHT} list_calls and returns once Twilio has received them all. */
+    List<CompletableFuture<HttpResponse<String>>> inFlight() {
+        List<CompletableFuture<HttpResponse<String>>> inFlight = IntStream.range(0, IN_FLIGHT)
+                .mapToObj(i -> http.sendAsync(listCalls(), HttpResponse.BodyHandlers.ofString())).toList();
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> twilio.findAll(getRequestedFor(urlPathEqualTo(ACCOUNT + "/Calls.json"))).size() == IN_FLIGHT);
+        assertTrue(inFlight.stream().noneMatch(CompletableFuture::isDone), "answered before SIGTERM");
+        return inFlight;
+    }
+
+    @AfterEach
+    void stop() {
+        if (app != null && app.isAlive()) {
+            app.destroyForcibly();
+        }
+        if (twilio != null) {
+            twilio.stop();
+        }
+    }
+
+    @Test
+    void sigtermLetsInFlightRequestsFinishThenStops() throws Exception {
+        start(TWILIO_DELAY_MS, null);
+        List<CompletableFuture<HttpResponse<String>>> inFlight = inFlight();
+
+        long sigterm = System.nanoTime();
+        app.destroy(); // SIGTERM
+        await().atMost(Duration.ofSeconds(5)).until(() -> Files.readString(LOG).contains("refusing new requests"));
+
+        // Shutting down: a new request is refused with the envelope (nothing started), readiness is down.
+        HttpResponse<String> late = http.send(listCalls(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(503, late.statusCode(), late.body());
+        assertEquals("1", late.headers().firstValue("Retry-After").orElse(null));
+        ContractSchemas.assertValidOutput("list_calls", late.body());
+        assertTrue(late.body().startsWith("{\"success\":false,\"error\":\"upstream_unavailable: "), late.body());
+        HttpResponse<Void> readiness = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/q/health/ready")).build(), HttpResponse.BodyHandlers.discarding());
+        assertEquals(503, readiness.statusCode(), "readiness is down while shutting down");
+
+        for (CompletableFuture<HttpResponse<String>> request : inFlight) {
+            HttpResponse<String> response = request.get(SHUTDOWN_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            assertEquals(200, response.statusCode(), response.body());
+            ContractSchemas.assertValidOutput("list_calls", response.body());
+            assertTrue(response.body().contains("\"success\":true"), response.body());
+        }
+
+        assertTrue(app.waitFor(SHUTDOWN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS), "still running after the timeout");
+        long exitMillis = (System.nanoTime() - sigterm) / 1_000_000;
+        System.out.println("graceful shutdown: exited " + exitMillis + " ms after SIGTERM with status " + app.exitValue());
+        assertTrue(Files.readString(LOG).contains("All HTTP requests complete"), "did not drain");
+        assertThrows(ConnectException.class, () -> http.send(listCalls(), HttpResponse.BodyHandlers.ofString()));
+        assertFalse(app.isAlive());
+    }
+
+    /** Past {@code SHUTDOWN_TIMEOUT} Quarkus stops anyway: requests still waiting on Twilio lose their connection. */
+    @Test
+    void shutdownTimeoutBoundsTheWait() throws Exception {
+        start(10_000, "1s");
+        List<CompletableFuture<HttpResponse<String>>> inFlight = inFlight();
+
+        long sigterm = System.nanoTime();
+        app.destroy();
+        assertTrue(app.waitFor(8, TimeUnit.SECONDS), "SHUTDOWN_TIMEOUT=1s did not bound the shutdown");
+        System.out.println("bounded shutdown: exited " + (System.nanoTime() - sigterm) / 1_000_000
+                + " ms after SIGTERM with status " + app.exitValue());
+        for (CompletableFuture<HttpResponse<String>> request : inFlight) {
+            ExecutionException cut = assertThrows(ExecutionException.class, () -> request.get(10, TimeUnit.SECONDS));
+            assertInstanceOf(IOException.class, cut.getCause());
+        }
+    }
+
+    private HttpRequest listCalls() {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/actions/list_calls"))
+                .header("Authorization", TestAccounts.bearer(TestAccounts.SERVICE_KEY))
+                .header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"account_sid\":\"" + TestAccounts.ACCOUNT_SID + "\"}"))
+                .build();
+    }
+
+    private boolean ready() {
+        try {
+            HttpClient probe = HttpClient.newHttpClient(); // its own pool: no idle connection is left in http's
+            return probe.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready")).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException notYet) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}
