@@ -29,6 +29,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.voicegate.testing.Fixtures;
 import dev.voicegate.testing.InjectRedis;
 import dev.voicegate.testing.InjectWireMock;
+import dev.voicegate.testing.PackagedApp;
 import dev.voicegate.testing.RedisServer;
 import dev.voicegate.testing.TestAccounts;
 import dev.voicegate.testing.WireMockTwilio;
@@ -61,15 +62,13 @@ class TwoInstancesIT {
         try (ServerSocket socket = new ServerSocket(0)) {
             secondPort = socket.getLocalPort();
         }
-        second = new ProcessBuilder(List.of(
-                new File(System.getProperty("java.home"), "bin/java").getPath(),
+        second = new ProcessBuilder(PackagedApp.command(List.of(
                 "-Dquarkus.http.port=" + secondPort,
                 "-Dquarkus.rest-client.twilio.url=" + WireMockTwilio.baseUrl(twilio),
                 "-Dquarkus.redis.hosts=" + redis.url(),
                 "-Dvoicegate.twilio.account-sid=" + TestAccounts.ACCOUNT_SID,
                 "-Dvoicegate.twilio.auth-token=" + TestAccounts.AUTH_TOKEN,
-                "-Dvoicegate.access.service-api-keys=" + TestAccounts.SERVICE_KEY,
-                "-jar", "target/quarkus-app/quarkus-run.jar"))
+                "-Dvoicegate.access.service-api-keys=" + TestAccounts.SERVICE_KEY)))
                 .redirectErrorStream(true).redirectOutput(new File("target/second-replica.log")).start();
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                 .until(() -> readyAt(secondPort));

@@ -13,7 +13,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.ServerSocket;
@@ -38,6 +37,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 
 import dev.voicegate.testing.ContractSchemas;
 import dev.voicegate.testing.Fixtures;
+import dev.voicegate.testing.PackagedApp;
 import dev.voicegate.testing.TestAccounts;
 import dev.voicegate.testing.WireMockTwilio;
 
@@ -79,14 +79,12 @@ class GracefulShutdownIT {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        ProcessBuilder builder = new ProcessBuilder(List.of(
-                new File(System.getProperty("java.home"), "bin/java").getPath(),
+        ProcessBuilder builder = new ProcessBuilder(PackagedApp.command(List.of(
                 "-Dquarkus.http.port=" + port,
                 "-Dquarkus.rest-client.twilio.url=" + WireMockTwilio.baseUrl(twilio),
                 "-Dvoicegate.twilio.account-sid=" + TestAccounts.ACCOUNT_SID,
                 "-Dvoicegate.twilio.auth-token=" + TestAccounts.AUTH_TOKEN,
-                "-Dvoicegate.access.service-api-keys=" + TestAccounts.SERVICE_KEY,
-                "-jar", "target/quarkus-app/quarkus-run.jar"))
+                "-Dvoicegate.access.service-api-keys=" + TestAccounts.SERVICE_KEY)))
                 .redirectErrorStream(true).redirectOutput(LOG.toFile());
         builder.environment().put("SHUTDOWN_DELAY", "1s");
         if (shutdownTimeout != null) {
