@@ -87,6 +87,13 @@ public interface VoicegateConfig {
         @Min(1)
         @Max(256)
         int recordingLookupConcurrency();
+
+        /**
+         * Find the recordings of a large page (more than twice the lookup concurrency) in the account's recordings
+         * list instead of one lookup per call; see {@code RecordingFanOut} for the rule.
+         */
+        @WithDefault("true")
+        boolean recordingJoin();
     }
 
     interface Upstream {

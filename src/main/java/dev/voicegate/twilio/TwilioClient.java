@@ -94,6 +94,26 @@ public class TwilioClient {
                 .onFailure().transform(TwilioFailures::classify);
     }
 
+    /**
+     * One page of the account's recordings created on or after {@code query.createdOnOrAfter()}, newest first;
+     * the filters are sent again with every page's cursor, as Twilio's own {@code next_page_uri} does.
+     */
+    @Retry(maxRetries = 3, delay = 200, jitter = 0, maxDuration = 60, durationUnit = ChronoUnit.SECONDS)
+    @RetryWhen(exception = RetryPolicy.Reads.class)
+    @CustomBackoff(RetryAfterBackoff.class)
+    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10_000,
+            skipOn = { TwilioException.Rejected.class, TwilioException.RateLimited.class,
+                    TwilioException.Throttled.class })
+    @CircuitBreakerName("twilio-list-recordings")
+    @Timeout(10_000)
+    public Uni<TwilioRecordingPage> listRecordings(TwilioCredentials credentials, RecordingQuery query) {
+        return limiter.limit(credentials.accountSid(), () -> rest.listRecordings(credentials.accountSid(),
+                credentials.basicAuthorization(), query.createdOnOrAfter(), query.createdBefore(),
+                query.pageSize(), query.cursor() == null ? null : query.cursor().page(),
+                query.cursor() == null ? null : query.cursor().pageToken()))
+                .onFailure().transform(TwilioFailures::classify);
+    }
+
     /** One recording. A missing one fails with {@link TwilioException.Rejected} (404), which never trips the breaker. */
     @Retry(maxRetries = 3, delay = 200, jitter = 0, maxDuration = 60, durationUnit = ChronoUnit.SECONDS)
     @RetryWhen(exception = RetryPolicy.Reads.class)

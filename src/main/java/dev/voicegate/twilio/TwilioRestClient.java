@@ -69,6 +69,20 @@ interface TwilioRestClient {
             @QueryParam("Page") Integer page,
             @QueryParam("PageToken") String pageToken);
 
+    /**
+     * {@code GET /Recordings.json}: one page of the account's recordings, newest first. {@code DateCreated>} is
+     * "created on or after that day", {@code DateCreated<} "created before that day" ({@code YYYY-MM-DD}, UTC).
+     */
+    @GET
+    @Path("/Recordings.json")
+    Uni<TwilioRecordingPage> listRecordings(@PathParam("accountSid") String accountSid,
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            @QueryParam("DateCreated>") String createdOnOrAfter,
+            @QueryParam("DateCreated<") String createdBefore,
+            @QueryParam("PageSize") Integer pageSize,
+            @QueryParam("Page") Integer page,
+            @QueryParam("PageToken") String pageToken);
+
     /** {@code GET /Recordings/{Sid}.json}: one recording's metadata. */
     @GET
     @Path("/Recordings/{recordingSid}.json")

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# The list_calls / get_recording / make_call benchmark (issue #5): builds the jar, starts a local Twilio stand-in
+# with a per-request latency (LATENCY_MS, default 50) and the service against it, both on free loopback ports,
+# runs bench/src/BenchDriver.java and prints one Markdown table. Stops by itself; kills what it started.
+# Only needs the JDK 17 that builds the project. JVM flags of the service: SERVICE_JAVA_OPTS.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+LATENCY_MS="${LATENCY_MS:-50}"
+SERVICE_JAVA_OPTS="${SERVICE_JAVA_OPTS:--Xmx128m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=64m -Xss512k}"
+ACCOUNT=AC0123456789abcdef0123456789abcdef
+KEY=bench-service-key
+WORK="$(mktemp -d)"
+PIDS=()
+cleanup() {
+    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_for() { # url, seconds
+    for _ in $(seq 1 "$(( $2 * 10 ))"); do curl -fs -o /dev/null "$1" && return 0; sleep 0.1; done
+    echo "not up: $1" >&2; return 1
+}
+
+echo "building the jar…" >&2
+./mvnw -B -q package -DskipTests >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log" >&2; exit 1; }
+
+STANDIN_PORT="$(free_port)"
+java -Xmx512m -XX:+UseParallelGC bench/src/TwilioStandIn.java "$STANDIN_PORT" "$LATENCY_MS" >"$WORK/standin.log" 2>&1 &
+PIDS+=($!)
+wait_for "http://127.0.0.1:$STANDIN_PORT/__stats" 60
+
+SERVICE_PORT="$(free_port)"
+# shellcheck disable=SC2086
+TWILIO_BASE_URL="http://127.0.0.1:$STANDIN_PORT" TWILIO_ACCOUNT_SID="$ACCOUNT" TWILIO_AUTH_TOKEN=bench-token \
+    SERVICE_API_KEYS="$KEY" QUARKUS_HTTP_PORT="$SERVICE_PORT" QUARKUS_HTTP_HOST=127.0.0.1 \
+    java $SERVICE_JAVA_OPTS -jar target/quarkus-app/quarkus-run.jar >"$WORK/service.log" 2>&1 &
+SERVICE_PID=$!
+PIDS+=("$SERVICE_PID")
+wait_for "http://127.0.0.1:$SERVICE_PORT/q/health/ready" 60
+
+echo "running (about 3 minutes)…" >&2
+java -Xmx512m bench/src/BenchDriver.java "http://127.0.0.1:$STANDIN_PORT" "http://127.0.0.1:$SERVICE_PORT" \
+    "$ACCOUNT" "$KEY" "$SERVICE_PID" "$LATENCY_MS"
+echo >&2
+echo "$(nproc) cores, $(java -version 2>&1 | head -1), service JVM flags: $SERVICE_JAVA_OPTS" >&2

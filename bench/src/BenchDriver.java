@@ -1,0 +1,319 @@
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The benchmark's load driver: measures Voicegate against the stand-in and the stand-in alone, and prints one
+ * Markdown table. Only the JDK: {@code java bench/src/BenchDriver.java <stand-in url> <service url> <account sid>
+ * <service key> <service pid> <latency ms>}. Every phase has a fixed number of iterations.
+ */
+public final class BenchDriver {
+
+    static final int[] PAGE_SIZES = { 10, 50, 200, 1000 };
+    static final int WARMUP = 5;
+    static final int LIST_ITERATIONS = 20;
+    static final int UNBOUNDED_ITERATIONS = 5;
+    static final int GET_RECORDING_ITERATIONS = 50;
+    static final int MAKE_CALL_CONCURRENCY = 64;
+    static final int MAKE_CALL_REQUESTS = 10_000;
+    static final int MAKE_CALL_LATENCY_SAMPLES = 1_000;
+    static final String RECORDING_SID = String.format("RE%032x", 1);
+    static final Pattern CALL_SID = Pattern.compile("\"(?:call_)?sid\":\"(CA[0-9a-f]{32})\"");
+    static final Pattern RECORDING_SIDS = Pattern.compile("\"recording_sids\":\\[([^\\]]*)\\]");
+    static final Pattern RE_SID = Pattern.compile("\"sid\":\"(RE[0-9a-f]{32})\"");
+
+    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    final String standIn;
+    final String service;
+    final String account;
+    final String key;
+    final String twilioPrefix;
+
+    BenchDriver(String standIn, String service, String account, String key) {
+        this.standIn = standIn;
+        this.service = service;
+        this.account = account;
+        this.key = key;
+        this.twilioPrefix = standIn + "/2010-04-01/Accounts/" + account;
+    }
+
+    public static void main(String[] args) throws Exception {
+        BenchDriver d = new BenchDriver(args[0], args[1], args[2], args[3]);
+        long pid = Long.parseLong(args[4]);
+        int latency = Integer.parseInt(args[5]);
+        d.run(pid, latency);
+    }
+
+    // --- HTTP helpers ---------------------------------------------------------------------------------------------
+
+    String get(String url) {
+        return send(HttpRequest.newBuilder(URI.create(url)).GET().build());
+    }
+
+    String send(HttpRequest request) {
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() >= 300) {
+                throw new IllegalStateException(request.uri() + " -> " + response.statusCode() + " " + response.body());
+            }
+            return response.body();
+        } catch (Exception e) {
+            throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
+        }
+    }
+
+    String action(String name, String json) {
+        return send(HttpRequest.newBuilder(URI.create(service + "/v1/actions/" + name))
+                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
+    void reset(int latencyMs) {
+        send(HttpRequest.newBuilder(URI.create(standIn + "/__reset?latency=" + latencyMs))
+                .POST(HttpRequest.BodyPublishers.noBody()).build());
+    }
+
+    long[] stats() {
+        String s = get(standIn + "/__stats");
+        return new long[] { number(s, "requests"), number(s, "max_in_flight") };
+    }
+
+    static long number(String json, String field) {
+        Matcher m = Pattern.compile("\"" + field + "\":(\\d+)").matcher(json);
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
+    }
+
+    static double millis(long nanos) {
+        return nanos / 1e6;
+    }
+
+    static double percentile(List<Double> values, double p) {
+        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+    }
+
+    // --- the phases -----------------------------------------------------------------------------------------------
+
+    String listCalls(int pageSize) {
+        String body = action("list_calls", "{\"account_sid\":\"" + account + "\",\"page_size\":" + pageSize + "}");
+        if (!body.contains("\"success\":true") || body.contains("\"error\":\"")) {
+            throw new IllegalStateException("list_calls failed: " + body.substring(0, Math.min(400, body.length())));
+        }
+        return body;
+    }
+
+    /** Each call's recording SIDs in the service's answer. */
+    static Map<String, List<String>> fromService(String body) {
+        Map<String, List<String>> result = new LinkedHashMap<>();
+        Matcher calls = Pattern.compile("\"call_sid\":\"(CA[0-9a-f]{32})\"").matcher(body);
+        Matcher sids = RECORDING_SIDS.matcher(body);
+        while (calls.find() && sids.find()) {
+            List<String> list = new ArrayList<>();
+            Matcher re = Pattern.compile("\"(RE[0-9a-f]{32})\"").matcher(sids.group(1));
+            while (re.find()) {
+                list.add(re.group(1));
+            }
+            result.put(calls.group(1), list);
+        }
+        return result;
+    }
+
+    List<String> callSids(String callsPage) {
+        List<String> sids = new ArrayList<>();
+        Matcher m = Pattern.compile("\"sid\":\"(CA[0-9a-f]{32})\"").matcher(callsPage);
+        while (m.find()) {
+            sids.add(m.group(1));
+        }
+        return sids;
+    }
+
+    static List<String> recordingSids(String page) {
+        List<String> sids = new ArrayList<>();
+        Matcher m = RE_SID.matcher(page);
+        while (m.find()) {
+            sids.add(m.group(1));
+        }
+        return sids;
+    }
+
+    /** The product card's design: the calls page, then one recordings request per call, one after another. */
+    Map<String, List<String>> sequential(int pageSize) {
+        Map<String, List<String>> result = new LinkedHashMap<>();
+        for (String call : callSids(get(twilioPrefix + "/Calls.json?PageSize=" + pageSize))) {
+            result.put(call, recordingSids(get(twilioPrefix + "/Calls/" + call + "/Recordings.json?PageSize=1000")));
+        }
+        return result;
+    }
+
+    /** The calls page, then every per-call lookup at once. */
+    void unboundedParallel(int pageSize) {
+        List<CompletableFuture<HttpResponse<String>>> all = new ArrayList<>();
+        for (String call : callSids(get(twilioPrefix + "/Calls.json?PageSize=" + pageSize))) {
+            all.add(http.sendAsync(HttpRequest.newBuilder(URI.create(twilioPrefix + "/Calls/" + call
+                    + "/Recordings.json?PageSize=1000")).GET().build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+    }
+
+    record Timing(double p50, double p99) {
+    }
+
+    interface Op {
+        void run() throws Exception;
+    }
+
+    static Timing time(int iterations, Op op) throws Exception {
+        List<Double> ms = new ArrayList<>();
+        for (int i = 0; i < iterations; i++) {
+            long t = System.nanoTime();
+            op.run();
+            ms.add(millis(System.nanoTime() - t));
+        }
+        return new Timing(percentile(ms, 50), percentile(ms, 99));
+    }
+
+    /** Requests per second of {@code op} run by {@code threads} threads, {@code total} times in all. */
+    static double throughput(int threads, int total, Op op) throws Exception {
+        AtomicInteger left = new AtomicInteger(total);
+        AtomicInteger failures = new AtomicInteger();
+        List<Thread> workers = new ArrayList<>();
+        long t = System.nanoTime();
+        for (int i = 0; i < threads; i++) {
+            Thread w = new Thread(() -> {
+                while (left.getAndDecrement() > 0) {
+                    try {
+                        op.run();
+                    } catch (Exception e) {
+                        failures.incrementAndGet();
+                    }
+                }
+            });
+            w.start();
+            workers.add(w);
+        }
+        for (Thread w : workers) {
+            w.join();
+        }
+        double seconds = (System.nanoTime() - t) / 1e9;
+        if (failures.get() > 0) {
+            System.err.println(failures.get() + " of " + total + " requests failed");
+        }
+        return total / seconds;
+    }
+
+    void run(long pid, int latency) throws Exception {
+        List<String[]> rows = new ArrayList<>();
+        reset(latency);
+        for (int size : PAGE_SIZES) {
+            for (int i = 0; i < WARMUP; i++) {
+                listCalls(size);
+            }
+        }
+        for (int size : PAGE_SIZES) {
+            System.err.printf("list_calls, page of %d%n", size);
+            reset(latency);
+            String[] last = new String[1];
+            Timing service = time(LIST_ITERATIONS, () -> last[0] = listCalls(size));
+            long[] s = stats();
+            int seqIterations = size <= 50 ? 3 : 1;
+            reset(latency);
+            List<Map<String, List<String>>> perCall = new ArrayList<>();
+            Timing seq = time(seqIterations, () -> perCall.add(sequential(size)));
+            // The service's answer must hold exactly what one lookup per call gives.
+            boolean identical = perCall.get(0).equals(fromService(last[0]));
+            reset(latency);
+            Timing unbounded = time(UNBOUNDED_ITERATIONS, () -> unboundedParallel(size));
+            long[] u = stats();
+            rows.add(new String[] { "list_calls, page of " + size + " with recordings",
+                    f(service.p50), f(service.p99),
+                    String.format(Locale.ROOT, "%.1f", (double) s[0] / LIST_ITERATIONS), String.valueOf(s[1]),
+                    f(seq.p50) + " (**" + x(seq.p50 / service.p50) + "**)",
+                    f(unbounded.p50) + " (" + x(unbounded.p50 / service.p50) + "; " + (size + 1) + " req, "
+                            + u[1] + " in flight)",
+                    identical ? "yes" : "**NO**" });
+        }
+
+        System.err.println("get_recording");
+        String getBody = "{\"account_sid\":\"" + account + "\",\"recording_sid\":\"" + RECORDING_SID + "\"}";
+        for (int i = 0; i < 20; i++) {
+            action("get_recording", getBody);
+        }
+        reset(latency);
+        Timing getRecording = time(GET_RECORDING_ITERATIONS, () -> action("get_recording", getBody));
+        long[] g = stats();
+        reset(latency);
+        Timing oneTrip = time(GET_RECORDING_ITERATIONS, () -> get(twilioPrefix + "/Recordings/" + RECORDING_SID + ".json"));
+        rows.add(new String[] { "get_recording", f(getRecording.p50), f(getRecording.p99),
+                String.format(Locale.ROOT, "%.1f", (double) g[0] / GET_RECORDING_ITERATIONS), String.valueOf(g[1]),
+                "one round-trip: " + f(oneTrip.p50) + " (+" + f(getRecording.p50 - oneTrip.p50) + ")", "", "" });
+
+        System.err.println("make_call");
+        reset(0);
+        String form = "To=%2B14155551234&From=%2B15017122661&Url=https%3A%2F%2Fexample.com%2Ftwiml";
+        Op direct = () -> send(HttpRequest.newBuilder(URI.create(twilioPrefix + "/Calls.json"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build());
+        String callBody = "{\"account_sid\":\"" + account + "\",\"to\":\"+14155551234\",\"from_\":\"+15017122661\","
+                + "\"url\":\"https://example.com/twiml\"}";
+        Op viaService = () -> {
+            String body = action("make_call", callBody);
+            if (!body.contains("\"success\":true")) {
+                throw new IllegalStateException(body);
+            }
+        };
+        throughput(MAKE_CALL_CONCURRENCY, 2_000, direct);
+        throughput(MAKE_CALL_CONCURRENCY, 2_000, viaService);
+        double directRate = throughput(MAKE_CALL_CONCURRENCY, MAKE_CALL_REQUESTS, direct);
+        reset(0);
+        double serviceRate = throughput(MAKE_CALL_CONCURRENCY, MAKE_CALL_REQUESTS, viaService);
+        long[] m = stats();
+        Timing directLatency = time(MAKE_CALL_LATENCY_SAMPLES, direct);
+        Timing serviceLatency = time(MAKE_CALL_LATENCY_SAMPLES, viaService);
+        rows.add(new String[] { "make_call, 0 ms latency: one at a time", f(serviceLatency.p50), f(serviceLatency.p99),
+                "1.0", "", "stand-in direct: " + f(directLatency.p50) + " (service adds "
+                        + f(serviceLatency.p50 - directLatency.p50) + ")", "", "" });
+        rows.add(new String[] { "make_call, 0 ms latency: " + MAKE_CALL_CONCURRENCY + " concurrent",
+                String.format(Locale.ROOT, "**%.0f req/s**", serviceRate), "", "", String.valueOf(m[1]),
+                String.format(Locale.ROOT, "stand-in direct: %.0f req/s (service: **%.0f%%**)", directRate,
+                        100 * serviceRate / directRate), "", "" });
+
+        String status = Files.readString(Path.of("/proc/" + pid + "/status"));
+        rows.add(new String[] { "service RSS after the run (peak)", kb(status, "VmRSS") + " (" + kb(status, "VmHWM") + ")",
+                "", "", "", "", "", "" });
+
+        System.out.println("| " + latency + " ms per Twilio request | p50 ms | p99 ms | upstream req/op | max upstream in flight"
+                + " | sequential N+1 p50 ms (× faster) | unbounded parallel N+1 p50 ms (× faster) | same SIDs as per-call |");
+        System.out.println("|---|---:|---:|---:|---:|---|---|---|");
+        for (String[] row : rows) {
+            System.out.println("| " + String.join(" | ", row) + " |");
+        }
+    }
+
+    static String kb(String status, String field) {
+        Matcher m = Pattern.compile(field + ":\\s+(\\d+) kB").matcher(status);
+        return m.find() ? (Long.parseLong(m.group(1)) / 1024) + " MB" : "?";
+    }
+
+    static String f(double ms) {
+        return String.format(Locale.ROOT, ms >= 100 ? "%.0f" : "%.1f", ms);
+    }
+
+    static String x(double ratio) {
+        return String.format(Locale.ROOT, ratio >= 10 ? "%.0f×" : "%.1f×", ratio);
+    }
+}
