@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -39,18 +38,8 @@ class UnreachableTwilioTest {
     public static class ClosedPort implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            Map<String, String> config = new HashMap<>();
-            config.put("quarkus.rest-client.twilio.url", "http://127.0.0.1:" + closedPort());
+            Map<String, String> config = WireMockTwilio.serviceConfig("http://127.0.0.1:" + closedPort());
             config.put("quarkus.rest-client.twilio.connect-timeout", "1000");
-            config.put("voicegate.twilio.account-sid", TestAccounts.ACCOUNT_SID);
-            config.put("voicegate.twilio.auth-token", TestAccounts.AUTH_TOKEN);
-            config.put("voicegate.access.service-api-keys", TestAccounts.SERVICE_KEY);
-            for (String method : WireMockTwilio.GUARDED_METHODS) {
-                String prefix = WireMockTwilio.faultToleranceKey(method);
-                config.put(prefix + ".timeout.value", WireMockTwilio.TEST_TIMEOUT_MS);
-                config.put(prefix + ".retry.delay", WireMockTwilio.TEST_RETRY_DELAY_MS);
-                config.put(prefix + ".retry.jitter", "0");
-            }
             return config;
         }
 

@@ -2,7 +2,6 @@ package dev.voicegate.testing;
 
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
-import java.util.HashMap;
 import java.util.Map;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -40,17 +39,7 @@ public class FaultyWireMockTwilio implements QuarkusTestResourceLifecycleManager
                 .notifier(new Slf4jNotifier(false)));
         server.start();
 
-        Map<String, String> config = new HashMap<>();
-        config.put("quarkus.rest-client.twilio.url", WireMockTwilio.baseUrl(server));
-        config.put("voicegate.twilio.account-sid", TestAccounts.ACCOUNT_SID);
-        config.put("voicegate.twilio.auth-token", TestAccounts.AUTH_TOKEN);
-        config.put("voicegate.access.service-api-keys", TestAccounts.SERVICE_KEY);
-        for (String method : WireMockTwilio.GUARDED_METHODS) {
-            String prefix = WireMockTwilio.faultToleranceKey(method);
-            config.put(prefix + ".timeout.value", WireMockTwilio.TEST_TIMEOUT_MS);
-            config.put(prefix + ".retry.delay", WireMockTwilio.TEST_RETRY_DELAY_MS);
-            config.put(prefix + ".retry.jitter", "0");
-        }
+        Map<String, String> config = WireMockTwilio.serviceConfig(WireMockTwilio.baseUrl(server));
         return config;
     }
 

@@ -40,17 +40,7 @@ public class WireMockTwilio implements QuarkusTestResourceLifecycleManager {
                 .notifier(new Slf4jNotifier(false)));
         server.start();
 
-        Map<String, String> config = new HashMap<>();
-        config.put("quarkus.rest-client.twilio.url", baseUrl(server));
-        config.put("voicegate.twilio.account-sid", TestAccounts.ACCOUNT_SID);
-        config.put("voicegate.twilio.auth-token", TestAccounts.AUTH_TOKEN);
-        config.put("voicegate.access.service-api-keys", TestAccounts.SERVICE_KEY);
-        for (String method : GUARDED_METHODS) {
-            String prefix = faultToleranceKey(method);
-            config.put(prefix + ".timeout.value", TEST_TIMEOUT_MS);
-            config.put(prefix + ".retry.delay", TEST_RETRY_DELAY_MS);
-            config.put(prefix + ".retry.jitter", "0");
-        }
+        Map<String, String> config = serviceConfig(baseUrl(server));
         // Set by failsafe (pom.xml) for the *IT suites, which run against the packaged application.
         if (Boolean.getBoolean("voicegate.integration-test")) {
             // The packaged app's breakers cannot be reset between tests from outside, and the suites
@@ -72,6 +62,22 @@ public class WireMockTwilio implements QuarkusTestResourceLifecycleManager {
             server.stop();
             server = null;
         }
+    }
+
+    /** The test account, its credentials and service key, and short fault tolerance, against {@code twilioUrl}. */
+    public static Map<String, String> serviceConfig(String twilioUrl) {
+        Map<String, String> config = new HashMap<>();
+        config.put("quarkus.rest-client.twilio.url", twilioUrl);
+        config.put("voicegate.twilio.account-sid", TestAccounts.ACCOUNT_SID);
+        config.put("voicegate.twilio.auth-token", TestAccounts.AUTH_TOKEN);
+        config.put("voicegate.access.service-api-keys", TestAccounts.SERVICE_KEY);
+        for (String method : GUARDED_METHODS) {
+            String prefix = faultToleranceKey(method);
+            config.put(prefix + ".timeout.value", TEST_TIMEOUT_MS);
+            config.put(prefix + ".retry.delay", TEST_RETRY_DELAY_MS);
+            config.put(prefix + ".retry.jitter", "0");
+        }
+        return config;
     }
 
     /** {@code quarkus.fault-tolerance."dev.voicegate.twilio.TwilioClient/<method>"}. */
