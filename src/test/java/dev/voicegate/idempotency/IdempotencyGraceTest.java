@@ -8,6 +8,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Map;
 
@@ -23,7 +24,10 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
-/** Once the grace period is over and Twilio still shows no call, the keyed retry places it. */
+/**
+ * Short waits: once the grace period is over and Twilio still shows no call, the keyed retry places it;
+ * a request that waits longer than the in-flight wait for another one is told to come back.
+ */
 @QuarkusTest
 @WithTestResource(WireMockTwilio.class)
 @TestProfile(IdempotencyGraceTest.NoGrace.class)
@@ -32,12 +36,30 @@ class IdempotencyGraceTest {
     public static class NoGrace implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("voicegate.idempotency.reconcile-grace", "PT0S");
+            return Map.of("voicegate.idempotency.reconcile-grace", "PT0S",
+                    "voicegate.idempotency.in-flight-wait", "PT0.2S");
         }
     }
 
     @InjectWireMock
     WireMockServer twilio;
+
+    @Test
+    void aRequestWaitingTooLongForTheFirstIsToldItIsStillInProgress() throws Exception {
+        twilio.resetAll();
+        twilio.stubFor(post(urlEqualTo(IdempotencyTest.CALLS)).willReturn(aResponse().withStatus(201).withFixedDelay(700)
+                .withHeader("Content-Type", "application/json").withBody(Fixtures.read("call-created.json"))));
+        java.util.concurrent.CompletableFuture<Integer> first = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+                IdempotencyTest.rest("slow-key", IdempotencyTest.call("+14155551212")).extract().statusCode());
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+                .until(() -> twilio.getAllServeEvents().size() == 1);
+
+        IdempotencyTest.rest("slow-key", IdempotencyTest.call("+14155551212")).statusCode(409)
+                .header("Retry-After", "1")
+                .body("error", startsWith("rate_limited: a make_call with this idempotency_key is still in progress"));
+        assertEquals(201, first.get());
+        twilio.verify(1, postRequestedFor(urlEqualTo(IdempotencyTest.CALLS)));
+    }
 
     @Test
     void anAmbiguousAttemptThatNeverShowsUpIsPlacedAgain() {
