@@ -1,6 +1,7 @@
 package dev.voicegate.twilio;
 
 import java.time.temporal.ChronoUnit;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -53,11 +54,10 @@ public class TwilioClient {
     @CircuitBreakerName("twilio-create-call")
     @Timeout(10_000)
     public Uni<TwilioCall> createCall(TwilioCredentials credentials, NewCall call) {
-        return limiter.limit(credentials.accountSid(), () -> rest.createCall(credentials.accountSid(),
+        return send(credentials, () -> rest.createCall(credentials.accountSid(),
                 credentials.basicAuthorization(), call.to(), call.from(), call.url(), call.twiml(),
                 call.statusCallback(), call.statusCallbackMethod(), call.record(), call.recordingStatusCallback(),
-                call.timeout(), call.machineDetection()))
-                .onFailure().transform(TwilioFailures::classify);
+                call.timeout(), call.machineDetection()));
     }
 
     /** One page of the call log. */
@@ -70,11 +70,10 @@ public class TwilioClient {
     @CircuitBreakerName("twilio-list-calls")
     @Timeout(10_000)
     public Uni<TwilioCallPage> listCalls(TwilioCredentials credentials, CallQuery query) {
-        return limiter.limit(credentials.accountSid(), () -> rest.listCalls(credentials.accountSid(),
+        return send(credentials, () -> rest.listCalls(credentials.accountSid(),
                 credentials.basicAuthorization(), query.to(), query.from(), query.status(),
                 query.startTimeOnOrAfter(), query.startTimeBefore(), query.pageSize(), query.page(),
-                query.pageToken()))
-                .onFailure().transform(TwilioFailures::classify);
+                query.pageToken()));
     }
 
     /** One page of a call's recordings. */
@@ -88,10 +87,9 @@ public class TwilioClient {
     @Timeout(10_000)
     public Uni<TwilioRecordingPage> listCallRecordings(TwilioCredentials credentials, String callSid,
             PageCursor cursor) {
-        return limiter.limit(credentials.accountSid(), () -> rest.listCallRecordings(credentials.accountSid(),
+        return send(credentials, () -> rest.listCallRecordings(credentials.accountSid(),
                 credentials.basicAuthorization(), callSid, MAX_PAGE_SIZE,
-                cursor == null ? null : cursor.page(), cursor == null ? null : cursor.pageToken()))
-                .onFailure().transform(TwilioFailures::classify);
+                cursor == null ? null : cursor.page(), cursor == null ? null : cursor.pageToken()));
     }
 
     /**
@@ -107,11 +105,10 @@ public class TwilioClient {
     @CircuitBreakerName("twilio-list-recordings")
     @Timeout(10_000)
     public Uni<TwilioRecordingPage> listRecordings(TwilioCredentials credentials, RecordingQuery query) {
-        return limiter.limit(credentials.accountSid(), () -> rest.listRecordings(credentials.accountSid(),
+        return send(credentials, () -> rest.listRecordings(credentials.accountSid(),
                 credentials.basicAuthorization(), query.createdOnOrAfter(), query.createdBefore(),
                 query.pageSize(), query.cursor() == null ? null : query.cursor().page(),
-                query.cursor() == null ? null : query.cursor().pageToken()))
-                .onFailure().transform(TwilioFailures::classify);
+                query.cursor() == null ? null : query.cursor().pageToken()));
     }
 
     /** One recording. A missing one fails with {@link TwilioException.Rejected} (404), which never trips the breaker. */
@@ -124,9 +121,8 @@ public class TwilioClient {
     @CircuitBreakerName("twilio-fetch-recording")
     @Timeout(10_000)
     public Uni<TwilioRecording> fetchRecording(TwilioCredentials credentials, String recordingSid) {
-        return limiter.limit(credentials.accountSid(), () -> rest.fetchRecording(credentials.accountSid(),
-                credentials.basicAuthorization(), recordingSid))
-                .onFailure().transform(TwilioFailures::classify);
+        return send(credentials, () -> rest.fetchRecording(credentials.accountSid(),
+                credentials.basicAuthorization(), recordingSid));
     }
 
     /** The first page (up to 1000) of a recording's transcriptions: in practice there is one. */
@@ -139,8 +135,12 @@ public class TwilioClient {
     @CircuitBreakerName("twilio-list-transcriptions")
     @Timeout(10_000)
     public Uni<TwilioTranscriptionPage> listTranscriptions(TwilioCredentials credentials, String recordingSid) {
-        return limiter.limit(credentials.accountSid(), () -> rest.listTranscriptions(credentials.accountSid(),
-                credentials.basicAuthorization(), recordingSid, MAX_PAGE_SIZE))
-                .onFailure().transform(TwilioFailures::classify);
+        return send(credentials, () -> rest.listTranscriptions(credentials.accountSid(),
+                credentials.basicAuthorization(), recordingSid, MAX_PAGE_SIZE));
+    }
+
+    // Every attempt takes a per-account slot, and every failure is classified once, here at the edge.
+    private <T> Uni<T> send(TwilioCredentials credentials, Supplier<Uni<T>> request) {
+        return limiter.limit(credentials.accountSid(), request).onFailure().transform(TwilioFailures::classify);
     }
 }
