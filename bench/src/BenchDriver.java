@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -18,18 +20,38 @@ import java.util.regex.Pattern;
 /**
  * The benchmark's load driver: measures Voicegate against the stand-in and the stand-in alone, and prints one
  * Markdown table. Only the JDK: {@code java bench/src/BenchDriver.java <stand-in url> <service url> <account sid>
- * <service key> <service pid> <latency ms>}. Every phase has a fixed number of iterations.
+ * <service key> <service pid> <latency ms> <stand-in pid> <cpus>}. Every phase has a fixed number of iterations but
+ * the make_call warm-up. {@code cpus} (e.g. {@code 0-1}) is set when run.sh pinned the service to its own core: the
+ * make_call throughput is then measured that way, then again with all three processes spread over {@code cpus}.
  */
 public final class BenchDriver {
 
+    /** BENCH_QUICK=1: a few iterations of every phase, to check that the benchmark runs (CI), not to measure. */
+    static final boolean QUICK = "1".equals(System.getenv("BENCH_QUICK"));
     static final int[] PAGE_SIZES = { 10, 50, 200, 1000 };
-    static final int WARMUP = 5;
-    static final int LIST_ITERATIONS = 20;
-    static final int UNBOUNDED_ITERATIONS = 5;
-    static final int GET_RECORDING_ITERATIONS = 50;
+    /**
+     * Warm-up before the timed phases, sent at 0 ms latency so it takes seconds: list_calls per page size (4 at a
+     * time; pages of 1000: a tenth as many, one at a time), and get_recording (16 at a time). Without it the JIT has not compiled the service's code yet and
+     * a get_recording measures the interpreter (4 ms more at p50 than once compiled).
+     */
+    static final int WARMUP = QUICK ? 1 : 300;
+    static final int GET_RECORDING_WARMUP = QUICK ? 5 : 3_000;
+    static final int LIST_ITERATIONS = QUICK ? 3 : 20;
+    static final int UNBOUNDED_ITERATIONS = QUICK ? 1 : 5;
+    static final int GET_RECORDING_ITERATIONS = QUICK ? 5 : 50;
+    /** The Twilio Java SDK's default pool: 20 connections per route (TWILIO.md, "Rate / concurrency limits"). */
+    static final int SDK_CONNECTIONS = 20;
     static final int MAKE_CALL_CONCURRENCY = 64;
-    static final int MAKE_CALL_REQUESTS = 10_000;
-    static final int MAKE_CALL_LATENCY_SAMPLES = 1_000;
+    /**
+     * make_call warm-up: rounds at 64 concurrent, at least {@code MIN_WARMUP_ROUNDS}, then until a round is less
+     * than 5% faster than the one before. On one core the service's JIT needs some 100,000 make_calls to settle,
+     * and a figure taken earlier measures the compiler; one round's noise can look like a plateau, hence the minimum.
+     */
+    static final int WARMUP_ROUND = QUICK ? 500 : 10_000;
+    static final int MIN_WARMUP_ROUNDS = QUICK ? 1 : 8;
+    static final int MAX_WARMUP_ROUNDS = QUICK ? 1 : 20;
+    static final int MAKE_CALL_REQUESTS = QUICK ? 1_000 : 20_000;
+    static final int MAKE_CALL_LATENCY_SAMPLES = QUICK ? 50 : 1_000;
     static final String RECORDING_SID = String.format("RE%032x", 1);
     static final Pattern CALL_SID = Pattern.compile("\"(?:call_)?sid\":\"(CA[0-9a-f]{32})\"");
     static final Pattern RECORDING_SIDS = Pattern.compile("\"recording_sids\":\\[([^\\]]*)\\]");
@@ -37,11 +59,19 @@ public final class BenchDriver {
 
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
+    /** One thread per pooled connection: a blocking send holds its connection as the SDK's does. */
+    final ExecutorService sdkPool = Executors.newFixedThreadPool(SDK_CONNECTIONS, runnable -> {
+        Thread thread = new Thread(runnable, "sdk-pool");
+        thread.setDaemon(true);
+        return thread;
+    });
     final String standIn;
     final String service;
     final String account;
     final String key;
     final String twilioPrefix;
+    long standInPid;
+    String allCpus;
 
     BenchDriver(String standIn, String service, String account, String key) {
         this.standIn = standIn;
@@ -55,7 +85,12 @@ public final class BenchDriver {
         BenchDriver d = new BenchDriver(args[0], args[1], args[2], args[3]);
         long pid = Long.parseLong(args[4]);
         int latency = Integer.parseInt(args[5]);
-        d.run(pid, latency);
+        d.standInPid = Long.parseLong(args[6]);
+        d.allCpus = args.length > 7 ? args[7] : "";
+        if (!d.run(pid, latency)) {
+            System.err.println("the service's recording_sids differ from one lookup per call");
+            System.exit(1);
+        }
     }
 
     // --- HTTP helpers ---------------------------------------------------------------------------------------------
@@ -160,14 +195,31 @@ public final class BenchDriver {
         return result;
     }
 
-    /** The calls page, then every per-call lookup at once. */
+    /** The calls page, then every per-call lookup at once, each on its own connection. */
     void unboundedParallel(int pageSize) {
         List<CompletableFuture<HttpResponse<String>>> all = new ArrayList<>();
         for (String call : callSids(get(twilioPrefix + "/Calls.json?PageSize=" + pageSize))) {
-            all.add(http.sendAsync(HttpRequest.newBuilder(URI.create(twilioPrefix + "/Calls/" + call
-                    + "/Recordings.json?PageSize=1000")).GET().build(), HttpResponse.BodyHandlers.ofString()));
+            all.add(http.sendAsync(lookupRequest(call), HttpResponse.BodyHandlers.ofString()));
         }
         CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+    }
+
+    /**
+     * The calls page, then every per-call lookup submitted at once, as an SDK user writes it
+     * ({@code readAsync()} per call): the lookups wait for one of the SDK's {@value #SDK_CONNECTIONS} pooled
+     * connections, which is what the issue's 2.7 s for 1000 calls measured.
+     */
+    void unboundedParallelSdkPool(int pageSize) {
+        List<CompletableFuture<Void>> all = new ArrayList<>();
+        for (String call : callSids(get(twilioPrefix + "/Calls.json?PageSize=" + pageSize))) {
+            all.add(CompletableFuture.runAsync(() -> send(lookupRequest(call)), sdkPool));
+        }
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+    }
+
+    HttpRequest lookupRequest(String callSid) {
+        return HttpRequest.newBuilder(URI.create(twilioPrefix + "/Calls/" + callSid + "/Recordings.json?PageSize=1000"))
+                .GET().build();
     }
 
     record Timing(double p50, double p99) {
@@ -216,13 +268,40 @@ public final class BenchDriver {
         return total / seconds;
     }
 
-    void run(long pid, int latency) throws Exception {
-        List<String[]> rows = new ArrayList<>();
-        reset(latency);
-        for (int size : PAGE_SIZES) {
-            for (int i = 0; i < WARMUP; i++) {
-                listCalls(size);
+    /** Runs {@code op} at 64 concurrent in rounds until it stops getting faster; returns the requests sent. */
+    static int warmUp(Op op) throws Exception {
+        double previous = 0;
+        for (int round = 1; round <= MAX_WARMUP_ROUNDS; round++) {
+            double rate = throughput(MAKE_CALL_CONCURRENCY, WARMUP_ROUND, op);
+            if (round >= MIN_WARMUP_ROUNDS && rate < previous * 1.05) {
+                return round * WARMUP_ROUND;
             }
+            previous = rate;
+        }
+        return MAX_WARMUP_ROUNDS * WARMUP_ROUND;
+    }
+
+    /** make_call throughput at 64 concurrent, through the service and straight to the stand-in. */
+    String[] makeCallThroughput(Op direct, Op viaService, String where) throws Exception {
+        reset(0);
+        double serviceRate = throughput(MAKE_CALL_CONCURRENCY, MAKE_CALL_REQUESTS, viaService);
+        long[] m = stats();
+        double directRate = throughput(MAKE_CALL_CONCURRENCY, MAKE_CALL_REQUESTS, direct);
+        return new String[] { "make_call, 0 ms latency: " + MAKE_CALL_CONCURRENCY + " concurrent, " + where,
+                String.format(Locale.ROOT, "**%.0f req/s**", serviceRate), "", "", String.valueOf(m[1]),
+                String.format(Locale.ROOT, "stand-in direct: %.0f req/s (service: **%.0f%%**)", directRate,
+                        100 * serviceRate / directRate), "", "", "" };
+    }
+
+    /** Prints the table; false when the service's recording SIDs differed from the per-call lookups'. */
+    boolean run(long pid, int latency) throws Exception {
+        boolean allIdentical = true;
+        List<String[]> rows = new ArrayList<>();
+        System.err.println("warm-up");
+        reset(0);
+        for (int size : PAGE_SIZES) {
+            // Pages of 1000 one at a time: four at once at 0 ms latency push the heap to its maximum (RSS ~295 MB).
+            throughput(size >= 1000 ? 1 : 4, size >= 1000 ? Math.max(1, WARMUP / 10) : WARMUP, () -> listCalls(size));
         }
         for (int size : PAGE_SIZES) {
             System.err.printf("list_calls, page of %d%n", size);
@@ -230,12 +309,16 @@ public final class BenchDriver {
             String[] last = new String[1];
             Timing service = time(LIST_ITERATIONS, () -> last[0] = listCalls(size));
             long[] s = stats();
-            int seqIterations = size <= 50 ? 3 : 1;
+            int seqIterations = size <= 50 && !QUICK ? 3 : 1;
             reset(latency);
             List<Map<String, List<String>>> perCall = new ArrayList<>();
             Timing seq = time(seqIterations, () -> perCall.add(sequential(size)));
             // The service's answer must hold exactly what one lookup per call gives.
             boolean identical = perCall.get(0).equals(fromService(last[0]));
+            allIdentical &= identical;
+            reset(latency);
+            Timing sdk = time(UNBOUNDED_ITERATIONS, () -> unboundedParallelSdkPool(size));
+            long[] p = stats();
             reset(latency);
             Timing unbounded = time(UNBOUNDED_ITERATIONS, () -> unboundedParallel(size));
             long[] u = stats();
@@ -243,6 +326,7 @@ public final class BenchDriver {
                     f(service.p50), f(service.p99),
                     String.format(Locale.ROOT, "%.1f", (double) s[0] / LIST_ITERATIONS), String.valueOf(s[1]),
                     f(seq.p50) + " (**" + x(seq.p50 / service.p50) + "**)",
+                    f(sdk.p50) + " (**" + x(sdk.p50 / service.p50) + "**; " + (size + 1) + " req, " + p[1] + " in flight)",
                     f(unbounded.p50) + " (" + x(unbounded.p50 / service.p50) + "; " + (size + 1) + " req, "
                             + u[1] + " in flight)",
                     identical ? "yes" : "**NO**" });
@@ -250,9 +334,8 @@ public final class BenchDriver {
 
         System.err.println("get_recording");
         String getBody = "{\"account_sid\":\"" + account + "\",\"recording_sid\":\"" + RECORDING_SID + "\"}";
-        for (int i = 0; i < 20; i++) {
-            action("get_recording", getBody);
-        }
+        reset(0);
+        throughput(16, GET_RECORDING_WARMUP, () -> action("get_recording", getBody));
         reset(latency);
         Timing getRecording = time(GET_RECORDING_ITERATIONS, () -> action("get_recording", getBody));
         long[] g = stats();
@@ -260,7 +343,7 @@ public final class BenchDriver {
         Timing oneTrip = time(GET_RECORDING_ITERATIONS, () -> get(twilioPrefix + "/Recordings/" + RECORDING_SID + ".json"));
         rows.add(new String[] { "get_recording", f(getRecording.p50), f(getRecording.p99),
                 String.format(Locale.ROOT, "%.1f", (double) g[0] / GET_RECORDING_ITERATIONS), String.valueOf(g[1]),
-                "one round-trip: " + f(oneTrip.p50) + " (+" + f(getRecording.p50 - oneTrip.p50) + ")", "", "" });
+                "one round-trip: " + f(oneTrip.p50) + " (+" + f(getRecording.p50 - oneTrip.p50) + ")", "", "", "" });
 
         System.err.println("make_call");
         reset(0);
@@ -276,32 +359,40 @@ public final class BenchDriver {
                 throw new IllegalStateException(body);
             }
         };
-        throughput(MAKE_CALL_CONCURRENCY, 2_000, direct);
-        throughput(MAKE_CALL_CONCURRENCY, 2_000, viaService);
-        double directRate = throughput(MAKE_CALL_CONCURRENCY, MAKE_CALL_REQUESTS, direct);
-        reset(0);
-        double serviceRate = throughput(MAKE_CALL_CONCURRENCY, MAKE_CALL_REQUESTS, viaService);
-        long[] m = stats();
+        int warmup = warmUp(direct) + warmUp(viaService);
         Timing directLatency = time(MAKE_CALL_LATENCY_SAMPLES, direct);
         Timing serviceLatency = time(MAKE_CALL_LATENCY_SAMPLES, viaService);
-        rows.add(new String[] { "make_call, 0 ms latency: one at a time", f(serviceLatency.p50), f(serviceLatency.p99),
+        rows.add(new String[] { "make_call, 0 ms latency: one at a time, after " + warmup + " warm-up requests", f(serviceLatency.p50), f(serviceLatency.p99),
                 "1.0", "", "stand-in direct: " + f(directLatency.p50) + " (service adds "
-                        + f(serviceLatency.p50 - directLatency.p50) + ")", "", "" });
-        rows.add(new String[] { "make_call, 0 ms latency: " + MAKE_CALL_CONCURRENCY + " concurrent",
-                String.format(Locale.ROOT, "**%.0f req/s**", serviceRate), "", "", String.valueOf(m[1]),
-                String.format(Locale.ROOT, "stand-in direct: %.0f req/s (service: **%.0f%%**)", directRate,
-                        100 * serviceRate / directRate), "", "" });
+                        + f(serviceLatency.p50 - directLatency.p50) + ")", "", "", "" });
+        boolean pinned = !allCpus.isEmpty();
+        rows.add(makeCallThroughput(direct, viaService, pinned
+                ? "service on its own core, driver and stand-in on the others"
+                : "service, driver and stand-in sharing " + Runtime.getRuntime().availableProcessors() + " cores"));
+        if (pinned) {
+            for (long process : new long[] { pid, standInPid, ProcessHandle.current().pid() }) {
+                new ProcessBuilder("taskset", "-a", "-p", "-c", allCpus, String.valueOf(process)).start().waitFor();
+            }
+            throughput(MAKE_CALL_CONCURRENCY, WARMUP_ROUND, viaService);
+            rows.add(makeCallThroughput(direct, viaService, "service, driver and stand-in sharing cores " + allCpus));
+        }
 
         String status = Files.readString(Path.of("/proc/" + pid + "/status"));
         rows.add(new String[] { "service RSS after the run (peak)", kb(status, "VmRSS") + " (" + kb(status, "VmHWM") + ")",
-                "", "", "", "", "", "" });
+                "", "", "", "", "", "", "" });
 
+        if (QUICK) {
+            System.out.println("BENCH_QUICK: a few cold iterations per phase; these figures are not measurements.");
+        }
         System.out.println("| " + latency + " ms per Twilio request | p50 ms | p99 ms | upstream req/op | max upstream in flight"
-                + " | sequential N+1 p50 ms (× faster) | unbounded parallel N+1 p50 ms (× faster) | same SIDs as per-call |");
-        System.out.println("|---|---:|---:|---:|---:|---|---|---|");
+                + " | sequential N+1 p50 ms (× faster) | unbounded parallel N+1, SDK pool of " + SDK_CONNECTIONS
+                + " connections, p50 ms (× faster) | unbounded parallel N+1, no connection cap, p50 ms (× faster)"
+                + " | same SIDs as per-call |");
+        System.out.println("|---|---:|---:|---:|---:|---|---|---|---|");
         for (String[] row : rows) {
             System.out.println("| " + String.join(" | ", row) + " |");
         }
+        return allIdentical;
     }
 
     static String kb(String status, String field) {
