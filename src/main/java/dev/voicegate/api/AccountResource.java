@@ -85,8 +85,13 @@ public class AccountResource {
             @Parameter(description = "Places the call at most once per key (1-255 printable ASCII, kept 24 h); "
                     + "a repeat replays the outcome with Idempotent-Replayed: true")
             @RestHeader("Idempotency-Key") String idempotencyKey,
+            @Context HttpHeaders headers,
             String body) {
         Caller caller = access.authenticate(authorization);
+        if (idempotencyKey == null && headers.getRequestHeaders().containsKey("Idempotency-Key")) {
+            // An empty header reads as absent: it must fail validation, not place an unprotected call.
+            idempotencyKey = "";
+        }
         ObjectNode params = (ObjectNode) parser.readBody(body);
         JsonNode given = params.get("account_sid");
         if (given != null && !given.isNull() && !given.asText().equals(accountSid)) {

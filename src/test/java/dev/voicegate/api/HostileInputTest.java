@@ -460,6 +460,7 @@ class HostileInputTest {
     static void idempotencyHeaderCases(List<Case> cases) {
         String valid = restBody(body(MAKE_CALL, null, null));
         Map<String, String> keys = new LinkedHashMap<>();
+        keys.put("empty", "");
         keys.put("256 chars", "k".repeat(256));
         keys.put("5000 chars", "k".repeat(5000));
         keys.put("Latin-1", "café");
