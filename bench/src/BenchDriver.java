@@ -281,6 +281,19 @@ public final class BenchDriver {
         return MAX_WARMUP_ROUNDS * WARMUP_ROUND;
     }
 
+    /** Lets the service, the stand-in and this driver run on every core; false if taskset refused. */
+    boolean spreadOverAllCores(long... pids) throws Exception {
+        for (long process : pids) {
+            Process taskset = new ProcessBuilder("taskset", "-a", "-p", "-c", allCpus, String.valueOf(process))
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (taskset.waitFor() != 0) {
+                System.err.println("taskset could not move process " + process + " to cores " + allCpus);
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** make_call throughput at 64 concurrent, through the service and straight to the stand-in. */
     String[] makeCallThroughput(Op direct, Op viaService, String where) throws Exception {
         reset(0);
@@ -369,10 +382,7 @@ public final class BenchDriver {
         rows.add(makeCallThroughput(direct, viaService, pinned
                 ? "service on its own core, driver and stand-in on the others"
                 : "service, driver and stand-in sharing " + Runtime.getRuntime().availableProcessors() + " cores"));
-        if (pinned) {
-            for (long process : new long[] { pid, standInPid, ProcessHandle.current().pid() }) {
-                new ProcessBuilder("taskset", "-a", "-p", "-c", allCpus, String.valueOf(process)).start().waitFor();
-            }
+        if (pinned && spreadOverAllCores(pid, standInPid, ProcessHandle.current().pid())) {
             throughput(MAKE_CALL_CONCURRENCY, WARMUP_ROUND, viaService);
             rows.add(makeCallThroughput(direct, viaService, "service, driver and stand-in sharing cores " + allCpus));
         }
