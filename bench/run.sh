@@ -41,7 +41,7 @@ CPUS="${#CORES[@]}"
 SERVICE_PIN=()
 LOAD_PIN=()
 ALL_CPUS=""
-if [ "$CPUS" -ge 2 ] && command -v taskset >/dev/null 2>&1; then
+if [ "$CPUS" -ge 2 ] && taskset -c "${CORES[0]}" true 2>/dev/null; then
     REST="$(IFS=,; echo "${CORES[*]:1}")"
     SERVICE_PIN=(taskset -c "${CORES[0]}")
     LOAD_PIN=(taskset -c "$REST")
