@@ -34,8 +34,8 @@ fi
 
 # With 2 cores or more the service gets a core of its own (1 CPU is its pod's limit in the Kubernetes manifest) and
 # the stand-in and the driver the others, so make_call's throughput is the service's and not the load generator's;
-# the driver then measures it once more with the three spread over every core.
-# The cores this script may use (a container's cpuset need not start at 0).
+# the driver then measures it once more with the three spread over every core. CORES: the cores this script may
+# use (a container's cpuset need not start at 0); no pinning where taskset is not allowed to pin.
 read -r -a CORES <<<"$(python3 -c 'import os; print(*sorted(os.sched_getaffinity(0)))')"
 CPUS="${#CORES[@]}"
 SERVICE_PIN=()

@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * The benchmark's load driver: measures Voicegate against the stand-in and the stand-in alone, and prints one
  * Markdown table. Only the JDK: {@code java bench/src/BenchDriver.java <stand-in url> <service url> <account sid>
  * <service key> <service pid> <latency ms> <stand-in pid> <cpus>}. Every phase has a fixed number of iterations but
- * the make_call warm-up. {@code cpus} (e.g. {@code 0-1}) is set when run.sh pinned the service to its own core: the
+ * the make_call warm-up. {@code cpus} (e.g. {@code 0,1}) is set when run.sh pinned the service to its own core: the
  * make_call throughput is then measured that way, then again with all three processes spread over {@code cpus}.
  */
 public final class BenchDriver {
@@ -31,8 +31,8 @@ public final class BenchDriver {
     static final int[] PAGE_SIZES = { 10, 50, 200, 1000 };
     /**
      * Warm-up before the timed phases, sent at 0 ms latency so it takes seconds: list_calls per page size (4 at a
-     * time; pages of 1000: a tenth as many, one at a time), and get_recording (16 at a time). Without it the JIT has not compiled the service's code yet and
-     * a get_recording measures the interpreter (4 ms more at p50 than once compiled).
+     * time; pages of 1000: a tenth as many, one at a time), and get_recording (16 at a time). Without it the JIT
+     * has not compiled the service's code yet and a get_recording measures the interpreter (+4 ms at p50).
      */
     static final int WARMUP = QUICK ? 1 : 300;
     static final int GET_RECORDING_WARMUP = QUICK ? 5 : 3_000;
@@ -313,8 +313,9 @@ public final class BenchDriver {
         System.err.println("warm-up");
         reset(0);
         for (int size : PAGE_SIZES) {
-            // Pages of 1000 one at a time: four at once at 0 ms latency push the heap to its maximum (RSS ~295 MB).
-            throughput(size >= 1000 ? 1 : 4, size >= 1000 ? Math.max(1, WARMUP / 10) : WARMUP, () -> listCalls(size));
+            // Pages of 1000 one at a time: four at once at 0 ms latency push the heap to its maximum (RSS ~300 MB).
+            boolean large = size >= 1000;
+            throughput(large ? 1 : 4, large ? Math.max(1, WARMUP / 10) : WARMUP, () -> listCalls(size));
         }
         for (int size : PAGE_SIZES) {
             System.err.printf("list_calls, page of %d%n", size);
@@ -339,7 +340,8 @@ public final class BenchDriver {
                     f(service.p50), f(service.p99),
                     String.format(Locale.ROOT, "%.1f", (double) s[0] / LIST_ITERATIONS), String.valueOf(s[1]),
                     f(seq.p50) + " (**" + x(seq.p50 / service.p50) + "**)",
-                    f(sdk.p50) + " (**" + x(sdk.p50 / service.p50) + "**; " + (size + 1) + " req, " + p[1] + " in flight)",
+                    f(sdk.p50) + " (**" + x(sdk.p50 / service.p50) + "**; " + (size + 1) + " req, " + p[1]
+                            + " in flight)",
                     f(unbounded.p50) + " (" + x(unbounded.p50 / service.p50) + "; " + (size + 1) + " req, "
                             + u[1] + " in flight)",
                     identical ? "yes" : "**NO**" });
@@ -375,7 +377,8 @@ public final class BenchDriver {
         int warmup = warmUp(direct) + warmUp(viaService);
         Timing directLatency = time(MAKE_CALL_LATENCY_SAMPLES, direct);
         Timing serviceLatency = time(MAKE_CALL_LATENCY_SAMPLES, viaService);
-        rows.add(new String[] { "make_call, 0 ms latency: one at a time, after " + warmup + " warm-up requests", f(serviceLatency.p50), f(serviceLatency.p99),
+        rows.add(new String[] { "make_call, 0 ms latency: one at a time, after " + warmup + " warm-up requests",
+                f(serviceLatency.p50), f(serviceLatency.p99),
                 "1.0", "", "stand-in direct: " + f(directLatency.p50) + " (service adds "
                         + f(serviceLatency.p50 - directLatency.p50) + ")", "", "", "" });
         boolean pinned = !allCpus.isEmpty();
