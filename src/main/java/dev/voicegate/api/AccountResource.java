@@ -31,7 +31,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.voicegate.voice.ActionException;
+import dev.voicegate.access.AccessControl;
+import dev.voicegate.access.Caller;
+import dev.voicegate.failure.ActionException;
 import dev.voicegate.voice.GetRecordingAction;
 import dev.voicegate.voice.GetRecordingOutput;
 import dev.voicegate.voice.ListCallsAction;
@@ -39,6 +41,7 @@ import dev.voicegate.voice.ListCallsOutput;
 import dev.voicegate.voice.MakeCallAction;
 import dev.voicegate.voice.MakeCallInput;
 import dev.voicegate.voice.MakeCallOutput;
+import dev.voicegate.voice.Surface;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -105,7 +108,7 @@ public class AccountResource {
             }
             params.put("idempotency_key", idempotencyKey);
         }
-        return dispatcher.invoke(makeCall, params, caller).map(result -> Responses.rest(result, 201).build());
+        return dispatcher.invoke(makeCall, params, caller, Surface.REST).map(result -> Responses.rest(result, 201).build());
     }
 
     @GET
@@ -128,7 +131,7 @@ public class AccountResource {
         Caller caller = access.authenticate(authorization);
         ObjectNode params = queryParameters(uri.getQueryParameters());
         params.put("account_sid", accountSid);
-        return dispatcher.invoke(listCalls, params, caller).map(result -> {
+        return dispatcher.invoke(listCalls, params, caller, Surface.REST).map(result -> {
             RestResponse.ResponseBuilder<Object> response = Responses.rest(result, 200);
             if (result.nextPageToken() != null) {
                 String next = uri.getRequestUriBuilder().replaceQueryParam("page_token", result.nextPageToken()).build().toString();
@@ -151,7 +154,7 @@ public class AccountResource {
         ObjectNode params = JsonNodeFactory.instance.objectNode()
                 .put("account_sid", accountSid)
                 .put("recording_sid", recordingSid);
-        return dispatcher.invoke(getRecording, params, caller).map(result -> Responses.rest(result, 200).build());
+        return dispatcher.invoke(getRecording, params, caller, Surface.REST).map(result -> Responses.rest(result, 200).build());
     }
 
     /** Query strings are typed here, strictly: a typo in a filter name is an error, not a silent "all calls". */

@@ -2,6 +2,7 @@ package dev.voicegate.api;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -9,21 +10,23 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.voicegate.access.Caller;
+import dev.voicegate.failure.ActionException;
 import dev.voicegate.observability.ActionMetrics;
-import dev.voicegate.twilio.TwilioCredentials;
 import dev.voicegate.voice.Action;
-import dev.voicegate.voice.ActionException;
+import dev.voicegate.voice.ActionContext;
 import dev.voicegate.voice.ActionInput;
+import dev.voicegate.voice.ActionOutput;
 import dev.voicegate.voice.ActionResult;
-import dev.voicegate.voice.GetRecordingAction;
-import dev.voicegate.voice.ListCallsAction;
-import dev.voicegate.voice.MakeCallAction;
+import dev.voicegate.voice.Surface;
+import io.quarkus.arc.All;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Runs an action from JSON parameters, the same way for the tool-call and the REST endpoints:
+ * The one registry of actions and the one way to run them, for every surface (tool call, REST, MCP):
  * parse strictly, validate, resolve credentials, then call Twilio. Anything rejected before the last
- * step costs no upstream request.
+ * step costs no upstream request. Every {@link Action} bean is registered, in {@code @Priority} order
+ * (highest first), so a new action needs no edit here.
  */
 @ApplicationScoped
 public class ActionDispatcher {
@@ -32,15 +35,15 @@ public class ActionDispatcher {
     private final InputParser parser;
     private final ActionMetrics metrics;
 
-    ActionDispatcher(InputParser parser, ActionMetrics metrics, MakeCallAction makeCall, ListCallsAction listCalls,
-            GetRecordingAction getRecording) {
+    ActionDispatcher(InputParser parser, ActionMetrics metrics, @All List<Action<?, ?>> actions) {
         this.parser = parser;
         this.metrics = metrics;
-        for (Action<?, ?> action : new Action<?, ?>[] { makeCall, listCalls, getRecording }) {
-            actions.put(action.name(), action);
+        for (Action<?, ?> action : actions) {
+            this.actions.put(action.name(), action);
         }
     }
 
+    /** Every action by name, in catalog order. */
     public Map<String, Action<?, ?>> actions() {
         return actions;
     }
@@ -49,18 +52,19 @@ public class ActionDispatcher {
         return Optional.ofNullable(actions.get(name));
     }
 
-    public <I extends ActionInput, O> Uni<ActionResult<O>> invoke(Action<I, O> action, JsonNode params, Caller caller) {
+    public <I extends ActionInput, O extends ActionOutput> Uni<ActionResult<O>> invoke(Action<I, O> action,
+            JsonNode params, Caller caller, Surface surface) {
         long started = System.nanoTime();
-        return run(action, params, caller).invoke(result -> metrics.record(action.name(), result.outcome(),
-                Duration.ofNanos(System.nanoTime() - started)));
+        return run(action, params, caller, surface).invoke(result -> metrics.record(action.name(), surface.tag(),
+                result.outcome(), Duration.ofNanos(System.nanoTime() - started)));
     }
 
-    private <I extends ActionInput, O> Uni<ActionResult<O>> run(Action<I, O> action, JsonNode params, Caller caller) {
+    private <I extends ActionInput, O extends ActionOutput> Uni<ActionResult<O>> run(Action<I, O> action,
+            JsonNode params, Caller caller, Surface surface) {
         try {
             I input = parser.parse(params, action.inputType());
             input.validate();
-            TwilioCredentials credentials = caller.credentialsFor(input.accountSid());
-            return action.run(input, credentials);
+            return action.run(input, new ActionContext(caller, caller.credentialsFor(input.accountSid()), surface));
         } catch (ActionException rejected) {
             return Uni.createFrom().item(ActionResult.failed(action.failure(rejected.failure().error()), rejected.failure()));
         }

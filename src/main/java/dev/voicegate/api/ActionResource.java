@@ -23,14 +23,18 @@ import org.jboss.resteasy.reactive.RestResponse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.voicegate.access.AccessControl;
+import dev.voicegate.access.Caller;
+import dev.voicegate.failure.ActionException;
+import dev.voicegate.failure.ActionFailure;
+import dev.voicegate.failure.ErrorCategory;
 import dev.voicegate.voice.Action;
-import dev.voicegate.voice.ActionException;
-import dev.voicegate.voice.ActionFailure;
+import dev.voicegate.voice.ActionOutput;
 import dev.voicegate.voice.ActionResult;
-import dev.voicegate.voice.ErrorCategory;
 import dev.voicegate.voice.GetRecordingInput;
 import dev.voicegate.voice.ListCallsInput;
 import dev.voicegate.voice.MakeCallInput;
+import dev.voicegate.voice.Surface;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -90,10 +94,10 @@ public class ActionResource {
         } catch (ActionException unreadable) {
             return Uni.createFrom().item(Responses.toolCall(failed(target, unreadable.failure())));
         }
-        return dispatcher.invoke(target, params, caller).map(Responses::toolCall);
+        return dispatcher.invoke(target, params, caller, Surface.TOOL_CALL).map(Responses::toolCall);
     }
 
-    private static <O> ActionResult<O> failed(Action<?, O> action, ActionFailure failure) {
+    private static <O extends ActionOutput> ActionResult<O> failed(Action<?, O> action, ActionFailure failure) {
         return ActionResult.failed(action.failure(failure.error()), failure);
     }
 }

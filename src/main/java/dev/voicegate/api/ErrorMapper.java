@@ -6,9 +6,9 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-import dev.voicegate.voice.ActionException;
-import dev.voicegate.voice.ActionFailure;
-import dev.voicegate.voice.ErrorCategory;
+import dev.voicegate.failure.ActionException;
+import dev.voicegate.failure.ActionFailure;
+import dev.voicegate.failure.ErrorCategory;
 
 /** The one place where exceptions become HTTP: always the envelope, never a stack trace. */
 public class ErrorMapper {

@@ -19,7 +19,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
 
-import dev.voicegate.voice.ActionException;
+import dev.voicegate.failure.ActionException;
 
 /**
  * Reads action parameters strictly, as the contract's schemas do: unknown fields, wrong JSON types,

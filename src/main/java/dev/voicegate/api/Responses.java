@@ -4,9 +4,9 @@ import jakarta.ws.rs.core.HttpHeaders;
 
 import org.jboss.resteasy.reactive.RestResponse;
 
-import dev.voicegate.voice.ActionFailure;
+import dev.voicegate.failure.ActionFailure;
 import dev.voicegate.voice.ActionResult;
-import dev.voicegate.voice.ErrorCategory;
+import dev.voicegate.failure.ErrorCategory;
 
 /** Turns action results and failures into HTTP responses: status, {@code Retry-After}, {@code WWW-Authenticate}. */
 final class Responses {

@@ -12,7 +12,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 /**
- * Action-level metrics. Labels are only the action name and the outcome category: never a phone
+ * Action-level metrics. Labels are only the action name, the surface and the outcome category: never a phone
  * number, SID, key or token. Upstream requests are measured by Quarkus's REST-client metrics
  * ({@code http_client_requests_seconds}, URI templates only) and retries/breakers by SmallRye Fault Tolerance.
  */
@@ -31,14 +31,17 @@ public class ActionMetrics {
         registry.gauge("voicegate.recording.lookups.in.flight", lookupsInFlight);
     }
 
-    /** One finished action: outcome is "success" or the error category (partial included). */
-    public void record(String action, String outcome, Duration elapsed) {
-        requests.computeIfAbsent(action + ' ' + outcome, key -> Counter.builder("voicegate.action.requests")
-                .description("Actions by outcome category").tag("action", action).tag("outcome", outcome)
-                .register(registry)).increment();
-        durations.computeIfAbsent(action, key -> Timer.builder("voicegate.action.duration")
-                .description("Action latency").tag("action", action).publishPercentileHistogram()
-                .register(registry)).record(elapsed);
+    /**
+     * One finished action: surface is where it came in ({@code tool_call}, {@code rest}, {@code mcp}), outcome is
+     * "success" or the error category (partial included).
+     */
+    public void record(String action, String surface, String outcome, Duration elapsed) {
+        requests.computeIfAbsent(action + ' ' + surface + ' ' + outcome, key -> Counter.builder("voicegate.action.requests")
+                .description("Actions by surface and outcome category").tag("action", action).tag("surface", surface)
+                .tag("outcome", outcome).register(registry)).increment();
+        durations.computeIfAbsent(action + ' ' + surface, key -> Timer.builder("voicegate.action.duration")
+                .description("Action latency").tag("action", action).tag("surface", surface)
+                .publishPercentileHistogram().register(registry)).record(elapsed);
     }
 
     public void lookupStarted() {

@@ -1,13 +1,12 @@
 package dev.voicegate.voice;
 
-import dev.voicegate.twilio.TwilioCredentials;
 import io.smallrye.mutiny.Uni;
 
 /**
  * One of Voicegate's actions, free of HTTP: typed input, contract output. Implementations never fail the
  * returned {@link Uni}: every outcome, good or bad, is an {@link ActionResult}.
  */
-public interface Action<I extends ActionInput, O> {
+public interface Action<I extends ActionInput, O extends ActionOutput> {
 
     /** The action's name in the API, e.g. {@code make_call}. */
     String name();
@@ -20,6 +19,6 @@ public interface Action<I extends ActionInput, O> {
     /** The contract output for a failure ({@code success=false}). */
     O failure(String error);
 
-    /** Runs a validated input with the credentials resolved for its account. */
-    Uni<ActionResult<O>> run(I input, TwilioCredentials credentials);
+    /** Runs a validated input; {@code context} holds the caller and the credentials resolved for its account. */
+    Uni<ActionResult<O>> run(I input, ActionContext context);
 }

@@ -1,5 +1,7 @@
 package dev.voicegate.voice;
 
+import dev.voicegate.failure.ActionException;
+
 /** What every action input offers the dispatcher: its own validation and the account it acts on. */
 public interface ActionInput {
 

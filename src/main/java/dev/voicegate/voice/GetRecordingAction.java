@@ -5,10 +5,13 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import dev.voicegate.failure.ActionFailure;
+import dev.voicegate.failure.ErrorCategory;
 import dev.voicegate.twilio.TwilioClient;
 import dev.voicegate.twilio.TwilioCredentials;
 import dev.voicegate.twilio.TwilioException;
@@ -17,6 +20,8 @@ import dev.voicegate.twilio.TwilioTranscription;
 import io.smallrye.mutiny.Uni;
 
 /** get_recording: a recording's metadata and media URL, and its most recent transcription, fetched together. */
+// Catalog order: higher first (ActionDispatcher).
+@Priority(20)
 @ApplicationScoped
 public class GetRecordingAction implements Action<GetRecordingInput, GetRecordingOutput> {
 
@@ -53,7 +58,8 @@ public class GetRecordingAction implements Action<GetRecordingInput, GetRecordin
     }
 
     @Override
-    public Uni<ActionResult<GetRecordingOutput>> run(GetRecordingInput input, TwilioCredentials credentials) {
+    public Uni<ActionResult<GetRecordingOutput>> run(GetRecordingInput input, ActionContext context) {
+        TwilioCredentials credentials = context.credentials();
         Uni<TwilioRecording> recording = twilio.fetchRecording(credentials, input.recordingSid());
         Uni<Transcript> transcript = twilio.listTranscriptions(credentials, input.recordingSid())
                 .map(page -> new Transcript(latest(page.transcriptionsOrEmpty()), null))

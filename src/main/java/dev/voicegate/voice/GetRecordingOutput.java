@@ -24,7 +24,7 @@ public record GetRecordingOutput(
         String transcriptionText,
         String transcriptionStatus,
         String transcriptionPrice,
-        String transcriptionPriceUnit) {
+        String transcriptionPriceUnit) implements ActionOutput {
 
     public static GetRecordingOutput failure(String error) {
         return new GetRecordingOutput(false, error, null, null, null, null, null, null, null, null, null, null,

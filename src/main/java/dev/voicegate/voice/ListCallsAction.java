@@ -6,8 +6,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.voicegate.failure.ActionFailure;
+import dev.voicegate.failure.ErrorCategory;
 import dev.voicegate.twilio.CallQuery;
 import dev.voicegate.twilio.PageCursor;
 import dev.voicegate.twilio.TwilioCall;
@@ -21,6 +24,8 @@ import io.smallrye.mutiny.Uni;
  * The start-date window is inclusive at both ends in UTC whatever Twilio's own boundary rules are:
  * Twilio is asked for a slightly wider window and the page is filtered here.
  */
+// Catalog order: higher first (ActionDispatcher).
+@Priority(30)
 @ApplicationScoped
 public class ListCallsAction implements Action<ListCallsInput, ListCallsOutput> {
 
@@ -56,7 +61,8 @@ public class ListCallsAction implements Action<ListCallsInput, ListCallsOutput> 
     }
 
     @Override
-    public Uni<ActionResult<ListCallsOutput>> run(ListCallsInput input, TwilioCredentials credentials) {
+    public Uni<ActionResult<ListCallsOutput>> run(ListCallsInput input, ActionContext context) {
+        TwilioCredentials credentials = context.credentials();
         return twilio.listCalls(credentials, query(input))
                 .flatMap(page -> {
                     List<TwilioCall> calls = page.callsOrEmpty().stream()

@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
+import dev.voicegate.failure.ActionException;
+
 /** Parameters of list_calls, as in {@code contract/list_calls.input.schema.json} (plus {@code page_token}). */
 @RegisterForReflection
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

@@ -16,7 +16,7 @@ public record ListCallsOutput(
         List<CallListItem> calls,
         int total,
         Integer page,
-        Integer pageSize) {
+        Integer pageSize) implements ActionOutput {
 
     public static ListCallsOutput failure(String error) {
         return new ListCallsOutput(false, error, List.of(), 0, null, null);

@@ -1,16 +1,20 @@
 package dev.voicegate.voice;
 
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
 import dev.voicegate.Redact;
+import dev.voicegate.failure.ActionFailure;
 import dev.voicegate.idempotency.IdempotentMakeCall;
 import dev.voicegate.twilio.TwilioClient;
 import dev.voicegate.twilio.TwilioCredentials;
 import io.smallrye.mutiny.Uni;
 
 /** make_call: places one outbound call driven by a TwiML URL or inline TwiML. */
+// Catalog order: higher first (ActionDispatcher).
+@Priority(40)
 @ApplicationScoped
 public class MakeCallAction implements Action<MakeCallInput, MakeCallOutput> {
 
@@ -46,7 +50,8 @@ public class MakeCallAction implements Action<MakeCallInput, MakeCallOutput> {
 
     /** Runs a validated input with the credentials resolved for its account. */
     @Override
-    public Uni<ActionResult<MakeCallOutput>> run(MakeCallInput input, TwilioCredentials credentials) {
+    public Uni<ActionResult<MakeCallOutput>> run(MakeCallInput input, ActionContext context) {
+        TwilioCredentials credentials = context.credentials();
         if (input.idempotencyKey() != null) {
             return idempotent.run(input, credentials, () -> place(input, credentials));
         }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
+import dev.voicegate.failure.ActionException;
 import dev.voicegate.twilio.NewCall;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 

@@ -20,7 +20,7 @@ public record MakeCallOutput(
         String to,
         Integer duration,
         String price,
-        String priceUnit) {
+        String priceUnit) implements ActionOutput {
 
     public static MakeCallOutput of(TwilioCall call) {
         return new MakeCallOutput(true, null, call.sid(), call.status(), call.direction(), call.from(), call.to(),

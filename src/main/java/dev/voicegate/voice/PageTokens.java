@@ -3,6 +3,7 @@ package dev.voicegate.voice;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
+import dev.voicegate.failure.ActionException;
 import dev.voicegate.twilio.PageCursor;
 
 /**

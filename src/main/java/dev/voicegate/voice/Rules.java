@@ -15,6 +15,8 @@ import javax.xml.parsers.DocumentBuilderFactory;
 import org.w3c.dom.Document;
 import org.xml.sax.InputSource;
 
+import dev.voicegate.failure.ActionException;
+
 /**
  * Input rules shared by the actions. Each check names the parameter at fault; all run before anything
  * is sent to Twilio, and SIDs are checked here before they can reach a URL path.

@@ -63,13 +63,16 @@ class ObservabilityTest {
                 + "\"from_\":\"+15017122661\",\"url\":\"https://example.com/t\"}");
         action("make_call", "{\"account_sid\":\"" + TestAccounts.ACCOUNT_SID + "\",\"to\":\"14155551212\"}");
         action("list_calls", "{\"account_sid\":\"" + TestAccounts.ACCOUNT_SID + "\"}");
+        given().header("Authorization", TestAccounts.bearer(TestAccounts.SERVICE_KEY))
+                .get("/v1/accounts/" + TestAccounts.ACCOUNT_SID + "/calls").then().statusCode(200);
 
         String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
         for (String series : List.of(
-                "voicegate_action_requests_total{action=\"make_call\",outcome=\"success\"}",
-                "voicegate_action_requests_total{action=\"make_call\",outcome=\"invalid_request\"}",
-                "voicegate_action_requests_total{action=\"list_calls\",outcome=\"success\"}",
-                "voicegate_action_duration_seconds_bucket{action=\"list_calls\"",
+                "voicegate_action_requests_total{action=\"make_call\",outcome=\"success\",surface=\"tool_call\"}",
+                "voicegate_action_requests_total{action=\"make_call\",outcome=\"invalid_request\",surface=\"tool_call\"}",
+                "voicegate_action_requests_total{action=\"list_calls\",outcome=\"success\",surface=\"tool_call\"}",
+                "voicegate_action_requests_total{action=\"list_calls\",outcome=\"success\",surface=\"rest\"}",
+                "voicegate_action_duration_seconds_bucket{action=\"list_calls\",surface=\"rest\"",
                 "voicegate_recording_lookups_in_flight",
                 "http_client_requests_seconds_count",
                 "ft_invocations_total")) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import org.junit.jupiter.api.Test;
 
 import dev.voicegate.Redact;
+import dev.voicegate.failure.ActionException;
 import dev.voicegate.twilio.PageCursor;
 
 class WireValuesTest {

@@ -1,4 +1,4 @@
-package dev.voicegate.voice;
+package dev.voicegate.failure;
 
 import java.time.Duration;
 

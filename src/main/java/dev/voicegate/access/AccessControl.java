@@ -1,4 +1,4 @@
-package dev.voicegate.api;
+package dev.voicegate.access;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -10,10 +10,10 @@ import java.util.regex.Pattern;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.voicegate.config.VoicegateConfig;
+import dev.voicegate.failure.ActionException;
+import dev.voicegate.failure.ActionFailure;
+import dev.voicegate.failure.ErrorCategory;
 import dev.voicegate.twilio.TwilioAccounts;
-import dev.voicegate.voice.ActionException;
-import dev.voicegate.voice.ActionFailure;
-import dev.voicegate.voice.ErrorCategory;
 
 /**
  * Who may use Voicegate. A service API key ({@code Authorization: Bearer}) unlocks the server-side Twilio
@@ -30,7 +30,7 @@ public class AccessControl {
     private final List<byte[]> serviceKeyDigests;
     private final TwilioAccounts accounts;
 
-    AccessControl(VoicegateConfig config, TwilioAccounts accounts) {
+    public AccessControl(VoicegateConfig config, TwilioAccounts accounts) {
         this.accounts = accounts;
         this.serviceKeyDigests = config.access().serviceApiKeys().orElse(List.of()).stream()
                 .map(String::trim).filter(key -> !key.isEmpty()).map(AccessControl::sha256).toList();

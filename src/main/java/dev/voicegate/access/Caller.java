@@ -1,10 +1,10 @@
-package dev.voicegate.api;
+package dev.voicegate.access;
 
+import dev.voicegate.failure.ActionException;
+import dev.voicegate.failure.ActionFailure;
+import dev.voicegate.failure.ErrorCategory;
 import dev.voicegate.twilio.TwilioAccounts;
 import dev.voicegate.twilio.TwilioCredentials;
-import dev.voicegate.voice.ActionException;
-import dev.voicegate.voice.ActionFailure;
-import dev.voicegate.voice.ErrorCategory;
 
 /** An authenticated caller, and the Twilio credentials it may use for an account. */
 public sealed interface Caller {

@@ -1,4 +1,4 @@
-package dev.voicegate.voice;
+package dev.voicegate.failure;
 
 /** Carries an {@link ActionFailure} out of validation and access checks; cheap, no stack trace. */
 public class ActionException extends RuntimeException {

@@ -1,0 +1,11 @@
+package dev.voicegate.voice;
+
+import dev.voicegate.access.Caller;
+import dev.voicegate.twilio.TwilioCredentials;
+
+/**
+ * Everything an action may know about the request besides its input: who is calling, the Twilio credentials
+ * resolved for the input's account, and the surface it came in on.
+ */
+public record ActionContext(Caller caller, TwilioCredentials credentials, Surface surface) {
+}

@@ -1,0 +1,12 @@
+package dev.voicegate.voice;
+
+/**
+ * What every action's contract output shares: the envelope's {@code success} and {@code error}
+ * ({@code "<category>: <message>"}, or a {@code partial:} note on a success).
+ */
+public interface ActionOutput {
+
+    boolean success();
+
+    String error();
+}
