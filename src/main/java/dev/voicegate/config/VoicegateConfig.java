@@ -29,6 +29,10 @@ public interface VoicegateConfig {
 
     Sandbox sandbox();
 
+    /**
+     * Twilio credentials, and the fault tolerance that {@code twilio.TwilioGuards} gives every Twilio operation
+     * ({@link #timeoutMs()}, {@link #maxRetries()}, {@link #retryDelayMs()}).
+     */
     interface Twilio {
         /** Account SID of the server-side credentials ({@code TWILIO_ACCOUNT_SID}). */
         Optional<String> accountSid();
@@ -45,12 +49,12 @@ public interface VoicegateConfig {
         /** Further server-side accounts, keyed by account SID. */
         Map<String, Account> accounts();
 
-        /** Timeout of each attempt of a Twilio request, in ms ({@code TWILIO_TIMEOUT_MS}). */
+        /** Timeout of each attempt of every Twilio request, in ms ({@code TWILIO_TIMEOUT_MS}). */
         @WithDefault("10000")
         @Min(1)
         long timeoutMs();
 
-        /** Retries of a Twilio request that may be retried ({@code TWILIO_MAX_RETRIES}). */
+        /** Retries of every Twilio request that may be retried ({@code TWILIO_MAX_RETRIES}). */
         @WithDefault("3")
         @Min(0)
         int maxRetries();

@@ -6,7 +6,7 @@ import io.smallrye.faulttolerance.api.CustomBackoffStrategy;
 
 /**
  * Waits what Twilio's {@code Retry-After} asks for (capped by {@link RetryPolicy}), otherwise
- * doubles the configured {@code retry.delay} each attempt, with "equal jitter" so that a burst
+ * doubles the first retry delay ({@code TWILIO_RETRY_DELAY_MS}) each attempt, with "equal jitter" so that a burst
  * of retries does not arrive at Twilio in lockstep. One instance per guarded invocation.
  */
 public final class RetryAfterBackoff implements CustomBackoffStrategy {

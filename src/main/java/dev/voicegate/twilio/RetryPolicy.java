@@ -7,8 +7,8 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 
 /**
- * Which failures are worth another attempt. Instantiated by SmallRye Fault Tolerance through
- * {@code @RetryWhen}, so configuration is read from {@link ConfigProvider} rather than injected.
+ * Which failures are worth another attempt: each guard of {@link TwilioGuards} takes one of these. The cap on
+ * {@code Retry-After} is read from {@link ConfigProvider}, as {@link RetryAfterBackoff} (built per invocation) does.
  * {@link TwilioException.Throttled} (Voicegate's own per-account limit) is never retried: the attempt has
  * already waited as long as {@link AccountLimiter} allows, and retrying would only queue it again.
  */

@@ -1,25 +1,18 @@
 package dev.voicegate.twilio;
 
-import java.time.temporal.ChronoUnit;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
-import org.eclipse.microprofile.faulttolerance.Retry;
-import org.eclipse.microprofile.faulttolerance.Timeout;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
-import io.smallrye.faulttolerance.api.CircuitBreakerName;
-import io.smallrye.faulttolerance.api.CustomBackoff;
-import io.smallrye.faulttolerance.api.RetryWhen;
+import io.smallrye.faulttolerance.api.ApplyGuard;
 import io.smallrye.mutiny.Uni;
 
 /**
- * The only way into Twilio. Each operation is guarded (outermost first) by a retry, a circuit breaker
- * and a per-attempt timeout; values are defaults here and overridable in {@code application.properties}
- * as {@code quarkus.fault-tolerance."dev.voicegate.twilio.TwilioClient/<method>".*}.
- * Breakers count 5xx, I/O failures and timeouts; a 4xx or 429 never opens them.
+ * The only way into Twilio. Each public method is one Twilio operation under its own guard from
+ * {@link TwilioGuards}: retry, circuit breaker and per-attempt timeout, with the values of {@code TWILIO_TIMEOUT_MS},
+ * {@code TWILIO_MAX_RETRIES} and {@code TWILIO_RETRY_DELAY_MS}. A new operation needs a guard there too.
  * <p>
  * Inside those guards, each attempt takes one of its account's slots in {@link AccountLimiter} and holds it
  * only while in flight: not during a retry's backoff. When no slot frees up in time the attempt fails with
@@ -45,14 +38,7 @@ public class TwilioClient {
     }
 
     /** Places a call. Resent only when Twilio provably did not act on it (see {@link RetryPolicy.CreateCall}). */
-    @Retry(maxRetries = 3, delay = 200, jitter = 0, maxDuration = 60, durationUnit = ChronoUnit.SECONDS)
-    @RetryWhen(exception = RetryPolicy.CreateCall.class)
-    @CustomBackoff(RetryAfterBackoff.class)
-    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10_000,
-            skipOn = { TwilioException.Rejected.class, TwilioException.RateLimited.class,
-                    TwilioException.Throttled.class })
-    @CircuitBreakerName("twilio-create-call")
-    @Timeout(10_000)
+    @ApplyGuard(TwilioGuards.CREATE_CALL)
     public Uni<TwilioCall> createCall(TwilioCredentials credentials, NewCall call) {
         return send(credentials, () -> rest.createCall(credentials.accountSid(),
                 credentials.basicAuthorization(), call.to(), call.from(), call.url(), call.twiml(),
@@ -61,14 +47,7 @@ public class TwilioClient {
     }
 
     /** One page of the call log. */
-    @Retry(maxRetries = 3, delay = 200, jitter = 0, maxDuration = 60, durationUnit = ChronoUnit.SECONDS)
-    @RetryWhen(exception = RetryPolicy.Reads.class)
-    @CustomBackoff(RetryAfterBackoff.class)
-    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10_000,
-            skipOn = { TwilioException.Rejected.class, TwilioException.RateLimited.class,
-                    TwilioException.Throttled.class })
-    @CircuitBreakerName("twilio-list-calls")
-    @Timeout(10_000)
+    @ApplyGuard(TwilioGuards.LIST_CALLS)
     public Uni<TwilioCallPage> listCalls(TwilioCredentials credentials, CallQuery query) {
         return send(credentials, () -> rest.listCalls(credentials.accountSid(),
                 credentials.basicAuthorization(), query.to(), query.from(), query.status(),
@@ -77,14 +56,7 @@ public class TwilioClient {
     }
 
     /** One page of a call's recordings. */
-    @Retry(maxRetries = 3, delay = 200, jitter = 0, maxDuration = 60, durationUnit = ChronoUnit.SECONDS)
-    @RetryWhen(exception = RetryPolicy.Reads.class)
-    @CustomBackoff(RetryAfterBackoff.class)
-    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10_000,
-            skipOn = { TwilioException.Rejected.class, TwilioException.RateLimited.class,
-                    TwilioException.Throttled.class })
-    @CircuitBreakerName("twilio-list-call-recordings")
-    @Timeout(10_000)
+    @ApplyGuard(TwilioGuards.LIST_CALL_RECORDINGS)
     public Uni<TwilioRecordingPage> listCallRecordings(TwilioCredentials credentials, String callSid,
             PageCursor cursor) {
         return send(credentials, () -> rest.listCallRecordings(credentials.accountSid(),
@@ -96,14 +68,7 @@ public class TwilioClient {
      * One page of the account's recordings created on or after {@code query.createdOnOrAfter()}, newest first;
      * the filters are sent again with every page's cursor, as Twilio's own {@code next_page_uri} does.
      */
-    @Retry(maxRetries = 3, delay = 200, jitter = 0, maxDuration = 60, durationUnit = ChronoUnit.SECONDS)
-    @RetryWhen(exception = RetryPolicy.Reads.class)
-    @CustomBackoff(RetryAfterBackoff.class)
-    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10_000,
-            skipOn = { TwilioException.Rejected.class, TwilioException.RateLimited.class,
-                    TwilioException.Throttled.class })
-    @CircuitBreakerName("twilio-list-recordings")
-    @Timeout(10_000)
+    @ApplyGuard(TwilioGuards.LIST_RECORDINGS)
     public Uni<TwilioRecordingPage> listRecordings(TwilioCredentials credentials, RecordingQuery query) {
         return send(credentials, () -> rest.listRecordings(credentials.accountSid(),
                 credentials.basicAuthorization(), query.createdOnOrAfter(), query.createdBefore(),
@@ -112,28 +77,14 @@ public class TwilioClient {
     }
 
     /** One recording. A missing one fails with {@link TwilioException.Rejected} (404), which never trips the breaker. */
-    @Retry(maxRetries = 3, delay = 200, jitter = 0, maxDuration = 60, durationUnit = ChronoUnit.SECONDS)
-    @RetryWhen(exception = RetryPolicy.Reads.class)
-    @CustomBackoff(RetryAfterBackoff.class)
-    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10_000,
-            skipOn = { TwilioException.Rejected.class, TwilioException.RateLimited.class,
-                    TwilioException.Throttled.class })
-    @CircuitBreakerName("twilio-fetch-recording")
-    @Timeout(10_000)
+    @ApplyGuard(TwilioGuards.FETCH_RECORDING)
     public Uni<TwilioRecording> fetchRecording(TwilioCredentials credentials, String recordingSid) {
         return send(credentials, () -> rest.fetchRecording(credentials.accountSid(),
                 credentials.basicAuthorization(), recordingSid));
     }
 
     /** The first page (up to 1000) of a recording's transcriptions: in practice there is one. */
-    @Retry(maxRetries = 3, delay = 200, jitter = 0, maxDuration = 60, durationUnit = ChronoUnit.SECONDS)
-    @RetryWhen(exception = RetryPolicy.Reads.class)
-    @CustomBackoff(RetryAfterBackoff.class)
-    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10_000,
-            skipOn = { TwilioException.Rejected.class, TwilioException.RateLimited.class,
-                    TwilioException.Throttled.class })
-    @CircuitBreakerName("twilio-list-transcriptions")
-    @Timeout(10_000)
+    @ApplyGuard(TwilioGuards.LIST_TRANSCRIPTIONS)
     public Uni<TwilioTranscriptionPage> listTranscriptions(TwilioCredentials credentials, String recordingSid) {
         return send(credentials, () -> rest.listTranscriptions(credentials.accountSid(),
                 credentials.basicAuthorization(), recordingSid, MAX_PAGE_SIZE));

@@ -91,9 +91,10 @@ class UnreachableTwilioTest {
             tool("make_call", makeCall()).body("error", startsWith("upstream_unavailable: "));
             lines = logs.lines();
         }
-        // SmallRye Fault Tolerance logs each retry at DEBUG: the first attempt and all 3 retries were made.
+        // SmallRye Fault Tolerance logs each retry of the make_call guard at DEBUG: the first attempt and all 3
+        // retries were made.
         List<String> retries = lines.stream()
-                .filter(line -> line.contains("TwilioClient#createCall") && line.contains("retrying")).toList();
+                .filter(line -> line.contains("twilio-create-call") && line.contains("retrying")).toList();
         assertEquals(3, retries.size(), String.join("\n", lines));
         assertTrue(retries.get(2).contains("(3/3)"), retries.get(2));
     }

@@ -16,7 +16,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -70,15 +69,12 @@ class UpstreamLimitTest {
     public static class FourSlots implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            Map<String, String> config = new HashMap<>(Map.of(
+            return Map.of(
                     "voicegate.upstream.max-concurrent-per-account", String.valueOf(SLOTS),
                     "voicegate.upstream.max-queued-per-account", String.valueOf(QUEUE),
                     "voicegate.upstream.max-queue-wait", "2s",
-                    "voicegate.list-calls.recording-lookup-concurrency", "16"));
-            for (String method : WireMockTwilio.GUARDED_METHODS) {
-                config.put(WireMockTwilio.faultToleranceKey(method) + ".timeout.value", "3000");
-            }
-            return config;
+                    "voicegate.list-calls.recording-lookup-concurrency", "16",
+                    "voicegate.twilio.timeout-ms", "3000");
         }
     }
 

@@ -3,7 +3,6 @@ package dev.voicegate.testing;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -19,12 +18,6 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  */
 public class WireMockTwilio implements QuarkusTestResourceLifecycleManager {
 
-    /** Built as a string: the facade class lives in main code. */
-    public static final String TWILIO_CLIENT = "dev.voicegate.twilio.TwilioClient";
-    /** The guarded methods of {@link #TWILIO_CLIENT}. */
-    public static final List<String> GUARDED_METHODS =
-            List.of("createCall", "listCalls", "listCallRecordings", "listRecordings", "fetchRecording",
-                    "listTranscriptions");
     /** Per-attempt timeout for tests, in milliseconds. */
     public static final String TEST_TIMEOUT_MS = "1000";
     /** Delay between retries for tests, in milliseconds. */
@@ -71,18 +64,10 @@ public class WireMockTwilio implements QuarkusTestResourceLifecycleManager {
         config.put("voicegate.twilio.account-sid", TestAccounts.ACCOUNT_SID);
         config.put("voicegate.twilio.auth-token", TestAccounts.AUTH_TOKEN);
         config.put("voicegate.access.service-api-keys", TestAccounts.SERVICE_KEY);
-        for (String method : GUARDED_METHODS) {
-            String prefix = faultToleranceKey(method);
-            config.put(prefix + ".timeout.value", TEST_TIMEOUT_MS);
-            config.put(prefix + ".retry.delay", TEST_RETRY_DELAY_MS);
-            config.put(prefix + ".retry.jitter", "0");
-        }
+        // As an operator sets TWILIO_TIMEOUT_MS and TWILIO_RETRY_DELAY_MS: every Twilio operation follows these.
+        config.put("voicegate.twilio.timeout-ms", TEST_TIMEOUT_MS);
+        config.put("voicegate.twilio.retry-delay-ms", TEST_RETRY_DELAY_MS);
         return config;
-    }
-
-    /** {@code quarkus.fault-tolerance."dev.voicegate.twilio.TwilioClient/<method>"}. */
-    public static String faultToleranceKey(String method) {
-        return "quarkus.fault-tolerance.\"" + TWILIO_CLIENT + "/" + method + "\"";
     }
 
     /** {@code http://127.0.0.1:<port>} of a running server. */

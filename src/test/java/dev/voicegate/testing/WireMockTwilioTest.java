@@ -64,12 +64,8 @@ class WireMockTwilioTest {
         assertEquals(TestAccounts.ACCOUNT_SID, config.get("voicegate.twilio.account-sid"));
         assertEquals(TestAccounts.AUTH_TOKEN, config.get("voicegate.twilio.auth-token"));
         assertEquals(TestAccounts.SERVICE_KEY, config.get("voicegate.access.service-api-keys"));
-        for (String method : List.of("createCall", "listCalls", "listCallRecordings", "listRecordings",
-                "fetchRecording", "listTranscriptions")) {
-            String prefix = "quarkus.fault-tolerance.\"dev.voicegate.twilio.TwilioClient/" + method + "\"";
-            assertEquals("1000", config.get(prefix + ".timeout.value"), prefix);
-            assertEquals("10", config.get(prefix + ".retry.delay"), prefix);
-        }
+        assertEquals("1000", config.get("voicegate.twilio.timeout-ms"));
+        assertEquals("10", config.get("voicegate.twilio.retry-delay-ms"));
     }
 
     @Test

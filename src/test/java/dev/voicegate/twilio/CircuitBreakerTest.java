@@ -7,6 +7,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import java.util.List;
+
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
@@ -65,6 +67,11 @@ class CircuitBreakerTest {
             listFails();
         }
         assertEquals(CircuitBreakerState.OPEN, breakers.currentState("twilio-list-calls"));
+        // One breaker per operation, though declared once on the class: the others stay closed.
+        for (String other : List.of("twilio-create-call", "twilio-list-call-recordings", "twilio-list-recordings",
+                "twilio-fetch-recording", "twilio-list-transcriptions")) {
+            assertEquals(CircuitBreakerState.CLOSED, breakers.currentState(other), other);
+        }
         int sent = twilio.getAllServeEvents().size();
 
         assertInstanceOf(CircuitBreakerOpenException.class, listFails());
