@@ -27,24 +27,24 @@ public record KeyRecord(
         DONE
     }
 
-    static KeyRecord inFlight(String fingerprint, long now, long lease) {
+    public static KeyRecord inFlight(String fingerprint, long now, long lease) {
         return new KeyRecord(fingerprint, State.IN_FLIGHT, now, now + lease, null, null, null);
     }
 
-    KeyRecord unknown() {
+    public KeyRecord unknown() {
         return new KeyRecord(fingerprint, State.UNKNOWN, startedAt, 0, null, null, null);
     }
 
     /** Checking Twilio for the call of an ambiguous attempt: owned like a placement, same start. */
-    KeyRecord checking(long now, long lease) {
+    public KeyRecord checking(long now, long lease) {
         return new KeyRecord(fingerprint, State.IN_FLIGHT, startedAt, now + lease, null, null, null);
     }
 
-    KeyRecord done(JsonNode output, int httpStatus, String category) {
+    public KeyRecord done(JsonNode output, int httpStatus, String category) {
         return new KeyRecord(fingerprint, State.DONE, startedAt, 0, output, httpStatus, category);
     }
 
-    boolean leaseExpired(long now) {
+    public boolean leaseExpired(long now) {
         return state == State.IN_FLIGHT && now >= leaseUntil;
     }
 }

@@ -1,4 +1,4 @@
-package dev.voicegate.idempotency;
+package dev.voicegate.voice;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -18,16 +18,15 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.voicegate.config.VoicegateConfig;
+import dev.voicegate.failure.ActionFailure;
+import dev.voicegate.failure.ErrorCategory;
+import dev.voicegate.idempotency.IdempotencyStore;
+import dev.voicegate.idempotency.KeyRecord;
+import dev.voicegate.idempotency.StoreUnavailableException;
 import dev.voicegate.twilio.CallQuery;
 import dev.voicegate.twilio.TwilioCall;
 import dev.voicegate.twilio.TwilioClient;
 import dev.voicegate.twilio.TwilioCredentials;
-import dev.voicegate.failure.ActionFailure;
-import dev.voicegate.voice.ActionResult;
-import dev.voicegate.failure.ErrorCategory;
-import dev.voicegate.voice.MakeCallInput;
-import dev.voicegate.voice.MakeCallOutput;
-import dev.voicegate.voice.WireValues;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -38,7 +37,7 @@ import io.smallrye.mutiny.Uni;
  * on Twilio, and places it only when it has not shown up within a grace period.
  */
 @ApplicationScoped
-public class IdempotentMakeCall {
+class IdempotentMakeCall {
 
     private static final Logger LOG = Logger.getLogger(IdempotentMakeCall.class);
     private static final Duration POLL = Duration.ofMillis(100);
@@ -60,7 +59,7 @@ public class IdempotentMakeCall {
     }
 
     /** Places the call at most once per key; {@code placer} makes the actual (non-idempotent) attempt. */
-    public Uni<ActionResult<MakeCallOutput>> run(MakeCallInput input, TwilioCredentials credentials,
+    Uni<ActionResult<MakeCallOutput>> run(MakeCallInput input, TwilioCredentials credentials,
             Supplier<Uni<ActionResult<MakeCallOutput>>> placer) {
         Attempt attempt = new Attempt(input.accountSid().toLowerCase() + ":" + input.idempotencyKey(),
                 fingerprint(input), input, credentials, placer, clock.millis() + settings.inFlightWait().toMillis());
