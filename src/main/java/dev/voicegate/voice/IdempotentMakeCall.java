@@ -1,12 +1,8 @@
 package dev.voicegate.voice;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -20,6 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.voicegate.config.VoicegateConfig;
 import dev.voicegate.failure.ActionFailure;
 import dev.voicegate.failure.ErrorCategory;
+import dev.voicegate.idempotency.Fingerprint;
 import dev.voicegate.idempotency.IdempotencyStore;
 import dev.voicegate.idempotency.KeyRecord;
 import dev.voicegate.idempotency.StoreUnavailableException;
@@ -207,17 +204,7 @@ class IdempotentMakeCall {
 
     /** Every parameter but the key, so "same key, same request" can be told from a reused key. */
     static String fingerprint(MakeCallInput input) {
-        String canonical = String.join("\n", "account_sid=" + input.accountSid(), "to=" + input.to(),
-                "from=" + input.from(), "url=" + input.url(), "twiml=" + input.twiml(),
-                "status_callback=" + input.statusCallback(), "status_callback_method=" + input.statusCallbackMethod(),
-                "record=" + input.record(), "recording_status_callback=" + input.recordingStatusCallback(),
-                "timeout=" + input.timeout(), "machine_detection=" + input.machineDetection());
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is always available", e);
-        }
+        return Fingerprint.of(input, "idempotencyKey");
     }
 
     private String write(KeyRecord record) {
