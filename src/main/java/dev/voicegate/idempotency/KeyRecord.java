@@ -3,12 +3,15 @@ package dev.voicegate.idempotency;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.voicegate.failure.ActionFailure;
+import dev.voicegate.failure.ErrorCategory;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * What is stored under an idempotency key. {@code IN_FLIGHT}: a replica is placing the call (until
  * {@code leaseUntil}); {@code UNKNOWN}: the attempt was ambiguous, Twilio may have the call;
- * {@code DONE}: the outcome to replay ({@code output}, {@code httpStatus}, {@code category} when it failed).
+ * {@code DONE}: the outcome to replay ({@code output}, {@code httpStatus}, and when it failed the
+ * failure's {@code category} and {@code message}).
  */
 @RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -19,7 +22,11 @@ public record KeyRecord(
         long leaseUntil,
         JsonNode output,
         Integer httpStatus,
-        String category) {
+        String category,
+        String message) {
+
+    /** Records written before the message was kept have none; their output still carries the whole error. */
+    static final String MESSAGE_NOT_KEPT = "the outcome of an earlier request with this idempotency_key";
 
     public enum State {
         IN_FLIGHT,
@@ -27,24 +34,34 @@ public record KeyRecord(
         DONE
     }
 
-    static KeyRecord inFlight(String fingerprint, long now, long lease) {
-        return new KeyRecord(fingerprint, State.IN_FLIGHT, now, now + lease, null, null, null);
+    public static KeyRecord inFlight(String fingerprint, long now, long lease) {
+        return new KeyRecord(fingerprint, State.IN_FLIGHT, now, now + lease, null, null, null, null);
     }
 
-    KeyRecord unknown() {
-        return new KeyRecord(fingerprint, State.UNKNOWN, startedAt, 0, null, null, null);
+    public KeyRecord unknown() {
+        return new KeyRecord(fingerprint, State.UNKNOWN, startedAt, 0, null, null, null, null);
     }
 
     /** Checking Twilio for the call of an ambiguous attempt: owned like a placement, same start. */
-    KeyRecord checking(long now, long lease) {
-        return new KeyRecord(fingerprint, State.IN_FLIGHT, startedAt, now + lease, null, null, null);
+    public KeyRecord checking(long now, long lease) {
+        return new KeyRecord(fingerprint, State.IN_FLIGHT, startedAt, now + lease, null, null, null, null);
     }
 
-    KeyRecord done(JsonNode output, int httpStatus, String category) {
-        return new KeyRecord(fingerprint, State.DONE, startedAt, 0, output, httpStatus, category);
+    /** The outcome to replay; {@code failure} is null when it succeeded. */
+    public KeyRecord done(JsonNode output, int httpStatus, ActionFailure failure) {
+        return failure == null
+                ? new KeyRecord(fingerprint, State.DONE, startedAt, 0, output, httpStatus, null, null)
+                : new KeyRecord(fingerprint, State.DONE, startedAt, 0, output, httpStatus, failure.category().name(),
+                        failure.message());
     }
 
-    boolean leaseExpired(long now) {
+    /** The failure of a {@code DONE} outcome, or null when it succeeded. */
+    public ActionFailure failure() {
+        return category == null ? null : new ActionFailure(ErrorCategory.valueOf(category),
+                message == null ? MESSAGE_NOT_KEPT : message, httpStatus, null);
+    }
+
+    public boolean leaseExpired(long now) {
         return state == State.IN_FLIGHT && now >= leaseUntil;
     }
 }

@@ -7,7 +7,6 @@ import org.jboss.logging.Logger;
 
 import dev.voicegate.Redact;
 import dev.voicegate.failure.ActionFailure;
-import dev.voicegate.idempotency.IdempotentMakeCall;
 import dev.voicegate.twilio.TwilioClient;
 import dev.voicegate.twilio.TwilioCredentials;
 import io.smallrye.mutiny.Uni;

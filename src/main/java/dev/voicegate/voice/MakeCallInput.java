@@ -12,13 +12,16 @@ import dev.voicegate.failure.ActionException;
 import dev.voicegate.twilio.NewCall;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
-/** Parameters of make_call, as in {@code contract/make_call.input.schema.json}. */
+/**
+ * Parameters of make_call, as in {@code contract/make_call.input.schema.json}. Every component but the key
+ * is part of the idempotency fingerprint, in this order (the order fingerprints stored in Redis were made with).
+ */
 @RegisterForReflection
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record MakeCallInput(
+        String accountSid,
         String to,
         @JsonProperty("from_") @JsonAlias("from") String from,
-        String accountSid,
         String url,
         String twiml,
         String statusCallback,

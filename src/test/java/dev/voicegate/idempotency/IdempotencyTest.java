@@ -14,6 +14,7 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -23,6 +24,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.IntStream;
+
+import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,10 +52,15 @@ class IdempotencyTest {
 
     static final String CALLS = "/2010-04-01/Accounts/" + TestAccounts.ACCOUNT_SID + "/Calls.json";
     static final String CALL_SID = "CAc0ffee00c0ffee00c0ffee00c0ffee00";
+    /** The fingerprint of {@code call("+14155551212")}, as the previous version computed and stored it. */
+    static final String CALL_FINGERPRINT = "7bb27c72cb9e5c3cda59bd1471e6c525971ee406f33f80cf2b7dcdeffaf5b197";
     static int keys;
 
     @InjectWireMock
     WireMockServer twilio;
+
+    @Inject
+    IdempotencyStore store;
 
     String key;
 
@@ -62,6 +70,23 @@ class IdempotencyTest {
         Breakers.resetAll();
         // A fresh key per test: the store outlives the tests of this class.
         key = "order-" + System.nanoTime() + "-" + (++keys);
+    }
+
+    /** Where make_call keeps {@link #key} for {@link #call} requests. */
+    String storeKey() {
+        return TestAccounts.ACCOUNT_SID.toLowerCase() + ":" + key;
+    }
+
+    static String rfc2822Now() {
+        return DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss Z", Locale.ENGLISH).format(ZonedDateTime.now(ZoneOffset.UTC));
+    }
+
+    /** Twilio lists the call to +14155551212 as created now. */
+    void twilioListsTheCall() {
+        twilio.stubFor(get(urlPathEqualTo(CALLS)).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody("{\"calls\":[{\"sid\":\"" + CALL_SID + "\","
+                        + "\"to\":\"+14155551212\",\"from\":\"+15017122661\",\"status\":\"ringing\",\"direction\":\"outbound-api\","
+                        + "\"date_created\":\"" + rfc2822Now() + "\"}],\"page\":0,\"page_size\":50,\"next_page_uri\":null}")));
     }
 
     void twilioCreates(int delayMillis) {
@@ -185,12 +210,7 @@ class IdempotencyTest {
         rest(key, call("+14155551212")).statusCode(502).body("error", startsWith("outcome_unknown: "));
 
         // Twilio did create it: the retry finds it by to/from and date instead of dialling again.
-        String created = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss Z", Locale.ENGLISH)
-                .format(ZonedDateTime.now(ZoneOffset.UTC));
-        twilio.stubFor(get(urlPathEqualTo(CALLS)).willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", "application/json").withBody("{\"calls\":[{\"sid\":\"" + CALL_SID + "\","
-                        + "\"to\":\"+14155551212\",\"from\":\"+15017122661\",\"status\":\"ringing\",\"direction\":\"outbound-api\","
-                        + "\"date_created\":\"" + created + "\"}],\"page\":0,\"page_size\":50,\"next_page_uri\":null}")));
+        twilioListsTheCall();
         rest(key, call("+14155551212")).statusCode(201).header("Idempotent-Replayed", "true")
                 .body("call_sid", equalTo(CALL_SID)).body("status", equalTo("ringing"));
         rest(key, call("+14155551212")).statusCode(201).body("call_sid", equalTo(CALL_SID));
@@ -219,5 +239,55 @@ class IdempotencyTest {
         rest(null, call("+14155551212")).statusCode(201);
         rest(null, call("+14155551212")).statusCode(201).header("Idempotent-Replayed", nullValue());
         twilio.verify(2, postRequestedFor(urlEqualTo(CALLS)));
+    }
+
+    @Test
+    void anAmbiguousAttemptTwilioCannotBeAskedAboutStaysUnknownUntilItCan() {
+        twilio.stubFor(post(urlEqualTo(CALLS)).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+        rest(key, call("+14155551212")).statusCode(502).body("error", startsWith("outcome_unknown: "));
+        twilio.stubFor(get(urlPathEqualTo(CALLS)).willReturn(aResponse().withStatus(500)
+                .withHeader("Content-Type", "application/json").withBody(Fixtures.read("error-20500.json"))));
+
+        rest(key, call("+14155551212")).statusCode(502).header("Retry-After", nullValue())
+                .body("error", equalTo("outcome_unknown: an earlier attempt with this idempotency_key may have placed "
+                        + "the call, and Twilio could not be checked now; retry with the same key later."));
+
+        Breakers.resetAll();
+        twilioListsTheCall();
+        rest(key, call("+14155551212")).statusCode(201).header("Idempotent-Replayed", "true")
+                .body("call_sid", equalTo(CALL_SID));
+        twilio.verify(1, postRequestedFor(urlEqualTo(CALLS)));
+    }
+
+    @Test
+    void aClaimWhoseHolderVanishedIsReconciledWithTwilio() {
+        // A replica claimed the key a minute ago and died while placing the call.
+        long aMinuteAgo = System.currentTimeMillis() - 60_000;
+        store.putIfAbsent(storeKey(), "{\"fingerprint\":\"" + CALL_FINGERPRINT + "\",\"state\":\"IN_FLIGHT\","
+                + "\"startedAt\":" + aMinuteAgo + ",\"leaseUntil\":" + aMinuteAgo + "}", Duration.ofMinutes(5))
+                .await().indefinitely();
+        twilio.stubFor(get(urlPathEqualTo(CALLS)).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody(Fixtures.read("calls-page-last.json"))));
+
+        // Not on Twilio and well past the grace period: its attempt never got there, so it is placed now.
+        twilioCreates(0);
+        rest(key, call("+14155551212")).statusCode(201).header("Idempotent-Replayed", nullValue())
+                .body("call_sid", equalTo(CALL_SID));
+        rest(key, call("+14155551212")).statusCode(201).header("Idempotent-Replayed", "true");
+        twilio.verify(WireMock.moreThanOrExactly(1), getRequestedFor(urlPathEqualTo(CALLS)));
+        twilio.verify(1, postRequestedFor(urlEqualTo(CALLS)));
+    }
+
+    @Test
+    void anOutcomeStoredByThePreviousVersionIsReplayed() {
+        String refused = "twilio_error: Twilio error 21211: Invalid 'To' Phone Number: ***XXXX. Retrying will not help.";
+        store.putIfAbsent(storeKey(), "{\"fingerprint\":\"" + CALL_FINGERPRINT + "\",\"state\":\"DONE\","
+                + "\"startedAt\":1767225600000,\"leaseUntil\":0,\"output\":{\"success\":false,\"error\":\"" + refused + "\"},"
+                + "\"httpStatus\":502,\"category\":\"TWILIO_ERROR\"}", Duration.ofMinutes(5)).await().indefinitely();
+
+        String replay = rest(key, call("+14155551212")).statusCode(502).header("Idempotent-Replayed", "true")
+                .body("error", equalTo(refused)).extract().asString();
+        ContractSchemas.assertValidOutput("make_call", replay);
+        twilio.verify(0, WireMock.anyRequestedFor(WireMock.anyUrl()));
     }
 }

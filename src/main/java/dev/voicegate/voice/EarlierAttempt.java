@@ -1,0 +1,88 @@
+package dev.voicegate.voice;
+
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.voicegate.config.VoicegateConfig;
+import dev.voicegate.idempotency.IdempotencyKeys;
+import dev.voicegate.idempotency.IdempotencyKeys.Stored;
+import dev.voicegate.idempotency.StoreUnavailableException;
+import dev.voicegate.twilio.CallQuery;
+import dev.voicegate.twilio.TwilioCall;
+import dev.voicegate.twilio.TwilioClient;
+import dev.voicegate.twilio.TwilioCredentials;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * What became of an earlier keyed make_call whose outcome was unknown, asked of Twilio while this request
+ * owns the key: Twilio shows the call (then it is the key's outcome), does not show it yet, or cannot be
+ * asked (both: retry later); or the grace period is over without it, and the call is to be placed now.
+ */
+@ApplicationScoped
+class EarlierAttempt {
+
+    /** Twilio's dates have whole seconds and its clock is not ours: accept calls created this much earlier. */
+    private static final long CLOCK_SKEW_MILLIS = 2_000;
+    /** The latest calls between the two numbers: one placed moments ago is among them. */
+    private static final int PAGE_SIZE = 50;
+
+    private final IdempotencyKeys keys;
+    private final TwilioClient twilio;
+    private final long graceMillis;
+    private final Clock clock;
+
+    EarlierAttempt(IdempotencyKeys keys, TwilioClient twilio, VoicegateConfig config) {
+        this.keys = keys;
+        this.twilio = twilio;
+        this.graceMillis = config.idempotency().reconcileGrace().toMillis();
+        this.clock = Clock.systemUTC();
+    }
+
+    /** The answer for the key held as {@code checking}, or empty when the call is to be placed now. */
+    Uni<Optional<ActionResult<MakeCallOutput>>> resolve(String key, Stored checking, MakeCallInput input,
+            TwilioCredentials credentials) {
+        long startedAt = checking.record().startedAt();
+        CallQuery query = new CallQuery(input.to(), input.from(), null, null, null, PAGE_SIZE, null, null);
+        return twilio.listCalls(credentials, query)
+                .map(page -> earliestSince(page.callsOrEmpty(), startedAt))
+                .flatMap(found -> found != null ? adopt(key, checking, found) : notFound(key, checking, startedAt))
+                .onFailure(failure -> !(failure instanceof StoreUnavailableException))
+                .recoverWithUni(failure -> unknownAgain(key, checking, KeyFailures.uncheckable()));
+    }
+
+    /** Twilio's list is newest first: the earliest call created since the attempt began is its call. */
+    private static TwilioCall earliestSince(List<TwilioCall> calls, long startedAt) {
+        TwilioCall earliest = null;
+        for (TwilioCall call : calls) {
+            OffsetDateTime created = WireValues.instant(call.dateCreated());
+            if (created != null && created.toInstant().toEpochMilli() >= startedAt - CLOCK_SKEW_MILLIS) {
+                earliest = call;
+            }
+        }
+        return earliest;
+    }
+
+    /** Twilio has the call: it is the key's outcome, replayed from now on. */
+    private Uni<Optional<ActionResult<MakeCallOutput>>> adopt(String key, Stored checking, TwilioCall call) {
+        MakeCallOutput output = MakeCallOutput.of(call);
+        return keys.replace(key, checking, keys.done(checking, output, 201, null))
+                .replaceWith(Optional.of(new ActionResult<>(output, null, null, true)));
+    }
+
+    /** Not on Twilio: maybe not yet; after the grace period, never, so the call is to be placed now. */
+    private Uni<Optional<ActionResult<MakeCallOutput>>> notFound(String key, Stored checking, long startedAt) {
+        long graceLeft = startedAt + graceMillis - clock.millis();
+        return graceLeft > 0 ? unknownAgain(key, checking, KeyFailures.notYetVisible(graceLeft))
+                : Uni.createFrom().item(Optional.empty());
+    }
+
+    /** Still unknown: the key is left for a later retry to check again. */
+    private Uni<Optional<ActionResult<MakeCallOutput>>> unknownAgain(String key, Stored checking,
+            ActionResult<MakeCallOutput> answer) {
+        return keys.replace(key, checking, keys.of(checking.record().unknown())).replaceWith(Optional.of(answer));
+    }
+}
