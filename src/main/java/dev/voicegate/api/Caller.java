@@ -1,5 +1,6 @@
 package dev.voicegate.api;
 
+import dev.voicegate.Sid;
 import dev.voicegate.twilio.TwilioAccounts;
 import dev.voicegate.twilio.TwilioCredentials;
 import dev.voicegate.voice.ActionException;
@@ -26,7 +27,7 @@ public sealed interface Caller {
     record PassThrough(String username, String secret) implements Caller {
         @Override
         public TwilioCredentials credentialsFor(String accountSid) {
-            if (username.startsWith("AC") && !username.equalsIgnoreCase(accountSid)) {
+            if (Sid.ACCOUNT.matches(username) && !username.equalsIgnoreCase(accountSid)) {
                 throw new ActionException(new ActionFailure(ErrorCategory.FORBIDDEN, "the Basic-auth credentials "
                         + "belong to another account than 'account_sid' " + accountSid + ". Retrying will not help."));
             }

@@ -6,6 +6,7 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.voicegate.Sid;
 import dev.voicegate.config.VoicegateConfig;
 import dev.voicegate.observability.ActionMetrics;
 import dev.voicegate.twilio.PageCursor;
@@ -130,7 +131,7 @@ public class RecordingFanOut {
     }
 
     private Uni<Lookup> lookupOne(TwilioCredentials credentials, String callSid) {
-        if (callSid == null || !Rules.CALL_SID.matcher(callSid).matches()) {
+        if (!Sid.CALL.matches(callSid)) {
             // Never put a value we did not validate into a URL path, even one Twilio sent.
             return Uni.createFrom().item(new Lookup(callSid, List.of(),
                     new IllegalStateException("Twilio returned a call without a valid SID")));

@@ -15,6 +15,8 @@ import javax.xml.parsers.DocumentBuilderFactory;
 import org.w3c.dom.Document;
 import org.xml.sax.InputSource;
 
+import dev.voicegate.Sid;
+
 /**
  * Input rules shared by the actions. Each check names the parameter at fault; all run before anything
  * is sent to Twilio, and SIDs are checked here before they can reach a URL path.
@@ -22,9 +24,6 @@ import org.xml.sax.InputSource;
 public final class Rules {
 
     public static final Pattern E164 = Pattern.compile("^\\+[1-9][0-9]{1,14}$");
-    public static final Pattern ACCOUNT_SID = Pattern.compile("^AC[0-9a-fA-F]{32}$");
-    public static final Pattern RECORDING_SID = Pattern.compile("^RE[0-9a-fA-F]{32}$");
-    public static final Pattern CALL_SID = Pattern.compile("^CA[0-9a-fA-F]{32}$");
     /** Longest URL Voicegate forwards; Twilio's own limit is not published, browsers stop near here too. */
     static final int MAX_URL_LENGTH = 2048;
     /** Twilio's limit for inline TwiML. */
@@ -41,7 +40,13 @@ public final class Rules {
 
     public static void accountSid(String name, String value) {
         required(name, value);
-        matches(name, value, ACCOUNT_SID, "an Account SID: 'AC' followed by 32 hex digits");
+        sid(name, value, Sid.ACCOUNT);
+    }
+
+    public static void sid(String name, String value, Sid kind) {
+        if (value != null && !kind.matches(value)) {
+            throw ActionException.invalid("'" + name + "' must be " + kind.describe());
+        }
     }
 
     public static void phoneNumber(String name, String value) {
