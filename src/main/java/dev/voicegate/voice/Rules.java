@@ -19,13 +19,18 @@ import dev.voicegate.Sid;
 
 /**
  * Input rules shared by the actions. Each check names the parameter at fault; all run before anything
- * is sent to Twilio, and SIDs are checked here before they can reach a URL path.
+ * is sent to Twilio, and SIDs are checked here before they can reach a URL path. Every string parameter has
+ * passed {@link #text} (the parser runs it on each) before the rule for its kind.
  */
 public final class Rules {
 
     public static final Pattern E164 = Pattern.compile("^\\+[1-9][0-9]{1,14}$");
     /** Longest URL Voicegate forwards; Twilio's own limit is not published, browsers stop near here too. */
     static final int MAX_URL_LENGTH = 2048;
+    /** Longest string parameter accepted, but for TwiML. */
+    static final int MAX_STRING_LENGTH = 4096;
+    /** The one parameter holding multi-line text: TwiML, with Twilio's own length limit. */
+    static final String TWIML = "twiml";
     /** Twilio's limit for inline TwiML. */
     static final int MAX_TWIML_LENGTH = 4000;
 
@@ -71,12 +76,26 @@ public final class Rules {
         }
     }
 
-    /** An absolute http(s) URL with a host, as Twilio needs for webhooks. */
+    /**
+     * What every string parameter is checked for first, before its type and its own rule: its length limit, and no
+     * control characters but the tabs and line breaks multi-line TwiML may hold.
+     */
+    public static void text(String name, String value) {
+        boolean twiml = name.equals(TWIML);
+        int max = twiml ? MAX_TWIML_LENGTH : MAX_STRING_LENGTH;
+        if (value.length() > max) {
+            throw ActionException.invalid("'" + name + "' must be at most " + max + " characters");
+        }
+        if (value.chars().anyMatch(c -> c == 0x7f || (c < 0x20 && !(twiml && (c == '\t' || c == '\n' || c == '\r'))))) {
+            throw ActionException.invalid("'" + name + "' must not contain control characters");
+        }
+    }
+
+    /** An absolute http(s) URL with a host, as Twilio needs for webhooks (its characters are checked by {@link #text}). */
     public static void httpUrl(String name, String value) {
         if (value == null) {
             return;
         }
-        noControlCharacters(name, value);
         if (value.length() > MAX_URL_LENGTH) {
             throw ActionException.invalid("'" + name + "' must be at most " + MAX_URL_LENGTH + " characters");
         }
@@ -106,22 +125,10 @@ public final class Rules {
         }
     }
 
-    public static void noControlCharacters(String name, String value) {
-        if (value != null && value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-            throw ActionException.invalid("'" + name + "' must not contain control characters");
-        }
-    }
-
-    /** Well-formed TwiML: XML with a {@code <Response>} root, within Twilio's length limit. */
+    /** Well-formed TwiML: XML with a {@code <Response>} root (its length and characters are checked by {@link #text}). */
     public static void twiml(String name, String value) {
         if (value == null) {
             return;
-        }
-        if (value.length() > MAX_TWIML_LENGTH) {
-            throw ActionException.invalid("'" + name + "' must be at most " + MAX_TWIML_LENGTH + " characters");
-        }
-        if (value.chars().anyMatch(c -> (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f)) {
-            throw ActionException.invalid("'" + name + "' must not contain control characters");
         }
         Document document;
         try {
