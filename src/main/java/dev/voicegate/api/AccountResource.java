@@ -167,13 +167,9 @@ public class AccountResource {
                 throw ActionException.invalid("query parameter '" + name + "' must be given once");
             }
             String value = entry.getValue().get(0);
-            if (name.startsWith("from") && params.has("from_")) {
-                throw ActionException.invalid("give 'from_' or its alias 'from', not both");
-            }
             switch (name) {
                 case "page_size" -> params.put(name, integer(name, value));
                 case "include_recordings" -> params.put(name, bool(name, value));
-                case "from" -> params.put("from_", value);
                 default -> params.put(name, value);
             }
         }

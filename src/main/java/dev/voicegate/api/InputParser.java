@@ -81,10 +81,8 @@ public class InputParser {
     }
 
     /** The parameters as the action's input type. */
-    public <T> T parse(JsonNode params, Class<T> type) {
-        if (params.has("from") && params.has("from_")) {
-            throw ActionException.invalid("give 'from_' or its alias 'from', not both");
-        }
+    public <T> T parse(JsonNode given, Class<T> type) {
+        JsonNode params = Aliases.rename(given, type);
         checkStrings(params);
         try {
             return strict.treeToValue(params, type);

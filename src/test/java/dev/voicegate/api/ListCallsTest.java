@@ -478,6 +478,8 @@ class ListCallsTest {
                 Arguments.of("from_ not E.164", body(",\"from_\":\"+0123\""), "'from_' must be a phone number"),
                 Arguments.of("from alias not E.164", body(",\"from\":\"client:alice\""), "'from_' must be a phone number"),
                 Arguments.of("from and from_", body(",\"from\":\"+15017122661\",\"from_\":\"+15017122661\""), "not both"),
+                // An alias is renamed first: every error names the parameter as the contract does.
+                Arguments.of("from alias with a control character", body(",\"from\":\"+15017122661\\r\\n\""), "'from_' must not contain control characters"),
                 Arguments.of("status unknown", body(",\"status\":\"done\""), "'status' must be one of"),
                 Arguments.of("status wrong case", body(",\"status\":\"Completed\""), "'status' must be one of"),
                 Arguments.of("after not a date", body(",\"start_time_after\":\"yesterday\""), "'start_time_after' must be a date as YYYY-MM-DD"),
