@@ -72,8 +72,13 @@ public final class Rules {
 
     public static void between(String name, Integer value, int min, int max) {
         if (value != null && (value < min || value > max)) {
-            throw ActionException.invalid("'" + name + "' must be an integer from " + min + " to " + max);
+            throw notBetween(name, min, max);
         }
+    }
+
+    /** The error for an integer parameter out of its range, or not an integer at all. */
+    public static ActionException notBetween(String name, int min, int max) {
+        return ActionException.invalid("'" + name + "' must be an integer from " + min + " to " + max);
     }
 
     /**
