@@ -738,6 +738,38 @@ class ListCallsTest {
         twilio.verify(1, callsRequest());
     }
 
+    /** Page {@code n} of a call's recordings: one recording, and a link to page n + 1. */
+    static String endlessRecordingsPage(String callSid, int n) {
+        String page = recordingsPage(callSid, String.format("RE%032x", n));
+        return page.replace("\"next_page_uri\":null", "\"next_page_uri\":\"" + recordingsPath(callSid)
+                + "?PageSize=1000&Page=" + (n + 1) + "&PageToken=PA" + String.format("RE%032x", n) + "\"");
+    }
+
+    /** Recordings past the pages read per call are not dropped silently: the result is partial, naming the call. */
+    @Test
+    void aCallWhoseRecordingsRunPastThePageLimitIsReportedAsPartial() {
+        twilio.stubFor(get(urlPathEqualTo(CALLS)).willReturn(json(callsPage(List.of(call(CA1, null), call(CA2, null)), 0, 50, null))));
+        twilio.stubFor(get(urlPathEqualTo(recordingsPath(CA1))).withQueryParam("Page", absent())
+                .willReturn(json(endlessRecordingsPage(CA1, 0))));
+        for (int n = 1; n <= 10; n++) {
+            twilio.stubFor(get(urlPathEqualTo(recordingsPath(CA1))).withQueryParam("Page", WireMock.equalTo(String.valueOf(n)))
+                    .willReturn(json(endlessRecordingsPage(CA1, n))));
+        }
+        twilio.stubFor(get(urlPathEqualTo(recordingsPath(CA2))).willReturn(json(recordingsPage(CA2, RE6))));
+
+        validOutput(action(body(""))
+                .statusCode(200)
+                .body("success", equalTo(true))
+                .body("error", startsWith("partial: the recordings of 1 of 2 calls run past the 10 pages read per call ("
+                        + CA1 + "); their recording_sids hold only those pages. Retrying will not help."))
+                .body("calls[0].recording_sids", contains(IntStream.range(0, 10)
+                        .mapToObj(n -> String.format("RE%032x", n)).toArray()))
+                .body("calls[1].recording_sids", contains(RE6)));
+
+        twilio.verify(10, getRequestedFor(urlPathEqualTo(recordingsPath(CA1))));
+        twilio.verify(0, getRequestedFor(urlPathEqualTo(recordingsPath(CA1))).withQueryParam("Page", WireMock.equalTo("10")));
+    }
+
     @Test
     void restAnswers200ForAPartialResult() {
         twilio.stubFor(get(urlPathEqualTo(CALLS)).willReturn(json(callsPage(List.of(call(CA1, null), call(CA2, null)), 0, 50, null))));
