@@ -1,19 +1,11 @@
 package dev.voicegate.voice;
 
-import java.io.StringReader;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.Set;
 import java.util.regex.Pattern;
-
-import javax.xml.XMLConstants;
-import javax.xml.parsers.DocumentBuilder;
-import javax.xml.parsers.DocumentBuilderFactory;
-
-import org.w3c.dom.Document;
-import org.xml.sax.InputSource;
 
 import dev.voicegate.Sid;
 
@@ -27,12 +19,8 @@ public final class Rules {
     public static final Pattern E164 = Pattern.compile("^\\+[1-9][0-9]{1,14}$");
     /** Longest URL Voicegate forwards; Twilio's own limit is not published, browsers stop near here too. */
     static final int MAX_URL_LENGTH = 2048;
-    /** Longest string parameter accepted, but for TwiML. */
+    /** Longest string parameter accepted, but for TwiML ({@link Twiml#MAX_LENGTH}). */
     static final int MAX_STRING_LENGTH = 4096;
-    /** The one parameter holding multi-line text: TwiML, with Twilio's own length limit. */
-    static final String TWIML = "twiml";
-    /** Twilio's limit for inline TwiML. */
-    static final int MAX_TWIML_LENGTH = 4000;
 
     private Rules() {
     }
@@ -86,11 +74,8 @@ public final class Rules {
      * control characters but the tabs and line breaks multi-line TwiML may hold.
      */
     public static void text(String name, String value) {
-        boolean twiml = name.equals(TWIML);
-        int max = twiml ? MAX_TWIML_LENGTH : MAX_STRING_LENGTH;
-        if (value.length() > max) {
-            throw ActionException.invalid("'" + name + "' must be at most " + max + " characters");
-        }
+        boolean twiml = name.equals(Twiml.PARAMETER);
+        atMost(name, value, twiml ? Twiml.MAX_LENGTH : MAX_STRING_LENGTH);
         if (value.chars().anyMatch(c -> c == 0x7f || (c < 0x20 && !(twiml && (c == '\t' || c == '\n' || c == '\r'))))) {
             throw ActionException.invalid("'" + name + "' must not contain control characters");
         }
@@ -101,9 +86,7 @@ public final class Rules {
         if (value == null) {
             return;
         }
-        if (value.length() > MAX_URL_LENGTH) {
-            throw ActionException.invalid("'" + name + "' must be at most " + MAX_URL_LENGTH + " characters");
-        }
+        atMost(name, value, MAX_URL_LENGTH);
         try {
             URI uri = new URI(value);
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase();
@@ -130,41 +113,9 @@ public final class Rules {
         }
     }
 
-    /** Well-formed TwiML: XML with a {@code <Response>} root (its length and characters are checked by {@link #text}). */
-    public static void twiml(String name, String value) {
-        if (value == null) {
-            return;
+    private static void atMost(String name, String value, int max) {
+        if (value.length() > max) {
+            throw ActionException.invalid("'" + name + "' must be at most " + max + " characters");
         }
-        Document document;
-        try {
-            document = xmlParser().parse(new InputSource(new StringReader(value)));
-        } catch (Exception e) {
-            throw ActionException.invalid("'" + name + "' must be well-formed XML (" + firstLine(e.getMessage()) + ")");
-        }
-        String root = document.getDocumentElement().getTagName();
-        if (!root.equals("Response")) {
-            throw ActionException.invalid("'" + name + "' must have <Response> as its root element, not <" + root + ">");
-        }
-    }
-
-    // A fresh, hardened parser each time: no DTDs, so no entity expansion or external fetches.
-    private static DocumentBuilder xmlParser() throws Exception {
-        DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
-        factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-        factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-        factory.setXIncludeAware(false);
-        factory.setExpandEntityReferences(false);
-        factory.setNamespaceAware(false);
-        DocumentBuilder builder = factory.newDocumentBuilder();
-        builder.setErrorHandler(null);
-        return builder;
-    }
-
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "unreadable";
-        }
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
     }
 }
