@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.voicegate.Sid;
 import dev.voicegate.config.VoicegateConfig;
 import dev.voicegate.failure.ActionException;
 import dev.voicegate.failure.ActionFailure;
@@ -23,7 +24,6 @@ import dev.voicegate.twilio.TwilioAccounts;
 @ApplicationScoped
 public class AccessControl {
 
-    private static final Pattern TWILIO_USERNAME = Pattern.compile("^(AC|SK)[0-9a-fA-F]{32}$");
     /** Twilio's secrets are 32 characters; anything with spaces, control or non-ASCII characters is not one. */
     private static final Pattern TWILIO_SECRET = Pattern.compile("^[\\x21-\\x7E]{1,128}$");
 
@@ -66,11 +66,12 @@ public class AccessControl {
             throw unauthorized("the Basic credentials are not valid base64");
         }
         int colon = pair.indexOf(':');
-        if (colon < 0 || !TWILIO_USERNAME.matcher(pair.substring(0, colon)).matches()
+        String username = colon < 0 ? "" : pair.substring(0, colon);
+        if (!(Sid.ACCOUNT.matches(username) || Sid.API_KEY.matches(username))
                 || !TWILIO_SECRET.matcher(pair.substring(colon + 1)).matches()) {
             throw unauthorized("Basic credentials must be 'AC…:<auth token>' or 'SK…:<API key secret>'");
         }
-        return new Caller.PassThrough(pair.substring(0, colon), pair.substring(colon + 1));
+        return new Caller.PassThrough(username, pair.substring(colon + 1));
     }
 
     // Compares digests of equal length with MessageDigest.isEqual and checks every key: constant time.

@@ -1,5 +1,6 @@
 package dev.voicegate.access;
 
+import dev.voicegate.Sid;
 import dev.voicegate.failure.ActionException;
 import dev.voicegate.failure.ActionFailure;
 import dev.voicegate.failure.ErrorCategory;
@@ -26,7 +27,7 @@ public sealed interface Caller {
     record PassThrough(String username, String secret) implements Caller {
         @Override
         public TwilioCredentials credentialsFor(String accountSid) {
-            if (username.startsWith("AC") && !username.equalsIgnoreCase(accountSid)) {
+            if (Sid.ACCOUNT.matches(username) && !username.equalsIgnoreCase(accountSid)) {
                 throw new ActionException(new ActionFailure(ErrorCategory.FORBIDDEN, "the Basic-auth credentials "
                         + "belong to another account than 'account_sid' " + accountSid + ". Retrying will not help."));
             }

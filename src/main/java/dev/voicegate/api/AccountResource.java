@@ -1,8 +1,6 @@
 package dev.voicegate.api;
 
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -15,6 +13,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriInfo;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -24,7 +23,6 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestPath;
-import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestResponse;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -37,6 +35,7 @@ import dev.voicegate.failure.ActionException;
 import dev.voicegate.voice.GetRecordingAction;
 import dev.voicegate.voice.GetRecordingOutput;
 import dev.voicegate.voice.ListCallsAction;
+import dev.voicegate.voice.ListCallsInput;
 import dev.voicegate.voice.ListCallsOutput;
 import dev.voicegate.voice.MakeCallAction;
 import dev.voicegate.voice.MakeCallInput;
@@ -54,8 +53,18 @@ import io.smallrye.mutiny.Uni;
 @SecurityRequirement(name = "twilioBasic")
 public class AccountResource {
 
-    private static final Set<String> LIST_PARAMETERS = Set.of("to", "from", "from_", "status", "start_time_after",
-            "start_time_before", "page_size", "include_recordings", "page_token");
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    /** What {@code GET /calls} accepts: list_calls' parameters but {@code account_sid}, which is in the path. */
+    static final StrictQuery LIST_CALLS_QUERY = new StrictQuery(
+            StrictQuery.text("to", "E.164 number called"),
+            StrictQuery.text("from", "E.164 number calling"),
+            StrictQuery.text("from_", "Same as 'from'"),
+            StrictQuery.text("status", "Call status"),
+            StrictQuery.text("start_time_after", "YYYY-MM-DD, inclusive, UTC"),
+            StrictQuery.text("start_time_before", "YYYY-MM-DD, inclusive, UTC"),
+            StrictQuery.integer("page_size", "1-1000, default 50", 1, ListCallsInput.MAX_PAGE_SIZE),
+            StrictQuery.bool("include_recordings", "true (default) or false"),
+            StrictQuery.text("page_token", "Cursor from a previous page's Link header"));
 
     private final ActionDispatcher dispatcher;
     private final AccessControl access;
@@ -83,30 +92,20 @@ public class AccountResource {
             schema = @Schema(implementation = MakeCallInput.class)))
     @APIResponse(responseCode = "201", description = "Call created",
             content = @Content(schema = @Schema(implementation = MakeCallOutput.class)))
+    @Parameter(name = IDEMPOTENCY_KEY, in = ParameterIn.HEADER, description = "Places the call at most once per key "
+            + "(1-255 printable ASCII, kept 24 h); a repeat replays the outcome with Idempotent-Replayed: true")
     public Uni<RestResponse<Object>> makeCall(@RestPath("account_sid") String accountSid,
             @RestHeader(HttpHeaders.AUTHORIZATION) String authorization,
-            @Parameter(description = "Places the call at most once per key (1-255 printable ASCII, kept 24 h); "
-                    + "a repeat replays the outcome with Idempotent-Replayed: true")
-            @RestHeader("Idempotency-Key") String idempotencyKey,
             @Context HttpHeaders headers,
             String body) {
         Caller caller = access.authenticate(authorization);
-        if (idempotencyKey == null && headers.getRequestHeaders().containsKey("Idempotency-Key")) {
-            // An empty header reads as absent: it must fail validation, not place an unprotected call.
-            idempotencyKey = "";
-        }
         ObjectNode params = (ObjectNode) parser.readBody(body);
-        JsonNode given = params.get("account_sid");
-        if (given != null && !given.isNull() && !given.asText().equals(accountSid)) {
-            throw ActionException.invalid("'account_sid' in the body differs from the one in the path");
-        }
-        params.put("account_sid", accountSid);
-        if (idempotencyKey != null) {
-            JsonNode inBody = params.get("idempotency_key");
-            if (inBody != null && !inBody.isNull() && !inBody.asText().equals(idempotencyKey)) {
-                throw ActionException.invalid("the Idempotency-Key header differs from 'idempotency_key' in the body");
-            }
-            params.put("idempotency_key", idempotencyKey);
+        merge(params, "account_sid", accountSid, "'account_sid' in the body differs from the one in the path");
+        // Read raw: Quarkus hands an empty header to @RestHeader as absent, and it must fail validation instead.
+        List<String> idempotencyKey = headers.getRequestHeader(IDEMPOTENCY_KEY);
+        if (idempotencyKey != null && !idempotencyKey.isEmpty()) {
+            merge(params, "idempotency_key", idempotencyKey.get(0),
+                    "the Idempotency-Key header differs from 'idempotency_key' in the body");
         }
         return dispatcher.invoke(makeCall, params, caller, Surface.REST).map(result -> Responses.rest(result, 201).build());
     }
@@ -119,17 +118,9 @@ public class AccountResource {
             content = @Content(schema = @Schema(implementation = ListCallsOutput.class)))
     public Uni<RestResponse<Object>> listCalls(@RestPath("account_sid") String accountSid,
             @RestHeader(HttpHeaders.AUTHORIZATION) String authorization,
-            @Parameter(description = "E.164 number called") @RestQuery String to,
-            @Parameter(description = "E.164 number calling") @RestQuery String from,
-            @Parameter(description = "Call status") @RestQuery String status,
-            @Parameter(description = "YYYY-MM-DD, inclusive, UTC") @RestQuery("start_time_after") String startTimeAfter,
-            @Parameter(description = "YYYY-MM-DD, inclusive, UTC") @RestQuery("start_time_before") String startTimeBefore,
-            @Parameter(description = "1-1000, default 50") @RestQuery("page_size") String pageSize,
-            @Parameter(description = "true (default) or false") @RestQuery("include_recordings") String includeRecordings,
-            @Parameter(description = "Cursor from a previous page's Link header") @RestQuery("page_token") String pageToken,
             @Context UriInfo uri) {
         Caller caller = access.authenticate(authorization);
-        ObjectNode params = queryParameters(uri.getQueryParameters());
+        ObjectNode params = LIST_CALLS_QUERY.read(uri.getQueryParameters());
         params.put("account_sid", accountSid);
         return dispatcher.invoke(listCalls, params, caller, Surface.REST).map(result -> {
             RestResponse.ResponseBuilder<Object> response = Responses.rest(result, 200);
@@ -157,44 +148,12 @@ public class AccountResource {
         return dispatcher.invoke(getRecording, params, caller, Surface.REST).map(result -> Responses.rest(result, 200).build());
     }
 
-    /** Query strings are typed here, strictly: a typo in a filter name is an error, not a silent "all calls". */
-    private static ObjectNode queryParameters(Map<String, List<String>> query) {
-        ObjectNode params = JsonNodeFactory.instance.objectNode();
-        for (Map.Entry<String, List<String>> entry : query.entrySet()) {
-            String name = entry.getKey();
-            if (!LIST_PARAMETERS.contains(name)) {
-                throw ActionException.invalid("unknown query parameter '" + name + "'; accepted: "
-                        + String.join(", ", LIST_PARAMETERS.stream().sorted().toList()));
-            }
-            if (entry.getValue().size() != 1) {
-                throw ActionException.invalid("query parameter '" + name + "' must be given once");
-            }
-            String value = entry.getValue().get(0);
-            if (name.startsWith("from") && params.has("from_")) {
-                throw ActionException.invalid("give 'from_' or its alias 'from', not both");
-            }
-            switch (name) {
-                case "page_size" -> params.put(name, integer(name, value));
-                case "include_recordings" -> params.put(name, bool(name, value));
-                case "from" -> params.put("from_", value);
-                default -> params.put(name, value);
-            }
+    /** Puts a value given outside the body; the body may repeat it, but not contradict it. */
+    private static void merge(ObjectNode params, String name, String value, String conflict) {
+        JsonNode inBody = params.get(name);
+        if (inBody != null && !inBody.isNull() && !inBody.asText().equals(value)) {
+            throw ActionException.invalid(conflict);
         }
-        return params;
-    }
-
-    private static int integer(String name, String value) {
-        try {
-            return Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw ActionException.invalid("'" + name + "' must be an integer from 1 to 1000");
-        }
-    }
-
-    private static boolean bool(String name, String value) {
-        if (value.equals("true") || value.equals("false")) {
-            return Boolean.parseBoolean(value);
-        }
-        throw ActionException.invalid("'" + name + "' must be true or false");
+        params.put(name, value);
     }
 }

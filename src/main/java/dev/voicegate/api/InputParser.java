@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
 
 import dev.voicegate.failure.ActionException;
+import dev.voicegate.voice.Rules;
 
 /**
  * Reads action parameters strictly, as the contract's schemas do: unknown fields, wrong JSON types,
@@ -29,9 +30,6 @@ import dev.voicegate.failure.ActionException;
  */
 @ApplicationScoped
 public class InputParser {
-
-    /** Longest string parameter accepted; TwiML has its own, lower limit. */
-    static final int MAX_STRING_LENGTH = 4096;
 
     private final ObjectMapper strict = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -83,10 +81,8 @@ public class InputParser {
     }
 
     /** The parameters as the action's input type. */
-    public <T> T parse(JsonNode params, Class<T> type) {
-        if (params.has("from") && params.has("from_")) {
-            throw ActionException.invalid("give 'from_' or its alias 'from', not both");
-        }
+    public <T> T parse(JsonNode given, Class<T> type) {
+        JsonNode params = Aliases.rename(given, type);
         checkStrings(params);
         try {
             return strict.treeToValue(params, type);
@@ -117,17 +113,8 @@ public class InputParser {
         Iterator<Map.Entry<String, JsonNode>> fields = params.fields();
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> field = fields.next();
-            if (!field.getValue().isTextual()) {
-                continue;
-            }
-            String name = field.getKey();
-            String value = field.getValue().textValue();
-            if (value.length() > MAX_STRING_LENGTH) {
-                throw ActionException.invalid("'" + name + "' must be at most " + MAX_STRING_LENGTH + " characters");
-            }
-            boolean multiline = name.equals("twiml");
-            if (value.chars().anyMatch(c -> c == 0x7f || (c < 0x20 && !(multiline && (c == '\n' || c == '\r' || c == '\t'))))) {
-                throw ActionException.invalid("'" + name + "' must not contain control characters");
+            if (field.getValue().isTextual()) {
+                Rules.text(field.getKey(), field.getValue().textValue());
             }
         }
     }

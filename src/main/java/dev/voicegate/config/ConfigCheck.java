@@ -4,11 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
+import dev.voicegate.Sid;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.configuration.ConfigurationException;
 
@@ -19,9 +19,6 @@ import io.quarkus.runtime.configuration.ConfigurationException;
  */
 @Singleton
 public class ConfigCheck {
-
-    private static final Pattern ACCOUNT_SID = Pattern.compile("^AC[0-9a-fA-F]{32}$");
-    private static final Pattern API_KEY_SID = Pattern.compile("^SK[0-9a-fA-F]{32}$");
 
     void onStart(@Observes StartupEvent event, VoicegateConfig config) {
         List<String> problems = problems(config);
@@ -37,16 +34,16 @@ public class ConfigCheck {
         if (anySecret && twilio.accountSid().isEmpty()) {
             problems.add("TWILIO_AUTH_TOKEN, TWILIO_API_KEY or TWILIO_API_SECRET is set without TWILIO_ACCOUNT_SID");
         }
-        twilio.accountSid().filter(sid -> !ACCOUNT_SID.matcher(sid).matches())
-                .ifPresent(sid -> problems.add("TWILIO_ACCOUNT_SID must be 'AC' followed by 32 hex digits"));
+        twilio.accountSid().filter(sid -> !Sid.ACCOUNT.matches(sid))
+                .ifPresent(sid -> problems.add("TWILIO_ACCOUNT_SID must be " + Sid.ACCOUNT.shape()));
         checkKeyPair(problems, "TWILIO_API_KEY", "TWILIO_API_SECRET", twilio.apiKey(), twilio.apiSecret());
         if (twilio.accountSid().isPresent() && twilio.authToken().isEmpty() && twilio.apiKey().isEmpty()) {
             problems.add("TWILIO_ACCOUNT_SID is set without TWILIO_AUTH_TOKEN or TWILIO_API_KEY + TWILIO_API_SECRET");
         }
         for (Map.Entry<String, VoicegateConfig.Account> account : twilio.accounts().entrySet()) {
             String prefix = "voicegate.twilio.accounts." + account.getKey();
-            if (!ACCOUNT_SID.matcher(account.getKey()).matches()) {
-                problems.add(prefix + ": the key must be an Account SID ('AC' followed by 32 hex digits)");
+            if (!Sid.ACCOUNT.matches(account.getKey())) {
+                problems.add(prefix + ": the key must be " + Sid.ACCOUNT.kind() + " (" + Sid.ACCOUNT.shape() + ")");
             }
             VoicegateConfig.Account value = account.getValue();
             checkKeyPair(problems, prefix + ".api-key", prefix + ".api-secret", value.apiKey(), value.apiSecret());
@@ -65,7 +62,7 @@ public class ConfigCheck {
         if (key.isPresent() != secret.isPresent()) {
             problems.add(keyName + " and " + secretName + " must be set together");
         }
-        key.filter(sid -> !API_KEY_SID.matcher(sid).matches())
-                .ifPresent(sid -> problems.add(keyName + " must be an API Key SID: 'SK' followed by 32 hex digits"));
+        key.filter(sid -> !Sid.API_KEY.matches(sid))
+                .ifPresent(sid -> problems.add(keyName + " must be " + Sid.API_KEY.describe()));
     }
 }

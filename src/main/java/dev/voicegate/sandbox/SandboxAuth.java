@@ -3,7 +3,8 @@ package dev.voicegate.sandbox;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
-import java.util.regex.Pattern;
+
+import dev.voicegate.Sid;
 
 /**
  * Twilio's HTTP Basic check: the username is the account SID of the path (or an API key SID, {@code SK…}) and
@@ -11,7 +12,6 @@ import java.util.regex.Pattern;
  */
 final class SandboxAuth {
 
-    private static final Pattern API_KEY_SID = Pattern.compile("SK[0-9a-fA-F]{32}");
     private static final String BASIC = "Basic ";
 
     private final String accountSid;
@@ -44,7 +44,7 @@ final class SandboxAuth {
         String username = decoded.substring(0, colon);
         byte[] password = decoded.substring(colon + 1).getBytes(StandardCharsets.UTF_8);
         boolean knownUser = accountSid.equals(pathAccountSid)
-                && (username.equals(pathAccountSid) || API_KEY_SID.matcher(username).matches());
+                && (username.equals(pathAccountSid) || Sid.API_KEY.matches(username));
         // Constant-time, and evaluated even for an unknown user, so timing reveals nothing about the token.
         boolean tokenMatches = MessageDigest.isEqual(password, authToken);
         return knownUser & tokenMatches;

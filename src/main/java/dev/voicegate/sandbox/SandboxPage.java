@@ -5,6 +5,8 @@ import java.util.OptionalLong;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
+import dev.voicegate.Sid;
+
 /**
  * One page of a newest-first list, cut the way Twilio pages: {@code PageToken=PA<sid>} continues after the
  * item with that sid (older items), {@code PB<sid>} goes back to the page just before it (newer items).
@@ -14,7 +16,7 @@ import java.util.regex.Pattern;
  */
 record SandboxPage(List<SandboxCall> items, Request request, Function<SandboxCall, String> sidOf, boolean hasNext) {
 
-    private static final Pattern TOKEN = Pattern.compile("P[AB][A-Z]{2}[0-9a-fA-F]{32}");
+    private static final Pattern TOKEN = Pattern.compile("P[AB]" + Sid.ANY_REGEX);
 
     /** The paging parameters of one list request, validated as Twilio documents them. */
     record Request(int pageSize, int page, String token) {

@@ -16,6 +16,7 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.voicegate.Sid;
 import dev.voicegate.config.VoicegateConfig;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
@@ -37,8 +38,8 @@ public class SandboxRoutes {
     private static final Logger LOG = Logger.getLogger(SandboxRoutes.class);
     private static final String PREFIX = "/sandbox";
     private static final String ACCOUNT = PREFIX + "/2010-04-01/Accounts/(?<account>[^/]+)";
-    private static final String CALL = "/Calls/(?<call>CA[0-9a-fA-F]{32})";
-    private static final String RECORDING = "/Recordings/(?<recording>RE[0-9a-fA-F]{32})";
+    private static final String CALL = "/Calls/(?<call>" + Sid.CALL.regex() + ")";
+    private static final String RECORDING = "/Recordings/(?<recording>" + Sid.RECORDING.regex() + ")";
     /** What a Host header may contain before it is echoed into {@code media_url}. */
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.-]+(:\\d{1,5})?|\\[[0-9A-Fa-f:.]+](:\\d{1,5})?");
     /** Matches {@code quarkus.http.limits.max-body-size}; a call request is a few hundred bytes. */

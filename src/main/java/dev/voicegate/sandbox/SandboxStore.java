@@ -15,6 +15,8 @@ import java.util.regex.Pattern;
 
 import jakarta.inject.Singleton;
 
+import dev.voicegate.Sid;
+
 /**
  * The sandbox's in-memory call log. Methods are synchronized because Vert.x may serve requests on several
  * event loops; every critical section is a few map operations, never I/O, so the lock never blocks for long.
@@ -63,8 +65,8 @@ final class SandboxStore {
         validate(to, from, url, twiml, applicationSid, machineDetection);
         boolean recorded = "true".equalsIgnoreCase(record);
         synchronized (this) {
-            SandboxCall call = new SandboxCall(nextSeq++, sid("CA"), to, from, now(), machineDetection != null,
-                    recorded ? sid("RE") : null, recorded ? sid("TR") : null);
+            SandboxCall call = new SandboxCall(nextSeq++, sid(Sid.CALL), to, from, now(), machineDetection != null,
+                    recorded ? sid(Sid.RECORDING) : null, recorded ? sid(Sid.TRANSCRIPTION) : null);
             calls.put(call.sid(), call);
             if (recorded) {
                 byRecording.put(call.recordingSid(), call);
@@ -124,8 +126,8 @@ final class SandboxStore {
         return c == null ? OptionalLong.empty() : OptionalLong.of(c.seq());
     }
 
-    private static String sid(String prefix) {
-        return prefix + UUID.randomUUID().toString().replace("-", "");
+    private static String sid(Sid kind) {
+        return kind.prefix() + UUID.randomUUID().toString().replace("-", "");
     }
 
     /** Checks in Twilio's order: presence first, then the caller id, then the callee. */

@@ -3,6 +3,7 @@ package dev.voicegate.voice;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
+import dev.voicegate.Sid;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** Parameters of get_recording, as in {@code contract/get_recording.input.schema.json}. */
@@ -14,6 +15,6 @@ public record GetRecordingInput(String recordingSid, String accountSid) implemen
     public void validate() {
         Rules.accountSid("account_sid", accountSid);
         Rules.required("recording_sid", recordingSid);
-        Rules.matches("recording_sid", recordingSid, Rules.RECORDING_SID, "a Recording SID: 'RE' followed by 32 hex digits");
+        Rules.sid("recording_sid", recordingSid, Sid.RECORDING);
     }
 }

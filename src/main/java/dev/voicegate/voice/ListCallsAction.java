@@ -4,7 +4,9 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,6 +19,7 @@ import dev.voicegate.twilio.TwilioCall;
 import dev.voicegate.twilio.TwilioCallPage;
 import dev.voicegate.twilio.TwilioClient;
 import dev.voicegate.twilio.TwilioCredentials;
+import dev.voicegate.voice.RecordingFanOut.Lookup;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -107,22 +110,39 @@ public class ListCallsAction implements Action<ListCallsInput, ListCallsOutput> 
     }
 
     private static ActionResult<ListCallsOutput> withRecordings(ListCallsInput input, TwilioCallPage page,
-            List<TwilioCall> calls, List<RecordingFanOut.Lookup> lookups, String next) {
+            List<TwilioCall> calls, List<Lookup> lookups, String next) {
         List<CallListItem> items = new ArrayList<>(calls.size());
         for (int i = 0; i < calls.size(); i++) {
             items.add(CallListItem.of(calls.get(i), lookups.get(i).recordingSids()));
         }
-        List<String> failed = lookups.stream().filter(RecordingFanOut.Lookup::failed)
-                .map(RecordingFanOut.Lookup::callSid).toList();
-        return result(input, page, items, failed.isEmpty() ? null : partialError(failed, calls.size()), next);
+        return result(input, page, items, partialError(lookups), next);
     }
 
-    private static String partialError(List<String> failedCalls, int total) {
-        String named = failedCalls.stream().limit(NAMED_FAILURES).collect(Collectors.joining(", "));
-        String more = failedCalls.size() > NAMED_FAILURES ? " and " + (failedCalls.size() - NAMED_FAILURES) + " more" : "";
-        return ErrorCategory.PARTIAL.wire() + ": the recordings of " + failedCalls.size() + " of " + total
-                + " calls could not be looked up (" + named + more + "); their recording_sids are empty because "
-                + "they are unknown, not because there are none. Retrying may help.";
+    /** Null when every call's recordings are known in full; else whose are not, and why. */
+    static String partialError(List<Lookup> lookups) {
+        List<String> parts = Stream.of(
+                about(lookups, Lookup.Outcome.FAILED, "could not be looked up", "their recording_sids are empty "
+                        + "because they are unknown, not because there are none. Retrying may help."),
+                about(lookups, Lookup.Outcome.CUT_SHORT, "run past the " + RecordingFanOut.MAX_PAGES_PER_CALL
+                        + " pages read per call", "their recording_sids hold only those pages. Retrying will not help."))
+                .filter(Objects::nonNull).toList();
+        if (parts.isEmpty()) {
+            return null;
+        }
+        String text = String.join(" ", parts);
+        return ErrorCategory.PARTIAL.wire() + ": " + text.substring(0, 1).toLowerCase() + text.substring(1);
+    }
+
+    /** "The recordings of 2 of 5 calls {what} (CA…, CA…); {consequence}", or null when no lookup had this outcome. */
+    private static String about(List<Lookup> lookups, Lookup.Outcome outcome, String what, String consequence) {
+        List<String> sids = lookups.stream().filter(l -> l.outcome() == outcome).map(Lookup::callSid).toList();
+        if (sids.isEmpty()) {
+            return null;
+        }
+        String named = sids.stream().limit(NAMED_FAILURES).collect(Collectors.joining(", "));
+        String more = sids.size() > NAMED_FAILURES ? " and " + (sids.size() - NAMED_FAILURES) + " more" : "";
+        return "The recordings of " + sids.size() + " of " + lookups.size() + " calls " + what + " (" + named + more
+                + "); " + consequence;
     }
 
     private static ActionResult<ListCallsOutput> result(ListCallsInput input, TwilioCallPage page,

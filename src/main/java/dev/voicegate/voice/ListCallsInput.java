@@ -8,6 +8,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
+import dev.voicegate.twilio.TwilioClient;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 import dev.voicegate.failure.ActionException;
@@ -27,6 +28,7 @@ public record ListCallsInput(
         String pageToken) implements ActionInput {
 
     public static final int DEFAULT_PAGE_SIZE = 50;
+    public static final int MAX_PAGE_SIZE = TwilioClient.MAX_PAGE_SIZE;
     private static final Set<String> STATUSES = Set.of("queued", "ringing", "in-progress", "completed", "busy",
             "failed", "no-answer", "canceled");
 
@@ -41,7 +43,7 @@ public record ListCallsInput(
         if (after != null && before != null && after.isAfter(before)) {
             throw ActionException.invalid("'start_time_after' must not be later than 'start_time_before'");
         }
-        Rules.between("page_size", pageSize, 1, 1000);
+        Rules.between("page_size", pageSize, 1, MAX_PAGE_SIZE);
         if (pageToken != null) {
             PageTokens.decode(pageToken);
         }

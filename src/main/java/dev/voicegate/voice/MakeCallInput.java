@@ -49,7 +49,7 @@ public record MakeCallInput(
             throw ActionException.invalid("exactly one of 'url' or 'twiml' is required");
         }
         Rules.httpUrl("url", url);
-        Rules.twiml("twiml", twiml);
+        Twiml.wellFormed(twiml);
         Rules.httpUrl("status_callback", statusCallback);
         Rules.oneOf("status_callback_method", statusCallbackMethod, METHODS);
         Rules.httpUrl("recording_status_callback", recordingStatusCallback);

@@ -1,11 +1,14 @@
 package dev.voicegate.voice;
 
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
+import java.util.stream.Stream;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
+import dev.voicegate.Sid;
 import dev.voicegate.config.VoicegateConfig;
 import dev.voicegate.observability.ActionMetrics;
 import dev.voicegate.twilio.PageCursor;
@@ -33,18 +36,13 @@ import io.smallrye.mutiny.Uni;
  * more recordings than calls costs at most that many requests more than per call alone.
  * <p>
  * Each request has its own timeout and retries (in {@link TwilioClient}); a lookup that still fails is reported,
- * never turned into an empty list.
+ * never turned into an empty list, and so is a call whose recordings run past {@value #MAX_PAGES_PER_CALL} pages.
  */
 @ApplicationScoped
 public class RecordingFanOut {
 
     /** Recording pages followed per call: a call with more than 10,000 recordings is not a real case. */
-    private static final int MAX_PAGES_PER_CALL = 10;
-
-    /** How the recordings are found; {@code AUTO} applies the rule above. */
-    public enum Strategy {
-        AUTO, PER_CALL, JOIN
-    }
+    static final int MAX_PAGES_PER_CALL = 10;
 
     private final TwilioClient twilio;
     private final RecordingJoin join;
@@ -52,103 +50,100 @@ public class RecordingFanOut {
     private final int concurrency;
     private final boolean joinEnabled;
 
+    @Inject
     RecordingFanOut(TwilioClient twilio, RecordingJoin join, ActionMetrics metrics, VoicegateConfig config) {
+        this(twilio, join, metrics, config.listCalls().recordingLookupConcurrency(), config.listCalls().recordingJoin());
+    }
+
+    /** As configured by {@code voicegate.list-calls.*}; RecordingJoinTest builds one with the join disabled. */
+    RecordingFanOut(TwilioClient twilio, RecordingJoin join, ActionMetrics metrics, int concurrency, boolean joinEnabled) {
         this.twilio = twilio;
         this.join = join;
         this.metrics = metrics;
-        this.concurrency = config.listCalls().recordingLookupConcurrency();
-        this.joinEnabled = config.listCalls().recordingJoin();
+        this.concurrency = concurrency;
+        this.joinEnabled = joinEnabled;
     }
 
-    /** The outcome of one call's lookup: its recording SIDs, or the failure. */
-    public record Lookup(String callSid, List<String> recordingSids, Throwable failure) {
-        public boolean failed() {
-            return failure != null;
+    /** One call's recording SIDs: all of them, only the first pages' ({@code CUT_SHORT}), or unknown ({@code FAILED}). */
+    public record Lookup(String callSid, List<String> recordingSids, Outcome outcome) {
+
+        public enum Outcome {
+            COMPLETE, CUT_SHORT, FAILED
+        }
+
+        static Lookup failed(String callSid) {
+            return new Lookup(callSid, List.of(), Outcome.FAILED);
         }
     }
 
+    /** The lookups of {@code calls}, in their order. */
     public Uni<List<Lookup>> lookup(TwilioCredentials credentials, List<TwilioCall> calls) {
-        return lookup(credentials, calls, Strategy.AUTO);
-    }
-
-    public Uni<List<Lookup>> lookup(TwilioCredentials credentials, List<TwilioCall> calls, Strategy strategy) {
-        List<Integer> joinable = new ArrayList<>();
-        List<Integer> others = new ArrayList<>();
-        for (int i = 0; i < calls.size(); i++) {
-            (RecordingJoin.joinable(calls.get(i)) ? joinable : others).add(i);
+        List<TwilioCall> joinable = calls.stream().filter(RecordingJoin::joinable).toList();
+        if (!joinEnabled || joinable.size() <= 2 * concurrency) {
+            return perCall(credentials, calls, concurrency);
         }
-        boolean useJoin = !joinable.isEmpty() && switch (strategy) {
-            case AUTO -> joinEnabled && joinable.size() > 2 * concurrency;
-            case JOIN -> true;
-            case PER_CALL -> false;
-        };
-        Lookup[] results = new Lookup[calls.size()];
-        if (!useJoin) {
-            return perCall(credentials, calls, all(calls.size()), concurrency, results)
-                    .map(filled -> List.copyOf(Arrays.asList(filled)));
-        }
+        List<TwilioCall> others = calls.stream().filter(call -> !RecordingJoin.joinable(call)).toList();
         int maxPages = (joinable.size() + concurrency - 1) / concurrency;
-        List<TwilioCall> joined = joinable.stream().map(calls::get).toList();
         return Uni.combine().all()
-                .unis(join.join(credentials, joined, maxPages),
-                        perCall(credentials, calls, others, Math.max(1, concurrency - 1), results))
-                .asTuple()
-                .flatMap(both -> {
-                    RecordingJoin.Result settled = both.getItem1();
-                    List<Integer> unsettled = new ArrayList<>();
-                    for (int i : joinable) {
-                        String sid = calls.get(i).sid();
-                        if (settled.complete().contains(sid)) {
-                            results[i] = new Lookup(sid, settled.recordingSidsOf(sid), null);
-                        } else {
-                            unsettled.add(i);
-                        }
-                    }
-                    return perCall(credentials, calls, unsettled, concurrency, results);
-                })
-                .map(filled -> List.copyOf(Arrays.asList(filled)));
+                .unis(join.join(credentials, joinable, maxPages), perCall(credentials, others, Math.max(1, concurrency - 1)))
+                .withUni((joined, otherLookups) -> {
+                    List<TwilioCall> unsettled = joinable.stream()
+                            .filter(call -> !joined.complete().contains(call.sid())).toList();
+                    return perCall(credentials, unsettled, concurrency)
+                            .map(late -> inCallOrder(calls, joined, otherLookups, late));
+                });
     }
 
-    private static List<Integer> all(int n) {
-        List<Integer> indices = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            indices.add(i);
+    /** Each call's lookup from where it was settled; {@code others} and {@code late} are in the calls' order. */
+    private static List<Lookup> inCallOrder(List<TwilioCall> calls, RecordingJoin.Result joined, List<Lookup> others,
+            List<Lookup> late) {
+        Iterator<Lookup> other = others.iterator();
+        Iterator<Lookup> unsettled = late.iterator();
+        List<Lookup> lookups = new ArrayList<>(calls.size());
+        for (TwilioCall call : calls) {
+            if (!RecordingJoin.joinable(call)) {
+                lookups.add(other.next());
+            } else if (joined.complete().contains(call.sid())) {
+                lookups.add(new Lookup(call.sid(), joined.recordingSidsOf(call.sid()), Lookup.Outcome.COMPLETE));
+            } else {
+                lookups.add(unsettled.next());
+            }
         }
-        return indices;
+        return List.copyOf(lookups);
     }
 
-    /** Looks up the calls at {@code indices} one by one, at most {@code atOnce} at a time, into {@code results}. */
-    private Uni<Lookup[]> perCall(TwilioCredentials credentials, List<TwilioCall> calls, List<Integer> indices,
-            int atOnce, Lookup[] results) {
-        if (indices.isEmpty()) {
-            return Uni.createFrom().item(results);
+    /** One lookup per call, at most {@code atOnce} in flight, in the calls' order. */
+    private Uni<List<Lookup>> perCall(TwilioCredentials credentials, List<TwilioCall> calls, int atOnce) {
+        if (calls.isEmpty()) {
+            return Uni.createFrom().item(List.of());
         }
-        List<Uni<Lookup>> lookups = indices.stream()
-                .map(i -> lookupOne(credentials, calls.get(i).sid()).invoke(found -> results[i] = found))
-                .toList();
-        return Uni.join().all(lookups).usingConcurrencyOf(atOnce).andFailFast().replaceWith(results);
+        List<Uni<Lookup>> lookups = calls.stream().map(call -> lookupOne(credentials, call.sid())).toList();
+        return Uni.join().all(lookups).usingConcurrencyOf(atOnce).andFailFast();
     }
 
     private Uni<Lookup> lookupOne(TwilioCredentials credentials, String callSid) {
-        if (callSid == null || !Rules.CALL_SID.matcher(callSid).matches()) {
+        if (!Sid.CALL.matches(callSid)) {
             // Never put a value we did not validate into a URL path, even one Twilio sent.
-            return Uni.createFrom().item(new Lookup(callSid, List.of(),
-                    new IllegalStateException("Twilio returned a call without a valid SID")));
+            return Uni.createFrom().item(Lookup.failed(callSid));
         }
-        return pages(credentials, callSid, null, new ArrayList<>(), 1)
+        return pages(credentials, callSid, null, List.of(), 1)
                 .onSubscription().invoke(metrics::lookupStarted)
                 .onTermination().invoke(metrics::lookupEnded)
-                .map(sids -> new Lookup(callSid, sids, null))
-                .onFailure().recoverWithItem(failure -> new Lookup(callSid, List.of(), failure));
+                .onFailure().recoverWithItem(failure -> Lookup.failed(callSid));
     }
 
-    private Uni<List<String>> pages(TwilioCredentials credentials, String callSid, PageCursor cursor,
-            List<String> sids, int pageNumber) {
+    /** The call's recordings from {@code cursor} on, after those {@code found} on the pages before. */
+    private Uni<Lookup> pages(TwilioCredentials credentials, String callSid, PageCursor cursor, List<String> found,
+            int pageNumber) {
         return twilio.listCallRecordings(credentials, callSid, cursor).flatMap(page -> {
-            page.recordingsOrEmpty().stream().map(TwilioRecording::sid).forEach(sids::add);
+            List<String> sids = Stream.concat(found.stream(), page.recordingsOrEmpty().stream().map(TwilioRecording::sid))
+                    .toList();
             PageCursor next = PageCursor.fromNextPageUri(page.nextPageUri());
-            if (next == null || pageNumber >= MAX_PAGES_PER_CALL) {
-                return Uni.createFrom().item(List.copyOf(sids));
+            if (next == null) {
+                return Uni.createFrom().item(new Lookup(callSid, sids, Lookup.Outcome.COMPLETE));
+            }
+            if (pageNumber >= MAX_PAGES_PER_CALL) {
+                return Uni.createFrom().item(new Lookup(callSid, sids, Lookup.Outcome.CUT_SHORT));
             }
             return pages(credentials, callSid, next, sids, pageNumber + 1);
         });

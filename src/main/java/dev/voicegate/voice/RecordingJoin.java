@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import dev.voicegate.Sid;
 import dev.voicegate.twilio.PageCursor;
 import dev.voicegate.twilio.RecordingQuery;
 import dev.voicegate.twilio.TwilioCall;
@@ -63,7 +64,7 @@ public class RecordingJoin {
 
     /** A parent leg with a valid SID and a readable creation time. */
     public static boolean joinable(TwilioCall call) {
-        return call.sid() != null && Rules.CALL_SID.matcher(call.sid()).matches()
+        return Sid.CALL.matches(call.sid())
                 && (call.parentCallSid() == null || call.parentCallSid().isBlank())
                 && WireValues.instant(call.dateCreated()) != null;
     }

@@ -1,6 +1,5 @@
 package dev.voicegate.voice;
 
-import java.io.StringReader;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.LocalDate;
@@ -8,29 +7,22 @@ import java.time.format.DateTimeParseException;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-import javax.xml.XMLConstants;
-import javax.xml.parsers.DocumentBuilder;
-import javax.xml.parsers.DocumentBuilderFactory;
-
-import org.w3c.dom.Document;
-import org.xml.sax.InputSource;
+import dev.voicegate.Sid;
 
 import dev.voicegate.failure.ActionException;
 
 /**
  * Input rules shared by the actions. Each check names the parameter at fault; all run before anything
- * is sent to Twilio, and SIDs are checked here before they can reach a URL path.
+ * is sent to Twilio, and SIDs are checked here before they can reach a URL path. Every string parameter has
+ * passed {@link #text} (the parser runs it on each) before the rule for its kind.
  */
 public final class Rules {
 
     public static final Pattern E164 = Pattern.compile("^\\+[1-9][0-9]{1,14}$");
-    public static final Pattern ACCOUNT_SID = Pattern.compile("^AC[0-9a-fA-F]{32}$");
-    public static final Pattern RECORDING_SID = Pattern.compile("^RE[0-9a-fA-F]{32}$");
-    public static final Pattern CALL_SID = Pattern.compile("^CA[0-9a-fA-F]{32}$");
     /** Longest URL Voicegate forwards; Twilio's own limit is not published, browsers stop near here too. */
     static final int MAX_URL_LENGTH = 2048;
-    /** Twilio's limit for inline TwiML. */
-    static final int MAX_TWIML_LENGTH = 4000;
+    /** Longest string parameter accepted, but for TwiML ({@link Twiml#MAX_LENGTH}). */
+    static final int MAX_STRING_LENGTH = 4096;
 
     private Rules() {
     }
@@ -43,7 +35,13 @@ public final class Rules {
 
     public static void accountSid(String name, String value) {
         required(name, value);
-        matches(name, value, ACCOUNT_SID, "an Account SID: 'AC' followed by 32 hex digits");
+        sid(name, value, Sid.ACCOUNT);
+    }
+
+    public static void sid(String name, String value, Sid kind) {
+        if (value != null && !kind.matches(value)) {
+            throw ActionException.invalid("'" + name + "' must be " + kind.describe());
+        }
     }
 
     public static void phoneNumber(String name, String value) {
@@ -64,19 +62,33 @@ public final class Rules {
 
     public static void between(String name, Integer value, int min, int max) {
         if (value != null && (value < min || value > max)) {
-            throw ActionException.invalid("'" + name + "' must be an integer from " + min + " to " + max);
+            throw notBetween(name, min, max);
         }
     }
 
-    /** An absolute http(s) URL with a host, as Twilio needs for webhooks. */
+    /** The error for an integer parameter out of its range, or not an integer at all. */
+    public static ActionException notBetween(String name, int min, int max) {
+        return ActionException.invalid("'" + name + "' must be an integer from " + min + " to " + max);
+    }
+
+    /**
+     * What every string parameter is checked for first, before its type and its own rule: its length limit, and no
+     * control characters but the tabs and line breaks multi-line TwiML may hold.
+     */
+    public static void text(String name, String value) {
+        boolean twiml = name.equals(Twiml.PARAMETER);
+        atMost(name, value, twiml ? Twiml.MAX_LENGTH : MAX_STRING_LENGTH);
+        if (value.chars().anyMatch(c -> c == 0x7f || (c < 0x20 && !(twiml && (c == '\t' || c == '\n' || c == '\r'))))) {
+            throw ActionException.invalid("'" + name + "' must not contain control characters");
+        }
+    }
+
+    /** An absolute http(s) URL with a host, as Twilio needs for webhooks (its characters are checked by {@link #text}). */
     public static void httpUrl(String name, String value) {
         if (value == null) {
             return;
         }
-        noControlCharacters(name, value);
-        if (value.length() > MAX_URL_LENGTH) {
-            throw ActionException.invalid("'" + name + "' must be at most " + MAX_URL_LENGTH + " characters");
-        }
+        atMost(name, value, MAX_URL_LENGTH);
         try {
             URI uri = new URI(value);
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase();
@@ -103,53 +115,9 @@ public final class Rules {
         }
     }
 
-    public static void noControlCharacters(String name, String value) {
-        if (value != null && value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-            throw ActionException.invalid("'" + name + "' must not contain control characters");
+    private static void atMost(String name, String value, int max) {
+        if (value.length() > max) {
+            throw ActionException.invalid("'" + name + "' must be at most " + max + " characters");
         }
-    }
-
-    /** Well-formed TwiML: XML with a {@code <Response>} root, within Twilio's length limit. */
-    public static void twiml(String name, String value) {
-        if (value == null) {
-            return;
-        }
-        if (value.length() > MAX_TWIML_LENGTH) {
-            throw ActionException.invalid("'" + name + "' must be at most " + MAX_TWIML_LENGTH + " characters");
-        }
-        if (value.chars().anyMatch(c -> (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f)) {
-            throw ActionException.invalid("'" + name + "' must not contain control characters");
-        }
-        Document document;
-        try {
-            document = xmlParser().parse(new InputSource(new StringReader(value)));
-        } catch (Exception e) {
-            throw ActionException.invalid("'" + name + "' must be well-formed XML (" + firstLine(e.getMessage()) + ")");
-        }
-        String root = document.getDocumentElement().getTagName();
-        if (!root.equals("Response")) {
-            throw ActionException.invalid("'" + name + "' must have <Response> as its root element, not <" + root + ">");
-        }
-    }
-
-    // A fresh, hardened parser each time: no DTDs, so no entity expansion or external fetches.
-    private static DocumentBuilder xmlParser() throws Exception {
-        DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
-        factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-        factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-        factory.setXIncludeAware(false);
-        factory.setExpandEntityReferences(false);
-        factory.setNamespaceAware(false);
-        DocumentBuilder builder = factory.newDocumentBuilder();
-        builder.setErrorHandler(null);
-        return builder;
-    }
-
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "unreadable";
-        }
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
     }
 }

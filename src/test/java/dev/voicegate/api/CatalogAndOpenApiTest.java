@@ -12,7 +12,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
@@ -97,6 +101,43 @@ class CatalogAndOpenApiTest {
             operation.get("security").forEach(requirement -> required.addAll(fieldNames(requirement)));
             assertEquals(Set.of("serviceKey", "twilioBasic"), required, operation.toString());
         }
+    }
+
+    /** What GET /calls documents is what it accepts: one table does both, so they cannot drift apart. */
+    @Test
+    void openApiDocumentsExactlyTheQueryParametersGetCallsAccepts() throws IOException {
+        JsonNode openapi = json.readTree(given().queryParam("format", "json").get("/q/openapi")
+                .then().statusCode(200).extract().asString());
+        Map<String, String> documented = new TreeMap<>();
+        for (JsonNode parameter : openapi.at("/paths/~1v1~1accounts~1{account_sid}~1calls/get/parameters")) {
+            if (parameter.get("in").asText().equals("query")) {
+                assertTrue(parameter.path("description").asText().length() > 3, parameter.toString());
+                documented.put(parameter.get("name").asText(), parameter.at("/schema/type").asText());
+            }
+        }
+        String error = given().header("Authorization", TestAccounts.bearer(TestAccounts.SERVICE_KEY))
+                .get("/v1/accounts/" + TestAccounts.ACCOUNT_SID + "/calls?undocumented=1")
+                .then().statusCode(400).extract().path("error");
+        Matcher accepted = Pattern.compile("accepted: ([a-z_, ]+)\\.").matcher(error);
+        assertTrue(accepted.find(), error);
+
+        assertEquals(Set.of(accepted.group(1).split(", ")), documented.keySet());
+        assertEquals("integer", documented.get("page_size"));
+        assertEquals("boolean", documented.get("include_recordings"));
+        assertEquals("string", documented.get("from_"));
+    }
+
+    @Test
+    void openApiDocumentsTheIdempotencyKeyHeader() throws IOException {
+        JsonNode openapi = json.readTree(given().queryParam("format", "json").get("/q/openapi")
+                .then().statusCode(200).extract().asString());
+        List<String> headers = new ArrayList<>();
+        openapi.at("/paths/~1v1~1accounts~1{account_sid}~1calls/post/parameters").forEach(parameter -> {
+            if (parameter.get("in").asText().equals("header")) {
+                headers.add(parameter.get("name").asText());
+            }
+        });
+        assertTrue(headers.contains("Idempotency-Key"), headers.toString());
     }
 
     @Test

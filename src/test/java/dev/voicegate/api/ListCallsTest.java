@@ -478,6 +478,8 @@ class ListCallsTest {
                 Arguments.of("from_ not E.164", body(",\"from_\":\"+0123\""), "'from_' must be a phone number"),
                 Arguments.of("from alias not E.164", body(",\"from\":\"client:alice\""), "'from_' must be a phone number"),
                 Arguments.of("from and from_", body(",\"from\":\"+15017122661\",\"from_\":\"+15017122661\""), "not both"),
+                // An alias is renamed first: every error names the parameter as the contract does.
+                Arguments.of("from alias with a control character", body(",\"from\":\"+15017122661\\r\\n\""), "'from_' must not contain control characters"),
                 Arguments.of("status unknown", body(",\"status\":\"done\""), "'status' must be one of"),
                 Arguments.of("status wrong case", body(",\"status\":\"Completed\""), "'status' must be one of"),
                 Arguments.of("after not a date", body(",\"start_time_after\":\"yesterday\""), "'start_time_after' must be a date as YYYY-MM-DD"),
@@ -734,6 +736,38 @@ class ListCallsTest {
         twilio.verify(1, getRequestedFor(urlPathEqualTo(recordingsPath(CA1))));
         twilio.verify(1, getRequestedFor(urlPathEqualTo(recordingsPath(CA3))));
         twilio.verify(1, callsRequest());
+    }
+
+    /** Page {@code n} of a call's recordings: one recording, and a link to page n + 1. */
+    static String endlessRecordingsPage(String callSid, int n) {
+        String page = recordingsPage(callSid, String.format("RE%032x", n));
+        return page.replace("\"next_page_uri\":null", "\"next_page_uri\":\"" + recordingsPath(callSid)
+                + "?PageSize=1000&Page=" + (n + 1) + "&PageToken=PA" + String.format("RE%032x", n) + "\"");
+    }
+
+    /** Recordings past the pages read per call are not dropped silently: the result is partial, naming the call. */
+    @Test
+    void aCallWhoseRecordingsRunPastThePageLimitIsReportedAsPartial() {
+        twilio.stubFor(get(urlPathEqualTo(CALLS)).willReturn(json(callsPage(List.of(call(CA1, null), call(CA2, null)), 0, 50, null))));
+        twilio.stubFor(get(urlPathEqualTo(recordingsPath(CA1))).withQueryParam("Page", absent())
+                .willReturn(json(endlessRecordingsPage(CA1, 0))));
+        for (int n = 1; n <= 10; n++) {
+            twilio.stubFor(get(urlPathEqualTo(recordingsPath(CA1))).withQueryParam("Page", WireMock.equalTo(String.valueOf(n)))
+                    .willReturn(json(endlessRecordingsPage(CA1, n))));
+        }
+        twilio.stubFor(get(urlPathEqualTo(recordingsPath(CA2))).willReturn(json(recordingsPage(CA2, RE6))));
+
+        validOutput(action(body(""))
+                .statusCode(200)
+                .body("success", equalTo(true))
+                .body("error", startsWith("partial: the recordings of 1 of 2 calls run past the 10 pages read per call ("
+                        + CA1 + "); their recording_sids hold only those pages. Retrying will not help."))
+                .body("calls[0].recording_sids", contains(IntStream.range(0, 10)
+                        .mapToObj(n -> String.format("RE%032x", n)).toArray()))
+                .body("calls[1].recording_sids", contains(RE6)));
+
+        twilio.verify(10, getRequestedFor(urlPathEqualTo(recordingsPath(CA1))));
+        twilio.verify(0, getRequestedFor(urlPathEqualTo(recordingsPath(CA1))).withQueryParam("Page", WireMock.equalTo("10")));
     }
 
     @Test

@@ -112,6 +112,19 @@ class MakeCallTest {
         assertEquals(false, form.contains("Url="), "absent parameters are not sent: " + form);
     }
 
+    /** TwiML is the one multi-line parameter: its tabs and line breaks reach Twilio as sent. */
+    @Test
+    void multiLineTwimlIsSentAsIs() {
+        twilio.stubFor(post(urlEqualTo(CALLS)).willReturn(aResponse().withStatus(201)
+                .withHeader("Content-Type", "application/json").withBody(Fixtures.read("call-created.json"))));
+        String twiml = "<Response>\r\n\t<Say>hi</Say>\n</Response>";
+        String escaped = twiml.replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t");
+
+        validOutput(action(body(",\"twiml\":\"" + escaped + "\"")).statusCode(200).body("success", equalTo(true)));
+
+        twilio.verify(1, postRequestedFor(urlEqualTo(CALLS)).withFormParam("Twiml", WireMock.equalTo(twiml)));
+    }
+
     @Test
     void restEndpointAnswers201AndTakesTheAccountFromThePath() {
         twilio.stubFor(post(urlEqualTo(CALLS)).willReturn(aResponse().withStatus(201)
@@ -137,7 +150,10 @@ class MakeCallTest {
                 Arguments.of("both url and twiml", body(url + ",\"twiml\":\"<Response/>\""), "exactly one of 'url' or 'twiml'"),
                 Arguments.of("twiml not xml", body(",\"twiml\":\"<Response><Say>\""), "'twiml' must be well-formed XML"),
                 Arguments.of("twiml wrong root", body(",\"twiml\":\"<Say>hi</Say>\""), "<Response> as its root"),
-                Arguments.of("twiml too long", body(",\"twiml\":\"<Response>" + "a".repeat(4000) + "</Response>\""), "'twiml' must be at most 4000"),
+                Arguments.of("twiml too long", body(",\"twiml\":\"<Response>" + "a".repeat(4000) + "</Response>\""), "'twiml' must be at most 4000 characters"),
+                // Past the cap of other strings (4096) too: still TwiML's own limit, not a second message.
+                Arguments.of("twiml far too long", body(",\"twiml\":\"<Response>" + "a".repeat(5000) + "</Response>\""), "'twiml' must be at most 4000 characters"),
+                Arguments.of("twiml with a NUL", body(",\"twiml\":\"<Response>\\u0000</Response>\""), "'twiml' must not contain control characters"),
                 Arguments.of("twiml with doctype", body(",\"twiml\":\"<!DOCTYPE x [<!ENTITY e SYSTEM 'file:///etc/passwd'>]><Response>&e;</Response>\""), "'twiml' must be well-formed XML"),
                 Arguments.of("url not http", body(",\"url\":\"ftp://e.com/t\""), "'url' must be an absolute http"),
                 Arguments.of("url relative", body(",\"url\":\"/twiml\""), "'url' must be an absolute http"),

@@ -32,10 +32,13 @@ import dev.voicegate.testing.Breakers;
 import dev.voicegate.testing.Fixtures;
 import dev.voicegate.testing.InjectWireMock;
 import dev.voicegate.testing.TestAccounts;
+import dev.voicegate.observability.ActionMetrics;
 import dev.voicegate.testing.WireMockTwilio;
 import dev.voicegate.twilio.TwilioCall;
 import dev.voicegate.twilio.TwilioCallPage;
+import dev.voicegate.twilio.TwilioClient;
 import dev.voicegate.twilio.TwilioCredentials;
+import dev.voicegate.voice.RecordingFanOut.Lookup.Outcome;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -100,6 +103,20 @@ class RecordingJoinTest {
 
     @Inject
     RecordingFanOut fanOut;
+
+    @Inject
+    TwilioClient client;
+
+    @Inject
+    RecordingJoin join;
+
+    @Inject
+    ActionMetrics metrics;
+
+    /** The same beans with the join disabled, as {@code voicegate.list-calls.recording-join=false} configures it. */
+    RecordingFanOut perCallOnly() {
+        return new RecordingFanOut(client, join, metrics, 2, false);
+    }
 
     @Inject
     ObjectMapper json;
@@ -191,17 +208,17 @@ class RecordingJoinTest {
     }
 
     /** Call SID → recording SIDs, or "failed" when the lookup failed. */
-    List<String> outcome(List<TwilioCall> calls, RecordingFanOut.Strategy strategy) {
-        return fanOut.lookup(CREDENTIALS, calls, strategy).await().atMost(Duration.ofSeconds(20)).stream()
-                .map(l -> l.callSid() + "=" + (l.failed() ? "failed" : l.recordingSids()))
+    List<String> outcome(List<TwilioCall> calls, RecordingFanOut fanOut) {
+        return fanOut.lookup(CREDENTIALS, calls).await().atMost(Duration.ofSeconds(20)).stream()
+                .map(l -> l.callSid() + "=" + (l.outcome() == Outcome.FAILED ? "failed" : l.recordingSids()))
                 .toList();
     }
 
     /** Runs both strategies on the same fixtures; the requests journal then holds only the join's requests. */
     List<String> compareStrategies(List<TwilioCall> calls) {
-        List<String> perCall = outcome(calls, RecordingFanOut.Strategy.PER_CALL);
+        List<String> perCall = outcome(calls, perCallOnly());
         twilio.resetRequests();
-        List<String> joined = outcome(calls, RecordingFanOut.Strategy.AUTO);
+        List<String> joined = outcome(calls, fanOut);
         assertEquals(perCall, joined, "the join gives what one lookup per call gives");
         return joined;
     }
@@ -308,8 +325,8 @@ class RecordingJoinTest {
         }
 
         twilio.resetRequests();
-        List<String> perCall = outcome(calls(CALLS), RecordingFanOut.Strategy.PER_CALL);
-        assertEquals(perCall, outcome(calls(CALLS), RecordingFanOut.Strategy.AUTO));
+        List<String> perCall = outcome(calls(CALLS), perCallOnly());
+        assertEquals(perCall, outcome(calls(CALLS), fanOut));
         assertEquals(C5 + "=failed", perCall.get(4));
     }
 }
