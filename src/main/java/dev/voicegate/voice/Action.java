@@ -28,9 +28,9 @@ public interface Action<I extends ActionInput, O extends ActionOutput> {
         return false;
     }
 
-    /** May destroy or overwrite something (meaningful only when not {@link #readOnly()}). */
+    /** May destroy or overwrite something; a read-only action cannot. */
     default boolean destructive() {
-        return true;
+        return !readOnly();
     }
 
     /** Repeating it with the same input has no further effect. */

@@ -192,8 +192,8 @@ class McpToolsTest {
                 makeCall.idempotentHint(), makeCall.openWorldHint()));
         for (String reader : List.of("list_calls", "get_recording")) {
             var hints = tools.stream().filter(t -> t.name().equals(reader)).findFirst().orElseThrow().annotations().orElseThrow();
-            assertEquals(List.of(true, true, true), List.of(hints.readOnlyHint(), hints.idempotentHint(), hints.openWorldHint()),
-                    reader);
+            assertEquals(List.of(true, false, true, true), List.of(hints.readOnlyHint(), hints.destructiveHint(),
+                    hints.idempotentHint(), hints.openWorldHint()), reader);
         }
     }
 
