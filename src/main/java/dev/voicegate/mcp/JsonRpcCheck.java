@@ -3,7 +3,6 @@ package dev.voicegate.mcp;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -60,12 +59,10 @@ final class JsonRpcCheck {
         JsonNode root;
         try {
             root = STRICT.readTree(body);
-        } catch (JsonProcessingException e) {
-            String duplicate = e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Duplicate field")
-                    ? " (" + e.getOriginalMessage() + ")" : "";
-            return refused(400, null, PARSE_ERROR, "Parse error: the body is not valid JSON" + duplicate);
         } catch (IOException e) {
-            return refused(400, null, PARSE_ERROR, "Parse error: the body could not be read");
+            String why = e instanceof JsonProcessingException json ? json.getOriginalMessage() : null;
+            String duplicate = why != null && why.startsWith("Duplicate field") ? " (" + why + ")" : "";
+            return refused(400, null, PARSE_ERROR, "Parse error: the body is not valid JSON" + duplicate);
         }
         if (root == null || root.isMissingNode()) {
             return refused(400, null, PARSE_ERROR, "Parse error: the body is empty");
@@ -93,8 +90,13 @@ final class JsonRpcCheck {
             notificationsOnly &= !message.has("id") && message.has("method");
             if ("tools/call".equals(message.path("method").textValue()) && message.has("id")) {
                 JsonNode sent = message.path("params").path("arguments");
-                arguments.put(key(message.get("id")), sent.isObject() ? sent.deepCopy() : STRICT.createObjectNode());
-                rewritten |= dropNulls(sent);
+                arguments.put(key(message.get("id")), sent.isObject() ? sent : STRICT.createObjectNode());
+                List<String> nulls = sent.properties().stream().filter(member -> member.getValue().isNull())
+                        .map(Map.Entry::getKey).toList();
+                if (!nulls.isEmpty()) {
+                    ((ObjectNode) message.get("params")).set("arguments", ((ObjectNode) sent).deepCopy().without(nulls));
+                    rewritten = true;
+                }
             }
         }
         try {
@@ -142,17 +144,6 @@ final class JsonRpcCheck {
     static String key(Object id) {
         return id instanceof JsonNode node ? (node.isTextual() ? "s:" + node.textValue() : "n:" + node.asText())
                 : (id instanceof String text ? "s:" + text : "n:" + id);
-    }
-
-    private static boolean dropNulls(JsonNode arguments) {
-        boolean dropped = false;
-        for (Iterator<JsonNode> values = arguments.elements(); values.hasNext();) {
-            if (values.next().isNull()) {
-                values.remove();
-                dropped = true;
-            }
-        }
-        return dropped;
     }
 
     private static Verdict refused(int status, JsonNode id, int code, String message) {

@@ -160,6 +160,16 @@ class McpHttpTest {
                 .statusCode(401).header("X-Request-Id", equalTo("agent-run-8"));
     }
 
+    @Test
+    void browsersOfOtherOriginsAreRefusedUnlessConfigured() {
+        // CORS_ORIGINS is unset here: same origin only. Agents send no Origin and are not concerned.
+        given().header("Origin", "https://attacker.example").header("Access-Control-Request-Method", "POST")
+                .options("/mcp").then().statusCode(403);
+        McpClients.request(TestAccounts.bearer(TestAccounts.SERVICE_KEY)).header("Origin", "https://attacker.example")
+                .body(TOOLS_LIST).post("/mcp").then().statusCode(403);
+        given().header("Origin", "https://attacker.example").get("/v1/actions").then().statusCode(403);
+    }
+
     // ------------------------------------------------------------------ protocol misuse: JSON-RPC errors, never a 500
 
     static Stream<Arguments> malformed() {
