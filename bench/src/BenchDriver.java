@@ -18,8 +18,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The benchmark's load driver: measures Voicegate against the stand-in and the stand-in alone, and prints one
- * Markdown table. Only the JDK: {@code java bench/src/BenchDriver.java <stand-in url> <service url> <account sid>
+ * The benchmark's load driver: measures Voicegate against the stand-in and the stand-in alone, MCP tools/call against
+ * the same actions through /v1/actions, and prints one Markdown table. Only the JDK: {@code java bench/src/BenchDriver.java <stand-in url> <service url> <account sid>
  * <service key> <service pid> <latency ms> <stand-in pid> <cpus>}. Every phase has a fixed number of iterations but
  * the make_call warm-up. {@code cpus} (e.g. {@code 0,1}) is set when run.sh pinned the service to its own core: the
  * make_call throughput is then measured that way, then again with all three processes spread over {@code cpus}.
@@ -39,6 +39,9 @@ public final class BenchDriver {
     static final int LIST_ITERATIONS = QUICK ? 3 : 20;
     static final int UNBOUNDED_ITERATIONS = QUICK ? 1 : 5;
     static final int GET_RECORDING_ITERATIONS = QUICK ? 5 : 50;
+    /** MCP against /v1/actions: this many of each, alternating, after as many of each at 0 ms latency. */
+    static final int MCP_ITERATIONS = QUICK ? 5 : 200;
+    static final int MCP_WARMUP = QUICK ? 5 : 2_000;
     /** The Twilio Java SDK's default pool: 20 connections per route (TWILIO.md, "Rate / concurrency limits"). */
     static final int SDK_CONNECTIONS = 20;
     static final int MAKE_CALL_CONCURRENCY = 64;
@@ -70,6 +73,7 @@ public final class BenchDriver {
     final String account;
     final String key;
     final String twilioPrefix;
+    final AtomicInteger mcpIds = new AtomicInteger();
     long standInPid;
     String allCpus;
 
@@ -115,6 +119,42 @@ public final class BenchDriver {
         return send(HttpRequest.newBuilder(URI.create(service + "/v1/actions/" + name))
                 .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
+    /** An MCP session of its own, as a client opens one: initialize, then notifications/initialized. */
+    String mcpSession() {
+        HttpResponse<String> response;
+        try {
+            response = http.send(mcpRequest(null, "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":{"
+                    + "\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"bench\","
+                    + "\"version\":\"1\"}}}"), HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        String session = response.headers().firstValue("Mcp-Session-Id").orElseThrow();
+        send(mcpRequest(session, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}"));
+        return session;
+    }
+
+    HttpRequest mcpRequest(String session, String body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(service + "/mcp"))
+                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                .header("Accept", "application/json, text/event-stream").header("Mcp-Protocol-Version", "2025-11-25");
+        if (session != null) {
+            request.header("Mcp-Session-Id", session);
+        }
+        return request.POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    }
+
+    /** An MCP tools/call on the session; fails unless the tool succeeded. */
+    String mcp(String session, String tool, String arguments) {
+        String body = send(mcpRequest(session, "{\"jsonrpc\":\"2.0\",\"id\":" + mcpIds.incrementAndGet()
+                + ",\"method\":\"tools/call\",\"params\":{"
+                + "\"name\":\"" + tool + "\",\"arguments\":" + arguments + "}}"));
+        if (!body.contains("\"isError\":false") || body.contains("\\\"error\\\":\\\"")) {
+            throw new IllegalStateException("MCP " + tool + " failed: " + body.substring(0, Math.min(400, body.length())));
+        }
+        return body;
     }
 
     void reset(int latencyMs) {
@@ -227,6 +267,37 @@ public final class BenchDriver {
 
     interface Op {
         void run() throws Exception;
+    }
+
+    /** {@code a} and {@code b} timed alternately, so that drift during the run weighs on both alike. */
+    static Timing[] paired(int iterations, Op a, Op b) throws Exception {
+        List<Double> first = new ArrayList<>();
+        List<Double> second = new ArrayList<>();
+        for (int i = 0; i < iterations; i++) {
+            long t = System.nanoTime();
+            a.run();
+            first.add(millis(System.nanoTime() - t));
+            t = System.nanoTime();
+            b.run();
+            second.add(millis(System.nanoTime() - t));
+        }
+        return new Timing[] { new Timing(percentile(first, 50), percentile(first, 99)),
+                new Timing(percentile(second, 50), percentile(second, 99)) };
+    }
+
+    /** A row: the MCP tools/call against the same action through /v1/actions, in the same run, at the same latency. */
+    String[] mcpRow(String label, String tool, String arguments, int latency) throws Exception {
+        String session = mcpSession();
+        reset(0);
+        throughput(4, MCP_WARMUP, () -> mcp(session, tool, arguments));
+        throughput(4, MCP_WARMUP, () -> action(tool, arguments));
+        reset(latency);
+        Timing[] t = paired(MCP_ITERATIONS, () -> mcp(session, tool, arguments), () -> action(tool, arguments));
+        long[] s = stats();
+        return new String[] { "MCP tools/call " + label, f(t[0].p50), f(t[0].p99),
+                String.format(Locale.ROOT, "%.1f", (double) s[0] / (2 * MCP_ITERATIONS)), String.valueOf(s[1]),
+                "/v1/actions: " + f(t[1].p50) + " (MCP adds **" + String.format(Locale.ROOT, "%+.1f", t[0].p50 - t[1].p50)
+                        + "**)", "", "", "" };
     }
 
     static Timing time(int iterations, Op op) throws Exception {
@@ -359,6 +430,11 @@ public final class BenchDriver {
         rows.add(new String[] { "get_recording", f(getRecording.p50), f(getRecording.p99),
                 String.format(Locale.ROOT, "%.1f", (double) g[0] / GET_RECORDING_ITERATIONS), String.valueOf(g[1]),
                 "one round-trip: " + f(oneTrip.p50) + " (+" + f(getRecording.p50 - oneTrip.p50) + ")", "", "", "" });
+
+        System.err.println("MCP against /v1/actions");
+        rows.add(mcpRow("get_recording", "get_recording", getBody, latency));
+        rows.add(mcpRow("list_calls, page of 50", "list_calls", "{\"account_sid\":\"" + account + "\",\"page_size\":50}",
+                latency));
 
         System.err.println("make_call");
         reset(0);

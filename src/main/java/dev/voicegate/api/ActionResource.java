@@ -69,7 +69,7 @@ public class ActionResource {
     @Path("/{action}")
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Run an action (make_call, list_calls, get_recording)")
+    @Operation(summary = "Run an action of the catalog")
     @SecurityRequirement(name = "serviceKey")
     @SecurityRequirement(name = "twilioBasic")
     @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
@@ -79,7 +79,8 @@ public class ActionResource {
     @APIResponse(responseCode = "401", description = "Not authenticated")
     @APIResponse(responseCode = "404", description = "Unknown action")
     public Uni<RestResponse<Object>> invoke(
-            @Parameter(schema = @Schema(type = SchemaType.STRING, enumeration = { "make_call", "list_calls", "get_recording" }))
+            // The enum of action names comes from the registry (ActionNamesFilter).
+            @Parameter(schema = @Schema(type = SchemaType.STRING))
             @RestPath String action,
             @RestHeader(HttpHeaders.AUTHORIZATION) String authorization,
             @RestHeader(HttpHeaders.CONTENT_TYPE) String contentType,

@@ -20,8 +20,8 @@ import io.vertx.ext.web.handler.BodyHandler;
 
 /**
  * Bodies over {@code quarkus.http.limits.max-body-size} get HTTP 413 with the envelope on every {@code /v1}
- * endpoint, tool calls included. Quarkus's own check answers a bare 413 (and, for a chunked body, only once
- * RESTEasy reads past the limit), so this route runs before it: it refuses a declared {@code Content-Length}
+ * endpoint, tool calls included, and on {@code /mcp}. Quarkus's own check answers a bare 413 (and, for a chunked
+ * body, only once RESTEasy reads past the limit), so this route runs before it: it refuses a declared {@code Content-Length}
  * at once and buffers a chunked body only up to the limit; RESTEasy then reads the buffered body.
  */
 @ApplicationScoped
@@ -46,7 +46,7 @@ public class BodyLimit {
         // No path on the route itself: Micrometer would take a matched route's path for the request's URI tag.
         router.route().order(BEFORE_QUARKUS_LIMIT)
                 .handler(ctx -> {
-                    if (!ctx.normalizedPath().startsWith("/v1/")) {
+                    if (!ShutdownGate.guarded(ctx.normalizedPath())) {
                         ctx.next();
                     } else if (declaredLength(ctx) > limit) {
                         refuse(ctx);

@@ -12,8 +12,8 @@ import io.vertx.core.http.HttpHeaders;
 /**
  * Graceful shutdown: on SIGTERM Quarkus first waits {@code quarkus.shutdown.delay} with readiness down,
  * then lets in-flight requests finish within {@code quarkus.shutdown.timeout}. From the first moment,
- * this gate refuses new API requests with 503 and the envelope, so a caller retries on another replica
- * instead of starting work (a call!) that the pod may not live to finish.
+ * this gate refuses new API requests ({@code /v1}, {@code /mcp}) with 503 and the envelope, so a caller retries
+ * on another replica instead of starting work (a call!) that the pod may not live to finish.
  */
 @ApplicationScoped
 public class ShutdownGate {
@@ -31,7 +31,7 @@ public class ShutdownGate {
 
     void install(@Observes Filters filters) {
         filters.register(context -> {
-            if (draining && context.normalizedPath().startsWith("/v1/")) {
+            if (draining && guarded(context.normalizedPath())) {
                 context.response().setStatusCode(503)
                         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                         .putHeader(HttpHeaders.RETRY_AFTER, "1")
@@ -41,6 +41,11 @@ public class ShutdownGate {
             }
             context.next();
         }, 1000);
+    }
+
+    /** The API: {@code /v1/…} and the MCP endpoint {@code /mcp} (mcp/McpGate). */
+    static boolean guarded(String path) {
+        return path.startsWith("/v1/") || path.equals("/mcp") || path.startsWith("/mcp/");
     }
 
     boolean draining() {

@@ -17,16 +17,21 @@ import org.jboss.resteasy.reactive.server.ServerResponseFilter;
  */
 public class RequestIds {
 
-    static final String HEADER = "X-Request-Id";
-    static final String MDC_KEY = "request_id";
+    public static final String HEADER = "X-Request-Id";
+    public static final String MDC_KEY = "request_id";
     private static final Pattern SAFE = Pattern.compile("^[A-Za-z0-9._-]{1,64}$");
 
     @ServerRequestFilter(preMatching = true)
     public void assign(ContainerRequestContext request) {
-        String given = request.getHeaderString(HEADER);
+        String id = assign(request.getHeaderString(HEADER));
+        request.setProperty(MDC_KEY, id);
+    }
+
+    /** The request's id, from the caller's {@code X-Request-Id} when it is a plain token, put on the log context. */
+    public static String assign(String given) {
         String id = given != null && SAFE.matcher(given).matches() ? given : UUID.randomUUID().toString();
         MDC.put(MDC_KEY, id);
-        request.setProperty(MDC_KEY, id);
+        return id;
     }
 
     @ServerResponseFilter

@@ -44,7 +44,24 @@ public class GetRecordingAction implements Action<GetRecordingInput, GetRecordin
 
     @Override
     public String description() {
-        return "Fetch one recording: metadata, an absolute media URL and its most recent transcription.";
+        return "Fetch one recording by its SID (RE followed by 32 hex digits; list_calls gives each call's "
+                + "recording_sids): duration, status, channels, price, an absolute URL of the audio (WAV) and the text of "
+                + "its most recent transcription, if any.";
+    }
+
+    @Override
+    public String title() {
+        return "Get a recording";
+    }
+
+    @Override
+    public boolean readOnly() {
+        return true;
+    }
+
+    @Override
+    public boolean idempotent() {
+        return true;
     }
 
     @Override

@@ -50,7 +50,27 @@ public class ListCallsAction implements Action<ListCallsInput, ListCallsOutput> 
 
     @Override
     public String description() {
-        return "List calls (newest first) filtered by to, from, status and an inclusive UTC start-date window, with the recording SIDs of every returned call.";
+        return "List one page of the account's calls, newest first, each with the SIDs of its recordings (for "
+                + "get_recording). Filters: 'to' and 'from_' (E.164 numbers, e.g. +14155551234), 'status', and "
+                + "'start_time_after'/'start_time_before' (YYYY-MM-DD, both inclusive, UTC). 'page_size' 1-1000 (default 50); "
+                + "give the next page's cursor ('next_page_token') as 'page_token' to continue the same listing. Set "
+                + "'include_recordings' to false when recordings are not needed. An error starting with 'partial:' still "
+                + "lists the calls, but the recording_sids of the calls it names are unknown.";
+    }
+
+    @Override
+    public String title() {
+        return "List calls";
+    }
+
+    @Override
+    public boolean readOnly() {
+        return true;
+    }
+
+    @Override
+    public boolean idempotent() {
+        return true;
     }
 
     @Override

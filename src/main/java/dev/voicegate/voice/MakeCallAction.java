@@ -34,7 +34,23 @@ public class MakeCallAction implements Action<MakeCallInput, MakeCallOutput> {
 
     @Override
     public String description() {
-        return "Place an outbound call driven by a TwiML URL or inline TwiML, with optional status and recording callbacks, recording, answer timeout and answering-machine detection.";
+        return "Place one outbound phone call. 'to' and 'from_' are E.164 numbers ('+', country code, number: "
+                + "+14155551234); 'from_' must be a number of the Twilio account. Give exactly one of 'url' (an absolute "
+                + "http(s) URL that returns TwiML) or 'twiml' (inline TwiML with a <Response> root, at most 4000 characters). "
+                + "Optional: status and recording callbacks, 'record', answer 'timeout' (1-600 s), answering-machine "
+                + "detection. A call rings a real phone and costs money: pass an 'idempotency_key' (e.g. your task id) so "
+                + "that a retry with the same key and parameters returns the first outcome instead of calling twice. "
+                + "After outcome_unknown without a key, look for the call with list_calls (to, from_) before retrying.";
+    }
+
+    @Override
+    public String title() {
+        return "Place a phone call";
+    }
+
+    @Override
+    public boolean destructive() {
+        return false;
     }
 
     @Override

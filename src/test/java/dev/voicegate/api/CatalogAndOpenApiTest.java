@@ -83,6 +83,14 @@ class CatalogAndOpenApiTest {
             assertTrue(paths.has(path), "OpenAPI path " + path + " in " + fieldNames(paths));
         }
         assertTrue(paths.get("/v1/actions/{action}").has("post"));
+        // The enum of action names is the registry's, in catalog order.
+        List<String> enumerated = new ArrayList<>();
+        for (JsonNode parameter : paths.at("/~1v1~1actions~1{action}/post/parameters")) {
+            if (parameter.path("name").asText().equals("action")) {
+                parameter.at("/schema/enum").forEach(name -> enumerated.add(name.asText()));
+            }
+        }
+        assertEquals(ACTIONS, enumerated, paths.get("/v1/actions/{action}").toString());
         assertTrue(paths.get("/v1/accounts/{account_sid}/calls").has("post"));
         assertTrue(paths.get("/v1/accounts/{account_sid}/calls").has("get"));
         assertTrue(paths.get("/v1/accounts/{account_sid}/recordings/{recording_sid}").has("get"));

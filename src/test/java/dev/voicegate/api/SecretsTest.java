@@ -32,6 +32,7 @@ import dev.voicegate.testing.Breakers;
 import dev.voicegate.testing.Fixtures;
 import dev.voicegate.testing.InjectWireMock;
 import dev.voicegate.testing.LogCapture;
+import dev.voicegate.testing.McpClients;
 import dev.voicegate.testing.TestAccounts;
 import dev.voicegate.testing.WireMockTwilio;
 import io.quarkus.test.common.WithTestResource;
@@ -131,13 +132,21 @@ class SecretsTest {
         if (json != null) {
             request.contentType(ContentType.JSON).body(json);
         }
-        Response response = request.request(method, path);
+        return keep(request.request(method, path));
+    }
+
+    private ValidatableResponse keep(Response response) {
         responses.add(response.getStatusLine());
         for (Header header : response.getHeaders()) {
             responses.add(header.getName() + ": " + header.getValue());
         }
         responses.add(response.asString());
         return response.then();
+    }
+
+    /** An MCP tools/call on /mcp, kept like {@link #send}. */
+    ValidatableResponse mcp(String authorization, String action, String json) {
+        return keep(McpClients.request(authorization).body(McpClients.toolsCall(1, action, json)).post("/mcp"));
     }
 
     ValidatableResponse tool(String authorization, String action, String json) {
@@ -286,10 +295,56 @@ class SecretsTest {
     }
 
     @Test
+    void mcpToolCalls() {
+        twilioAnswers(json(400, "error-21211.json"));
+        mcp(SERVICE, "make_call", makeCall(ACCOUNT)).body("result.structuredContent.error", startsWith("twilio_error: "));
+        twilioAnswers(json(401, "error-20003.json"));
+        mcp(SERVICE, "list_calls", listCalls(ACCOUNT)).body("result.content[0].text", startsWith("unauthorized: "));
+        twilioAnswers(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER));
+        mcp(SERVICE, "get_recording", getRecording(ACCOUNT)).body("result.isError", equalTo(true));
+        mcp(SERVICE, "make_call", makeCall(ACCOUNT)).body("result.structuredContent.error", startsWith("outcome_unknown: "));
+
+        twilio.resetRequests();
+        mcp(SERVICE, "make_call", makeCall(TestAccounts.AUTH_TOKEN)).body("result.content[0].text", startsWith("invalid_request: "));
+        mcp(SERVICE, "list_calls", listCalls(ACCOUNT).replace("+14155551212", TestAccounts.API_KEY_SECRET))
+                .body("result.content[0].text", startsWith("invalid_request: "));
+        mcp(SERVICE, "make_call", makeCall(ACCOUNT).replace("https://example.com/twiml", "ftp://x/" + TestAccounts.AUTH_TOKEN))
+                .body("result.content[0].text", startsWith("invalid_request: "));
+        twilio.verify(0, anyRequestedFor(anyUrl()));
+    }
+
+    @Test
+    void mcpRejectedAndPassThroughCredentials() {
+        twilioAnswers(json(201, "call-created.json"));
+        for (String refused : List.of(TestAccounts.bearer(TestAccounts.SERVICE_KEY + "-wrong"),
+                TestAccounts.bearer(TestAccounts.AUTH_TOKEN), "Token " + TestAccounts.SERVICE_KEY,
+                "Basic " + TestAccounts.PASS_THROUGH_AUTH_TOKEN, basic("nobody:" + TestAccounts.PASS_THROUGH_AUTH_TOKEN))) {
+            for (String method : List.of("GET", "POST", "DELETE")) {
+                keep(McpClients.request(refused).body(McpClients.toolsCall(1, "make_call", makeCall(ACCOUNT)))
+                        .request(method, "/mcp")).statusCode(401);
+            }
+        }
+        twilio.verify(0, anyRequestedFor(anyUrl()));
+
+        String token = basic(TestAccounts.PASS_THROUGH_ACCOUNT_SID + ":" + TestAccounts.PASS_THROUGH_AUTH_TOKEN);
+        String apiKey = basic(TestAccounts.API_KEY_SID + ":" + TestAccounts.API_KEY_SECRET);
+        mcp(token, "make_call", makeCall(TestAccounts.PASS_THROUGH_ACCOUNT_SID)).body("result.isError", equalTo(false));
+        mcp(token, "make_call", makeCall(ACCOUNT)).body("result.content[0].text", startsWith("forbidden: "));
+        twilioAnswers(json(401, "error-20003.json"));
+        mcp(apiKey, "list_calls", listCalls(TestAccounts.OTHER_ACCOUNT_SID))
+                .body("result.content[0].text", startsWith("unauthorized: "));
+        keep(McpClients.request(apiKey).body("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
+                + "\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}")
+                .post("/mcp")).statusCode(200);
+    }
+
+    @Test
     void documentsAndCatalogHoldNoSecrets() {
         send(null, "GET", "/q/openapi", null).statusCode(200);
         send(null, "GET", "/q/openapi?format=json", null).statusCode(200);
         send(null, "GET", "/v1/actions", null).statusCode(200);
+        keep(McpClients.request(SERVICE).body("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}").post("/mcp"))
+                .statusCode(200);
         send(null, "GET", "/q/health", null);
     }
 }

@@ -24,6 +24,7 @@ import dev.voicegate.testing.Breakers;
 import dev.voicegate.testing.Fixtures;
 import dev.voicegate.testing.InjectWireMock;
 import dev.voicegate.testing.LogCapture;
+import dev.voicegate.testing.McpClients;
 import dev.voicegate.testing.TestAccounts;
 import dev.voicegate.testing.WireMockTwilio;
 import io.quarkus.test.common.WithTestResource;
@@ -104,5 +105,29 @@ class ObservabilityTest {
             assertTrue(logs.lines().stream().anyMatch(line -> line.contains("make_call placed") && line.contains("trace-me-1")),
                     "the make_call log line carries the request id: " + logs.lines());
         }
+    }
+
+    @Test
+    void mcpToolCallsAreCountedBySurfaceAndLoggedWithTheirRequestId() {
+        try (LogCapture logs = LogCapture.install()) {
+            McpClients.request(TestAccounts.bearer(TestAccounts.SERVICE_KEY)).header("X-Request-Id", "mcp-run-1")
+                    .body(McpClients.toolsCall(1, "make_call", "{\"account_sid\":\"" + TestAccounts.ACCOUNT_SID
+                            + "\",\"to\":\"+14155551212\",\"from_\":\"+15017122661\",\"url\":\"https://example.com/t\"}"))
+                    .post("/mcp").then().statusCode(200).header("X-Request-Id", "mcp-run-1");
+            // "placed", or "failed: outcome_unknown" when a cold JVM on a busy machine misses the 1 s test timeout.
+            assertTrue(logs.lines().stream().anyMatch(line -> line.contains("make_call ") && line.contains("***1212")
+                    && line.contains("mcp-run-1")), "the make_call log line carries the request id: " + logs.lines());
+        }
+        McpClients.post(McpClients.toolsCall(2, "list_calls", "{\"account_sid\":\"" + TestAccounts.ACCOUNT_SID
+                + "\",\"page_size\":0}")).then().statusCode(200).body("result.isError", equalTo(true));
+
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        for (String series : List.of(
+                "voicegate_action_requests_total{action=\"list_calls\",outcome=\"invalid_request\",surface=\"mcp\"}",
+                "voicegate_action_duration_seconds_bucket{action=\"make_call\",surface=\"mcp\"")) {
+            assertTrue(metrics.contains(series), "missing " + series);
+        }
+        assertTrue(Pattern.compile("voicegate_action_requests_total\\{action=\"make_call\",outcome=\"[a-z_]+\",surface=\"mcp\"}")
+                .matcher(metrics).find(), "make_call over MCP is counted");
     }
 }

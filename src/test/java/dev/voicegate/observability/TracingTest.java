@@ -7,6 +7,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.matching;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,6 +23,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 
 import dev.voicegate.testing.Fixtures;
 import dev.voicegate.testing.InjectWireMock;
+import dev.voicegate.testing.McpClients;
 import dev.voicegate.testing.TestAccounts;
 import dev.voicegate.testing.WireMockTwilio;
 import io.opentelemetry.api.trace.SpanKind;
@@ -74,6 +76,26 @@ class TracingTest {
         assertEquals(server.getTraceId(), client.getTraceId(), "one trace: " + finished);
         assertTrue(server.getName().contains("/v1/actions/{action}"), server.getName());
         // Twilio receives the W3C context of the client span.
+        twilio.verify(getRequestedFor(urlPathEqualTo(CALLS)).withHeader("traceparent",
+                matching("00-" + client.getTraceId() + "-" + client.getSpanId() + "-0[0-9a-f]")));
+    }
+
+    @Test
+    void anMcpToolCallAndItsTwilioRequestShareOneTrace() {
+        twilio.resetAll();
+        spans.reset();
+        twilio.stubFor(get(urlPathEqualTo(CALLS)).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody(Fixtures.read("calls-page-last.json"))));
+
+        McpClients.post(McpClients.toolsCall(1, "list_calls", "{\"account_sid\":\"" + TestAccounts.ACCOUNT_SID
+                + "\",\"include_recordings\":false}")).then().statusCode(200).body("result.isError", equalTo(false));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> spans.getFinishedSpanItems().size() >= 2);
+        List<SpanData> finished = spans.getFinishedSpanItems();
+        SpanData server = finished.stream().filter(s -> s.getKind() == SpanKind.SERVER).findFirst().orElseThrow();
+        SpanData client = finished.stream().filter(s -> s.getKind() == SpanKind.CLIENT).findFirst().orElseThrow();
+        assertEquals(server.getTraceId(), client.getTraceId(), "one trace: " + finished);
+        assertTrue(server.getName().contains("/mcp"), server.getName());
         twilio.verify(getRequestedFor(urlPathEqualTo(CALLS)).withHeader("traceparent",
                 matching("00-" + client.getTraceId() + "-" + client.getSpanId() + "-0[0-9a-f]")));
     }

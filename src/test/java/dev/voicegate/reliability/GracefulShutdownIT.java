@@ -42,9 +42,9 @@ import dev.voicegate.testing.TestAccounts;
 import dev.voicegate.testing.WireMockTwilio;
 
 /**
- * SIGTERM on the packaged service with list_calls in flight ({@code quarkus.shutdown.timeout}, set from
- * {@code SHUTDOWN_TIMEOUT}). What is asserted: the in-flight requests finish normally; from SIGTERM on, a new
- * API request is refused with 503 and the envelope (api/ShutdownGate, during {@code SHUTDOWN_DELAY}) and
+ * SIGTERM on the packaged service with list_calls in flight, as tool calls and over MCP ({@code quarkus.shutdown.timeout},
+ * set from {@code SHUTDOWN_TIMEOUT}). What is asserted: the in-flight requests finish normally; from SIGTERM on, a new
+ * API request ({@code /v1} or {@code /mcp}) is refused with 503 and the envelope (api/ShutdownGate, during {@code SHUTDOWN_DELAY}) and
  * readiness is down; once every request has ended the server closes, new connections are refused, and the
  * process exits well within the timeout. Past the timeout it stops anyway and cuts what is still in flight.
  */
@@ -52,6 +52,8 @@ class GracefulShutdownIT {
 
     static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
     static final int IN_FLIGHT = 5;
+    /** Of which over MCP. */
+    static final int MCP_IN_FLIGHT = 2;
     static final int TWILIO_DELAY_MS = 2000;
     static final String ACCOUNT = "/2010-04-01/Accounts/" + TestAccounts.ACCOUNT_SID;
     static final Path LOG = Path.of("target", "graceful-shutdown.log");
@@ -94,10 +96,11 @@ class GracefulShutdownIT {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(this::ready);
     }
 
-    /** Sends {@link #IN_FLIGHT} list_calls and returns once Twilio has received them all. */
+    /** Sends {@link #IN_FLIGHT} list_calls, the last ones over MCP, and returns once Twilio has received them all. */
     List<CompletableFuture<HttpResponse<String>>> inFlight() {
         List<CompletableFuture<HttpResponse<String>>> inFlight = IntStream.range(0, IN_FLIGHT)
-                .mapToObj(i -> http.sendAsync(listCalls(), HttpResponse.BodyHandlers.ofString())).toList();
+                .mapToObj(i -> http.sendAsync(i < IN_FLIGHT - MCP_IN_FLIGHT ? listCalls() : mcpListCalls(),
+                        HttpResponse.BodyHandlers.ofString())).toList();
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> twilio.findAll(getRequestedFor(urlPathEqualTo(ACCOUNT + "/Calls.json"))).size() == IN_FLIGHT);
         assertTrue(inFlight.stream().noneMatch(CompletableFuture::isDone), "answered before SIGTERM");
@@ -129,6 +132,9 @@ class GracefulShutdownIT {
         assertEquals("1", late.headers().firstValue("Retry-After").orElse(null));
         ContractSchemas.assertValidOutput("list_calls", late.body());
         assertTrue(late.body().startsWith("{\"success\":false,\"error\":\"upstream_unavailable: "), late.body());
+        HttpResponse<String> lateMcp = http.send(mcpListCalls(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(503, lateMcp.statusCode(), lateMcp.body());
+        assertEquals(late.body(), lateMcp.body());
         HttpResponse<Void> readiness = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + port + "/q/health/ready")).build(), HttpResponse.BodyHandlers.discarding());
         assertEquals(503, readiness.statusCode(), "readiness is down while shutting down");
@@ -136,8 +142,13 @@ class GracefulShutdownIT {
         for (CompletableFuture<HttpResponse<String>> request : inFlight) {
             HttpResponse<String> response = request.get(SHUTDOWN_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             assertEquals(200, response.statusCode(), response.body());
-            ContractSchemas.assertValidOutput("list_calls", response.body());
-            assertTrue(response.body().contains("\"success\":true"), response.body());
+            if (response.request().uri().getPath().equals("/mcp")) {
+                assertTrue(response.body().contains("\"isError\":false") && response.body().contains("\"success\":true"),
+                        response.body());
+            } else {
+                ContractSchemas.assertValidOutput("list_calls", response.body());
+                assertTrue(response.body().contains("\"success\":true"), response.body());
+            }
         }
 
         assertTrue(app.waitFor(SHUTDOWN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS), "still running after the timeout");
@@ -171,6 +182,19 @@ class GracefulShutdownIT {
                 .header("Content-Type", "application/json")
                 .timeout(Duration.ofSeconds(30))
                 .POST(HttpRequest.BodyPublishers.ofString("{\"account_sid\":\"" + TestAccounts.ACCOUNT_SID + "\"}"))
+                .build();
+    }
+
+    /** list_calls as an MCP tools/call, without a session (any replica answers it). */
+    private HttpRequest mcpListCalls() {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/mcp"))
+                .header("Authorization", TestAccounts.bearer(TestAccounts.SERVICE_KEY))
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json, text/event-stream")
+                .timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\","
+                        + "\"params\":{\"name\":\"list_calls\",\"arguments\":{\"account_sid\":\"" + TestAccounts.ACCOUNT_SID
+                        + "\"}}}"))
                 .build();
     }
 
