@@ -69,9 +69,7 @@ class McpClientIT {
             Map<String, String> config = super.start();
             config.put("voicegate.upstream.max-concurrent-per-account", String.valueOf(SLOTS));
             config.put("voicegate.upstream.max-queue-wait", "8s");
-            for (String method : WireMockTwilio.GUARDED_METHODS) {
-                config.put(WireMockTwilio.faultToleranceKey(method) + ".timeout.value", "10000");
-            }
+            config.put("voicegate.twilio.timeout-ms", "10000");
             return config;
         }
     }
