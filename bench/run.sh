@@ -5,6 +5,8 @@
 # Only needs the JDK 17 that builds the project. JVM flags of the service: SERVICE_JAVA_OPTS.
 # BENCH_QUICK=1 runs a few iterations of each phase (CI checks the benchmark that way); BENCH_SKIP_BUILD=1 uses
 # the jar already in target/quarkus-app. Exits non-zero when list_calls' recording SIDs differ from per-call lookups.
+# The service also has a named key with a policy (the policy rows); with redis-server on the PATH, a second service
+# counts that key's quotas in a Redis of its own.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +14,12 @@ LATENCY_MS="${LATENCY_MS:-50}"
 SERVICE_JAVA_OPTS="${SERVICE_JAVA_OPTS:--Xmx128m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=64m -Xss512k}"
 ACCOUNT=AC0123456789abcdef0123456789abcdef
 KEY=bench-service-key
+# A named key with a policy (README "Guardrails"); its quotas are far above what the bench sends.
+GUARDED_KEY=bench-guarded-key
+POLICY=(-Dvoicegate.access.keys.guarded.secret-sha256="$(printf %s "$GUARDED_KEY" | sha256sum | cut -d' ' -f1)"
+    -Dvoicegate.access.keys.guarded.destinations=+1 -Dvoicegate.access.keys.guarded.from=+15017122661
+    -Dvoicegate.access.keys.guarded.max-calls-per-minute=100000 -Dvoicegate.access.keys.guarded.max-calls-per-hour=100000
+    -Dvoicegate.access.keys.guarded.max-calls-per-day=100000)
 WORK="$(mktemp -d)"
 PIDS=()
 cleanup() {
@@ -58,14 +66,37 @@ SERVICE_PORT="$(free_port)"
 # shellcheck disable=SC2086
 TWILIO_BASE_URL="http://127.0.0.1:$STANDIN_PORT" TWILIO_ACCOUNT_SID="$ACCOUNT" TWILIO_AUTH_TOKEN=bench-token \
     SERVICE_API_KEYS="$KEY" QUARKUS_HTTP_PORT="$SERVICE_PORT" QUARKUS_HTTP_HOST=127.0.0.1 \
-    "${SERVICE_PIN[@]}" java $SERVICE_JAVA_OPTS -jar target/quarkus-app/quarkus-run.jar >"$WORK/service.log" 2>&1 &
+    "${SERVICE_PIN[@]}" java $SERVICE_JAVA_OPTS "${POLICY[@]}" -jar target/quarkus-app/quarkus-run.jar >"$WORK/service.log" 2>&1 &
 SERVICE_PID=$!
 PIDS+=("$SERVICE_PID")
 wait_for "http://127.0.0.1:$SERVICE_PORT/q/health/ready" 60
 
-echo "running (about 5 minutes; BENCH_QUICK=1: under a minute)…" >&2
+# The same service once more, counting quotas in a Redis of its own (the policy row "in Redis").
+REDIS_SERVICE=""
+REDIS_PORT=""
+if command -v redis-server >/dev/null 2>&1; then
+    REDIS_PORT="$(free_port)"
+    "${LOAD_PIN[@]}" redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$WORK" \
+        >"$WORK/redis.log" 2>&1 &
+    PIDS+=("$!")
+    REDIS_SERVICE_PORT="$(free_port)"
+    # shellcheck disable=SC2086
+    TWILIO_BASE_URL="http://127.0.0.1:$STANDIN_PORT" TWILIO_ACCOUNT_SID="$ACCOUNT" TWILIO_AUTH_TOKEN=bench-token \
+        SERVICE_API_KEYS="$KEY" QUARKUS_HTTP_PORT="$REDIS_SERVICE_PORT" QUARKUS_HTTP_HOST=127.0.0.1 \
+        REDIS_URL="redis://127.0.0.1:$REDIS_PORT" \
+        "${SERVICE_PIN[@]}" java $SERVICE_JAVA_OPTS "${POLICY[@]}" -jar target/quarkus-app/quarkus-run.jar \
+        >"$WORK/service-redis.log" 2>&1 &
+    PIDS+=("$!")
+    wait_for "http://127.0.0.1:$REDIS_SERVICE_PORT/q/health/ready" 60
+    REDIS_SERVICE="http://127.0.0.1:$REDIS_SERVICE_PORT"
+else
+    echo "no redis-server on the PATH: the policy row with quotas in Redis is skipped" >&2
+fi
+
+echo "running (about 6 minutes; BENCH_QUICK=1: under a minute)…" >&2
 "${LOAD_PIN[@]}" java -Xmx512m bench/src/BenchDriver.java "http://127.0.0.1:$STANDIN_PORT" \
-    "http://127.0.0.1:$SERVICE_PORT" "$ACCOUNT" "$KEY" "$SERVICE_PID" "$LATENCY_MS" "$STANDIN_PID" "$ALL_CPUS"
+    "http://127.0.0.1:$SERVICE_PORT" "$ACCOUNT" "$KEY" "$SERVICE_PID" "$LATENCY_MS" "$STANDIN_PID" "$ALL_CPUS" \
+    "$GUARDED_KEY" "$REDIS_SERVICE" "$REDIS_PORT"
 echo >&2
 echo "$CPUS cores${ALL_CPUS:+ (service pinned to core ${CORES[0]})}, $(java -version 2>&1 | head -1)," \
     "service JVM flags: $SERVICE_JAVA_OPTS" >&2

@@ -1,7 +1,11 @@
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,6 +59,13 @@ public final class BenchDriver {
     static final int MAX_WARMUP_ROUNDS = QUICK ? 1 : 20;
     static final int MAKE_CALL_REQUESTS = QUICK ? 1_000 : 20_000;
     static final int MAKE_CALL_LATENCY_SAMPLES = QUICK ? 50 : 1_000;
+    /**
+     * Policy rows: make_calls with a key that has a policy (destinations, from, quotas per minute, hour and day),
+     * warmed up at 8 concurrent, then sampled one at a time alternately with the unnamed key, so that drift hits
+     * both alike. The key's quotas (run.sh: 100,000 per window) are far above what the bench sends.
+     */
+    static final int POLICY_WARMUP = QUICK ? 200 : 10_000;
+    static final int POLICY_SAMPLES = QUICK ? 50 : 1_000;
     static final String RECORDING_SID = String.format("RE%032x", 1);
     static final Pattern CALL_SID = Pattern.compile("\"(?:call_)?sid\":\"(CA[0-9a-f]{32})\"");
     static final Pattern RECORDING_SIDS = Pattern.compile("\"recording_sids\":\\[([^\\]]*)\\]");
@@ -76,6 +87,10 @@ public final class BenchDriver {
     final AtomicInteger mcpIds = new AtomicInteger();
     long standInPid;
     String allCpus;
+    /** The key with a policy (run.sh: voicegate.access.keys.guarded), a second service whose quotas are in Redis. */
+    String guardedKey = "";
+    String redisService = "";
+    int redisPort;
 
     BenchDriver(String standIn, String service, String account, String key) {
         this.standIn = standIn;
@@ -91,6 +106,9 @@ public final class BenchDriver {
         int latency = Integer.parseInt(args[5]);
         d.standInPid = Long.parseLong(args[6]);
         d.allCpus = args.length > 7 ? args[7] : "";
+        d.guardedKey = args.length > 8 ? args[8] : "";
+        d.redisService = args.length > 9 ? args[9] : "";
+        d.redisPort = args.length > 10 && !args[10].isEmpty() ? Integer.parseInt(args[10]) : 0;
         if (!d.run(pid, latency)) {
             System.err.println("the service's recording_sids differ from one lookup per call");
             System.exit(1);
@@ -116,8 +134,12 @@ public final class BenchDriver {
     }
 
     String action(String name, String json) {
-        return send(HttpRequest.newBuilder(URI.create(service + "/v1/actions/" + name))
-                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+        return action(service, key, name, json);
+    }
+
+    String action(String serviceUrl, String bearer, String name, String json) {
+        return send(HttpRequest.newBuilder(URI.create(serviceUrl + "/v1/actions/" + name))
+                .header("Authorization", "Bearer " + bearer).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build());
     }
 
@@ -377,6 +399,109 @@ public final class BenchDriver {
                         100 * serviceRate / directRate), "", "", "" };
     }
 
+    /** A make_call through {@code serviceUrl} with {@code bearer}; fails unless it succeeded. */
+    Op makeCall(String serviceUrl, String bearer) {
+        String callBody = "{\"account_sid\":\"" + account + "\",\"to\":\"+14155551234\",\"from_\":\"+15017122661\","
+                + "\"url\":\"https://example.com/twiml\"}";
+        return () -> {
+            String body = action(serviceUrl, bearer, "make_call", callBody);
+            if (!body.contains("\"success\":true")) {
+                throw new IllegalStateException(body);
+            }
+        };
+    }
+
+    /**
+     * make_call one at a time with the guarded key, and its cost over the unnamed key (both pass the toll-fraud
+     * guard and write an audit line; the guarded key's destinations, from and quotas are what is added). With
+     * Redis: the Redis round trip and the EVALs Redis ran per make_call.
+     */
+    String[] policyRow(String serviceUrl, String where) throws Exception {
+        Op unnamed = makeCall(serviceUrl, key);
+        Op guarded = makeCall(serviceUrl, guardedKey);
+        throughput(8, POLICY_WARMUP, guarded);
+        throughput(8, POLICY_WARMUP, unnamed);
+        boolean redis = redisPort > 0 && serviceUrl.equals(redisService);
+        long evals = redis ? redisCalls("eval") : 0;
+        List<Double> plain = new ArrayList<>();
+        List<Double> withPolicy = new ArrayList<>();
+        for (int i = 0; i < POLICY_SAMPLES; i++) {
+            plain.add(timeOnce(unnamed));
+            withPolicy.add(timeOnce(guarded));
+        }
+        double p50 = percentile(withPolicy, 50);
+        double unnamedP50 = percentile(plain, 50);
+        String note = String.format(Locale.ROOT, "unnamed key: %.2f (policy adds **%+.2f**)", unnamedP50, p50 - unnamedP50);
+        if (redis) {
+            double perCall = (double) (redisCalls("eval") - evals) / POLICY_SAMPLES;
+            try (Resp connection = new Resp(redisPort)) {
+                Timing roundTrip = time(POLICY_SAMPLES, () -> connection.command("PING"));
+                note += String.format(Locale.ROOT, "; Redis round trip %.2f; EVAL per make_call: %.1f", roundTrip.p50,
+                        perCall);
+            }
+        }
+        return new String[] { "make_call, 0 ms latency: one at a time, key with a policy (destinations, from, quotas "
+                + "per minute, hour, day) " + where, String.format(Locale.ROOT, "%.2f", p50),
+                f(percentile(withPolicy, 99)), "1.0", "", note, "", "", "" };
+    }
+
+    static double timeOnce(Op op) throws Exception {
+        long t = System.nanoTime();
+        op.run();
+        return millis(System.nanoTime() - t);
+    }
+
+    /** Calls of one command in Redis's INFO commandstats, e.g. {@code eval}. */
+    long redisCalls(String command) throws Exception {
+        try (Resp connection = new Resp(redisPort)) {
+            Matcher m = Pattern.compile("cmdstat_" + command + ":calls=(\\d+)").matcher(connection.command("INFO",
+                    "commandstats"));
+            return m.find() ? Long.parseLong(m.group(1)) : 0;
+        }
+    }
+
+    /** A minimal Redis client: one connection, one command at a time, simple and bulk string replies. */
+    static final class Resp implements AutoCloseable {
+        final Socket socket;
+        final DataInputStream in;
+
+        Resp(int port) throws Exception {
+            socket = new Socket("127.0.0.1", port);
+            socket.setTcpNoDelay(true);
+            in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
+        }
+
+        String command(String... args) throws Exception {
+            StringBuilder out = new StringBuilder("*").append(args.length).append("\r\n");
+            for (String arg : args) {
+                out.append('$').append(arg.length()).append("\r\n").append(arg).append("\r\n");
+            }
+            socket.getOutputStream().write(out.toString().getBytes(StandardCharsets.US_ASCII));
+            String line = line();
+            if (line.startsWith("$")) {
+                byte[] bulk = new byte[Integer.parseInt(line.substring(1))];
+                in.readFully(bulk);
+                line();
+                return new String(bulk, StandardCharsets.UTF_8);
+            }
+            return line;
+        }
+
+        String line() throws Exception {
+            StringBuilder line = new StringBuilder();
+            for (int c = in.read(); c != '\r'; c = in.read()) {
+                line.append((char) c);
+            }
+            in.read();
+            return line.toString();
+        }
+
+        @Override
+        public void close() throws Exception {
+            socket.close();
+        }
+    }
+
     /** Prints the table; false when the service's recording SIDs differed from the per-call lookups'. */
     boolean run(long pid, int latency) throws Exception {
         boolean allIdentical = true;
@@ -457,6 +582,10 @@ public final class BenchDriver {
                 f(serviceLatency.p50), f(serviceLatency.p99),
                 "1.0", "", "stand-in direct: " + f(directLatency.p50) + " (service adds "
                         + f(serviceLatency.p50 - directLatency.p50) + ")", "", "", "" });
+        if (!guardedKey.isEmpty()) {
+            System.err.println("make_call with a policy");
+            rows.add(policyRow(service, "in memory"));
+        }
         boolean pinned = !allCpus.isEmpty();
         rows.add(makeCallThroughput(direct, viaService, pinned
                 ? "service on its own core, driver and stand-in on the others"
@@ -464,6 +593,13 @@ public final class BenchDriver {
         if (pinned && spreadOverAllCores(pid, standInPid, ProcessHandle.current().pid())) {
             throughput(MAKE_CALL_CONCURRENCY, WARMUP_ROUND, viaService);
             rows.add(makeCallThroughput(direct, viaService, "service, driver and stand-in sharing cores " + allCpus));
+        }
+
+        if (!guardedKey.isEmpty() && !redisService.isEmpty()) {
+            System.err.println("make_call with a policy, quotas in Redis (second service)");
+            reset(0);
+            int redisWarmup = warmUp(makeCall(redisService, key));
+            rows.add(policyRow(redisService, "in Redis (second service, after " + redisWarmup + " warm-up requests)"));
         }
 
         String status = Files.readString(Path.of("/proc/" + pid + "/status"));

@@ -7,14 +7,24 @@ import dev.voicegate.failure.ErrorCategory;
 import dev.voicegate.twilio.TwilioAccounts;
 import dev.voicegate.twilio.TwilioCredentials;
 
-/** An authenticated caller, and the Twilio credentials it may use for an account. */
+/** An authenticated caller: its name, its policy, and the Twilio credentials it may use for an account. */
 public sealed interface Caller {
 
     /** Credentials for this account, or {@code forbidden} without any upstream request. */
     TwilioCredentials credentialsFor(String accountSid);
 
+    /** The name in logs, metrics and the audit trail: a key's configured name, never its secret or hash. */
+    String name();
+
+    Policy policy();
+
+    /** Whether this caller may run the action at all (MCP's tools/list shows only those). */
+    default boolean allows(String action) {
+        return policy().allows(action);
+    }
+
     /** Holder of a service API key: uses the server-side credentials of the account. */
-    record ServiceKeyHolder(TwilioAccounts accounts) implements Caller {
+    record ServiceKeyHolder(String name, Policy policy, TwilioAccounts accounts) implements Caller {
         @Override
         public TwilioCredentials credentialsFor(String accountSid) {
             return accounts.forAccount(accountSid).orElseThrow(() -> new ActionException(new ActionFailure(
@@ -23,8 +33,14 @@ public sealed interface Caller {
         }
     }
 
-    /** Brought its own Twilio credentials (Basic auth): used for this request only, never stored. */
-    record PassThrough(String username, String secret) implements Caller {
+    /**
+     * Brought its own Twilio credentials (Basic auth): used for this request only, never stored. The default
+     * policy still applies: the service refuses obvious toll fraud whoever pays for it.
+     */
+    record PassThrough(String username, String secret, Policy policy) implements Caller {
+
+        public static final String NAME = "pass-through";
+
         @Override
         public TwilioCredentials credentialsFor(String accountSid) {
             if (Sid.ACCOUNT.matches(username) && !username.equalsIgnoreCase(accountSid)) {
@@ -32,6 +48,11 @@ public sealed interface Caller {
                         + "belong to another account than 'account_sid' " + accountSid + ". Retrying will not help."));
             }
             return new TwilioCredentials(accountSid, username, secret);
+        }
+
+        @Override
+        public String name() {
+            return NAME;
         }
 
         @Override

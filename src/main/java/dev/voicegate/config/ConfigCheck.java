@@ -14,7 +14,8 @@ import io.quarkus.runtime.configuration.ConfigurationException;
 
 /**
  * Refuses to start on configuration that cannot work, with one line that names the setting:
- * half-configured credentials and malformed SIDs (numbers are checked by the mapping's constraints). Better than a pod that
+ * half-configured credentials, malformed SIDs, and service keys and policies that cannot work ({@link PolicyCheck};
+ * numbers are checked by the mapping's constraints). Better than a pod that
  * starts and then answers every request with an error.
  */
 @Singleton
@@ -54,6 +55,7 @@ public class ConfigCheck {
         if (twilio.maxRetryAfter().isNegative()) {
             problems.add("TWILIO_MAX_RETRY_AFTER must not be negative");
         }
+        problems.addAll(PolicyCheck.problems(config));
         return problems.stream().distinct().toList();
     }
 

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -20,6 +21,8 @@ public interface VoicegateConfig {
     Twilio twilio();
 
     Access access();
+
+    Policy policy();
 
     ListCalls listCalls();
 
@@ -81,8 +84,61 @@ public interface VoicegateConfig {
     }
 
     interface Access {
-        /** Keys accepted as {@code Authorization: Bearer <key>} ({@code SERVICE_API_KEYS}, comma-separated). */
+        /**
+         * Unnamed keys accepted as {@code Authorization: Bearer <key>} ({@code SERVICE_API_KEYS}, comma-separated):
+         * full access under the default {@link Policy}.
+         */
         Optional<List<String>> serviceApiKeys();
+
+        /** Named service keys with their own policy, by name ({@code voicegate.access.keys.<name>.*}). */
+        Map<String, Key> keys();
+    }
+
+    /** A named service key. Unset settings fall back to the default {@link Policy} or to no limit. */
+    interface Key {
+        /** SHA-256 of the bearer key, 64 hex digits: the key itself is never configured. */
+        Optional<String> secretSha256();
+
+        /** Account SIDs it may use; default: every account with server-side credentials. */
+        Optional<List<String>> accounts();
+
+        /** Actions it may run; default: all. */
+        Optional<List<String>> actions();
+
+        /** E.164 prefixes ({@code +1}) or ISO 3166 country codes ({@code GB}) it may call; default: the policy's. */
+        Optional<List<String>> destinations();
+
+        /** The {@code from_} numbers it may use; default: any. */
+        Optional<List<String>> from();
+
+        /** make_calls placed in any 60 s; default: no limit. */
+        OptionalInt maxCallsPerMinute();
+
+        /** make_calls placed in any hour; default: no limit. */
+        OptionalInt maxCallsPerHour();
+
+        /** make_calls placed in any 24 h; default: no limit. */
+        OptionalInt maxCallsPerDay();
+
+        /** Requests of every action together in any 60 s; default: no limit. */
+        OptionalInt maxRequestsPerMinute();
+    }
+
+    /** The default policy: unnamed keys, pass-through credentials and whatever a named key does not set. */
+    interface Policy {
+        /** E.164 prefixes or ISO 3166 country codes that make_call may call; default: any. */
+        Optional<List<String>> destinations();
+
+        /** libphonenumber number types make_call refuses, for every caller ({@code NONE}: none). */
+        @WithDefault("PREMIUM_RATE,SHARED_COST")
+        List<String> blockedNumberTypes();
+
+        /**
+         * International revenue-share and satellite ranges make_call refuses ({@code NONE}: none), unless the
+         * caller's destinations name the range or a narrower prefix of it.
+         */
+        @WithDefault("+870,+881,+882,+883,+979")
+        List<String> blockedPrefixes();
     }
 
     interface ListCalls {

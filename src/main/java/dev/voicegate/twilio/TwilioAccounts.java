@@ -1,6 +1,7 @@
 package dev.voicegate.twilio;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -24,6 +25,11 @@ public class TwilioAccounts {
                 .ifPresent(c -> byAccount.put(key(sid), c)));
         twilio.accounts().forEach((sid, account) -> credentials(sid, account.authToken(), account.apiKey(),
                 account.apiSecret()).ifPresent(c -> byAccount.put(key(sid), c)));
+    }
+
+    /** Every account with server-side credentials, by SID. */
+    public List<String> accountSids() {
+        return byAccount.values().stream().map(TwilioCredentials::accountSid).sorted().toList();
     }
 
     /** Credentials configured for this account, if any. */

@@ -9,4 +9,9 @@ public interface ActionOutput {
     boolean success();
 
     String error();
+
+    /** The call it reports on, if any: for make_call the call placed (the audit trail's call SID). */
+    default String callSid() {
+        return null;
+    }
 }

@@ -1,12 +1,16 @@
 package dev.voicegate.voice;
 
+import java.util.function.Supplier;
+
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
 import dev.voicegate.Redact;
+import dev.voicegate.failure.ActionException;
 import dev.voicegate.failure.ActionFailure;
+import dev.voicegate.failure.ErrorCategory;
 import dev.voicegate.twilio.TwilioClient;
 import dev.voicegate.twilio.TwilioCredentials;
 import io.smallrye.mutiny.Uni;
@@ -68,9 +72,9 @@ public class MakeCallAction implements Action<MakeCallInput, MakeCallOutput> {
     public Uni<ActionResult<MakeCallOutput>> run(MakeCallInput input, ActionContext context) {
         TwilioCredentials credentials = context.credentials();
         if (input.idempotencyKey() != null) {
-            return idempotent.run(input, credentials, () -> place(input, credentials));
+            return idempotent.run(input, credentials, () -> counted(context, () -> place(input, credentials)));
         }
-        return place(input, credentials);
+        return counted(context, () -> place(input, credentials));
     }
 
     private Uni<ActionResult<MakeCallOutput>> place(MakeCallInput input, TwilioCredentials credentials) {
@@ -84,5 +88,23 @@ public class MakeCallAction implements Action<MakeCallInput, MakeCallOutput> {
                     LOG.infof("make_call to %s failed: %s", Redact.phone(input.to()), reason.category().wire());
                     return ActionResult.failed(MakeCallOutput.failure(reason.error()), reason);
                 });
+    }
+
+    // --- Quotas: a call counts here, where it is actually sent (never a replay, a denial or a bad input). ---
+
+    private static Uni<ActionResult<MakeCallOutput>> counted(ActionContext context,
+            Supplier<Uni<ActionResult<MakeCallOutput>>> send) {
+        return context.allowance().takeCall()
+                .flatMap(spent -> send.get().call(result -> notPlaced(result) ? spent.giveBack() : Uni.createFrom().voidItem()))
+                .onFailure(ActionException.class).recoverWithItem(denied -> {
+                    ActionFailure reason = ((ActionException) denied).failure();
+                    return ActionResult.failed(MakeCallOutput.failure(reason.error()), reason);
+                });
+    }
+
+    /** Provably not placed (own limit, no connection, circuit open, Twilio's 429): the call is given back. */
+    private static boolean notPlaced(ActionResult<MakeCallOutput> result) {
+        ErrorCategory category = result.failure() == null ? null : result.failure().category();
+        return category == ErrorCategory.RATE_LIMITED || category == ErrorCategory.UPSTREAM_UNAVAILABLE;
     }
 }

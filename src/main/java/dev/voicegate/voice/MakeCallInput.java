@@ -8,6 +8,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
+import dev.voicegate.access.CallTarget;
 import dev.voicegate.failure.ActionException;
 import dev.voicegate.twilio.NewCall;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -56,6 +57,11 @@ public record MakeCallInput(
         Rules.between("timeout", timeout, 1, 600);
         Rules.oneOf("machine_detection", machineDetection, MACHINE_DETECTION);
         Rules.matches("idempotency_key", idempotencyKey, IDEMPOTENCY_KEY, "1 to 255 printable ASCII characters");
+    }
+
+    @Override
+    public CallTarget callTarget() {
+        return new CallTarget(to, from);
     }
 
     /** Twilio's form parameters for this call. */

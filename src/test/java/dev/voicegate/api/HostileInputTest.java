@@ -67,6 +67,7 @@ class HostileInputTest {
     static final String INVALID = "invalid_request";
     static final String UNAUTHORIZED = "unauthorized";
     static final String NOT_FOUND = "not_found";
+    static final String FORBIDDEN = "forbidden";
 
     @InjectWireMock
     WireMockServer twilio;
@@ -212,8 +213,19 @@ class HostileInputTest {
     static final List<String> BAD_DATES = List.of("2024-13-01", "2024-02-30", "2024-5-1", "2024-05-01T00:00:00Z",
             "2024/05/01", "01-05-2024", "+2024-05-1", "20240501");
 
+    /**
+     * Numbers in every odd form: spaces and separators, national formats, 00 and 011 exit codes, Unicode digits,
+     * a URI, surrounding blanks, too many digits. Only E.164 is accepted; nothing is guessed.
+     */
+    static final List<String> ODD_NUMBERS = List.of("14155551212", "+0123", "+1 415 555 1212", "+44 20 7183 8750",
+            "+1-415-555-1212", "+1.415.555.1212", "+1 (415) 555-1212", "(415) 555-1212", "020 7183 8750", "02071838750",
+            "00442071838750", "0044 20 7183 8750", "011442071838750", "+00442071838750", "tel:+14155551212",
+            " +14155551212", "+14155551212 ", "+1415555121\\u0661", "+\\uff11\\uff14\\uff11\\uff15\\uff15\\uff15\\uff15\\uff11\\uff12\\uff11\\uff12",
+            "+\\u0664\\u0664\\u0662\\u0660\\u0667\\u0661\\u0668\\u0663\\u0668\\u0667\\u0665\\u0660", "+\\u0968\\u0966\\u0967\\u0968\\u0969\\u096a\\u096b\\u096c",
+            "+1415555121299999", "+4420718387501234", "+" + "9".repeat(300));
+
     static final Map<Kind, List<String>> KIND_SPECIFIC = Map.of(
-            Kind.PHONE, List.of("14155551212", "+0123", "+1 415 555 1212", "+1415555121299999", "+1415555121\\u0661"),
+            Kind.PHONE, ODD_NUMBERS,
             Kind.SID, List.of("AC123", "acaaaaaaaabbbbbbbbccccccccdddddddd", "ACgggggggggggggggggggggggggggggggg"),
             Kind.URL, List.of("javascript:alert(1)", "file:///etc/passwd", "http://", "//example.com/t", "ftp://example.com/t"),
             Kind.TWIML, List.of("<Say>hi</Say>", "<Response><Say>", "<!DOCTYPE r [<!ENTITY x SYSTEM \\\"file:///etc/passwd\\\">]><Response>&x;</Response>"),
@@ -267,6 +279,7 @@ class HostileInputTest {
         restPathAndQueryCases(cases);
         authCases(cases);
         idempotencyHeaderCases(cases);
+        policyCases(cases);
         return cases.stream().map(c -> Arguments.of(c.name(), c));
     }
 
@@ -361,7 +374,7 @@ class HostileInputTest {
                 case ENUM -> values.addAll(ENUM_VARIANTS.get(param.name()));
                 case DATE -> values.addAll(BAD_DATES);
                 default -> values.addAll(KIND_SPECIFIC.getOrDefault(param.kind(), List.of()).stream()
-                        .map(v -> v.replace("\\u0661", "\u0661")).toList());
+                        .map(HostileInputTest::unescape).toList());
             }
             for (String value : values) {
                 String query = name + "=" + encode(value);
@@ -477,6 +490,42 @@ class HostileInputTest {
             cases.add(toolCall("make_call good idempotency_key, bad " + bad, "make_call",
                     append(body(MAKE_CALL, bad, "\"\\u0000\""), ",\"idempotency_key\":\"key-tool-" + bad + "\"}"),
                     200, INVALID, "'" + bad + "'"));
+        }
+    }
+
+    /**
+     * Well-formed numbers the toll-fraud guard refuses for every caller: premium-rate and shared-cost numbers of
+     * several countries, international revenue-share and satellite ranges, and numbers no country has.
+     */
+    static final Map<String, String> REFUSED_NUMBERS = new LinkedHashMap<>();
+
+    static {
+        for (String premium : List.of("+19002345678", "+449012345678", "+499001234567", "+33891123456", "+611900123456",
+                "+39899123456", "+34803123456", "+41900123456", "+81990123456")) {
+            REFUSED_NUMBERS.put(premium, "blocked-number-types");
+        }
+        for (String sharedCost : List.of("+4918012345", "+33884012345", "+611300123456", "+39848123456", "+34901123456",
+                "+43810123456", "+48801234567", "+80812345678")) {
+            REFUSED_NUMBERS.put(sharedCost, "blocked-number-types");
+        }
+        for (String range : List.of("+881612345678", "+8823421234", "+88213800000", "+883510012345", "+870301234567",
+                "+979123456789")) {
+            REFUSED_NUMBERS.put(range, "blocked-prefixes");
+        }
+        for (String invalid : List.of("+1415555121", "+4412345", "+44207183875012", "+999123456789", "+12", "+100123456789")) {
+            REFUSED_NUMBERS.put(invalid, "valid-number");
+        }
+    }
+
+    /** Each refused number as make_call's {@code to}, on the tool call and on REST: forbidden, naming the rule. */
+    static void policyCases(List<Case> cases) {
+        for (Map.Entry<String, String> number : REFUSED_NUMBERS.entrySet()) {
+            String body = body(MAKE_CALL, "to", quote(number.getKey()));
+            String mentions = "(rule '" + number.getValue() + "')";
+            cases.add(toolCall("make_call.to refused " + number.getKey(), "make_call", body, 200, FORBIDDEN, mentions));
+            cases.add(new Case("POST calls: to refused " + number.getKey(), "make_call",
+                    r -> r.header("Authorization", SERVICE_KEY).contentType("application/json").body(restBody(body))
+                            .post("/v1/accounts/" + ACCOUNT + "/calls"), 403, FORBIDDEN, mentions));
         }
     }
 
@@ -626,6 +675,20 @@ class HostileInputTest {
 
     static String suffix(Param p, String jsonEscaped) {
         return "\"" + unquote(p.valid()) + jsonEscaped + "\"";
+    }
+
+    /** A value written with JSON's {@code \\uXXXX} escapes, as the characters themselves (for query strings). */
+    static String unescape(String json) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < json.length(); i++) {
+            if (json.startsWith("\\u", i)) {
+                out.append((char) Integer.parseInt(json.substring(i + 2, i + 6), 16));
+                i += 5;
+            } else {
+                out.append(json.charAt(i));
+            }
+        }
+        return out.toString();
     }
 
     static String encode(String value) {

@@ -17,6 +17,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import jakarta.inject.Inject;
 
@@ -30,6 +31,7 @@ import com.github.tomakehurst.wiremock.http.Fault;
 
 import dev.voicegate.testing.Breakers;
 import dev.voicegate.testing.Fixtures;
+import dev.voicegate.testing.GuardedKeys;
 import dev.voicegate.testing.InjectWireMock;
 import dev.voicegate.testing.LogCapture;
 import dev.voicegate.testing.McpClients;
@@ -49,10 +51,13 @@ import io.restassured.specification.RequestSpecification;
  */
 @QuarkusTest
 @WithTestResource(WireMockTwilio.class)
+@WithTestResource(GuardedKeys.class)
 class SecretsTest {
 
-    static final List<String> SECRETS = List.of(TestAccounts.AUTH_TOKEN, TestAccounts.SERVICE_KEY,
-            TestAccounts.PASS_THROUGH_AUTH_TOKEN, TestAccounts.API_KEY_SECRET);
+    /** Every secret, and every service key's SHA-256 (named keys are configured by it; it must not leak either). */
+    static final List<String> SECRETS = Stream.concat(Stream.of(TestAccounts.AUTH_TOKEN, TestAccounts.SERVICE_KEY,
+            TestAccounts.PASS_THROUGH_AUTH_TOKEN, TestAccounts.API_KEY_SECRET, GuardedKeys.SECOND_AUTH_TOKEN,
+            GuardedKeys.sha256(TestAccounts.SERVICE_KEY)), GuardedKeys.secretsAndHashes().stream()).toList();
     static final List<String> BASIC_VALUES = List.of(
             TestAccounts.basic(TestAccounts.ACCOUNT_SID, TestAccounts.AUTH_TOKEN),
             TestAccounts.basic(TestAccounts.PASS_THROUGH_ACCOUNT_SID, TestAccounts.PASS_THROUGH_AUTH_TOKEN),
@@ -336,6 +341,44 @@ class SecretsTest {
         keep(McpClients.request(apiKey).body("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
                 + "\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}")
                 .post("/mcp")).statusCode(200);
+    }
+
+    @Test
+    void everyMakeCallDecisionHasAnAuditLineWithNamesAndMaskedNumbersOnly() {
+        twilioAnswers(json(201, "call-created.json"));
+        String idempotent = append(makeCall(ACCOUNT), ",\"idempotency_key\":\"secrets-" + System.nanoTime() + "\"}");
+        tool(GuardedKeys.bearer("outbound"), "make_call", makeCall(ACCOUNT)).body("success", equalTo(true));
+        tool(GuardedKeys.bearer("outbound"), "make_call", makeCall(ACCOUNT).replace("+14155551212", "+442071838750"))
+                .body("error", startsWith("forbidden: "));
+        tool(GuardedKeys.bearer("audited"), "make_call", idempotent).body("success", equalTo(true));
+        tool(GuardedKeys.bearer("audited"), "make_call", idempotent).body("success", equalTo(true));
+        tool(GuardedKeys.bearer("audited"), "make_call", makeCall(ACCOUNT)).body("error", startsWith("rate_limited: "));
+        tool(SERVICE, "make_call", makeCall(ACCOUNT).replace("+14155551212", "+19002345678"))
+                .body("error", startsWith("forbidden: "));
+        tool(basic(TestAccounts.PASS_THROUGH_ACCOUNT_SID + ":" + TestAccounts.PASS_THROUGH_AUTH_TOKEN), "make_call",
+                makeCall(TestAccounts.PASS_THROUGH_ACCOUNT_SID)).body("success", equalTo(true));
+        tool(GuardedKeys.bearer("reporting"), "list_calls", listCalls(ACCOUNT)).statusCode(200);
+
+        List<String> audit = logs.lines().stream().filter(line -> line.contains(" voicegate.audit: {\"audit\":true,"))
+                .toList();
+        List<String> expected = List.of(
+                "\"key\":\"outbound\",\"account_sid\":\"" + ACCOUNT + "\",\"to\":\"***1212\",\"from\":\"***2661\",\"decision\":\"allow\",\"rule\":null,\"replay\":false,\"call_sid\":\"CAc0ffee00c0ffee00c0ffee00c0ffee00\",\"outcome\":\"success\"",
+                "\"key\":\"outbound\",\"account_sid\":\"" + ACCOUNT + "\",\"to\":\"***8750\",\"from\":\"***2661\",\"decision\":\"deny\",\"rule\":\"destinations\",\"replay\":false,\"call_sid\":null,\"outcome\":\"forbidden\"",
+                "\"key\":\"audited\",\"account_sid\":\"" + ACCOUNT + "\",\"to\":\"***1212\",\"from\":\"***2661\",\"decision\":\"allow\",\"rule\":null,\"replay\":false,\"call_sid\":\"CAc0ffee00c0ffee00c0ffee00c0ffee00\",\"outcome\":\"success\"",
+                "\"key\":\"audited\",\"account_sid\":\"" + ACCOUNT + "\",\"to\":\"***1212\",\"from\":\"***2661\",\"decision\":\"allow\",\"rule\":null,\"replay\":true,\"call_sid\":\"CAc0ffee00c0ffee00c0ffee00c0ffee00\",\"outcome\":\"success\"",
+                "\"key\":\"audited\",\"account_sid\":\"" + ACCOUNT + "\",\"to\":\"***1212\",\"from\":\"***2661\",\"decision\":\"deny\",\"rule\":\"max-calls-per-day\",\"replay\":false,\"call_sid\":null,\"outcome\":\"rate_limited\"",
+                "\"key\":\"SERVICE_API_KEYS[1]\",\"account_sid\":\"" + ACCOUNT + "\",\"to\":\"***5678\",\"from\":\"***2661\",\"decision\":\"deny\",\"rule\":\"blocked-number-types\",\"replay\":false,\"call_sid\":null,\"outcome\":\"forbidden\"",
+                "\"key\":\"pass-through\",\"account_sid\":\"" + TestAccounts.PASS_THROUGH_ACCOUNT_SID + "\",\"to\":\"***1212\",\"from\":\"***2661\",\"decision\":\"allow\",\"rule\":null,\"replay\":false,\"call_sid\":\"CAc0ffee00c0ffee00c0ffee00c0ffee00\",\"outcome\":\"success\"");
+        assertEquals(expected.size(), audit.size(), "one audit line per make_call decision, none for list_calls: "
+                + String.join("\n", audit));
+        for (int i = 0; i < expected.size(); i++) {
+            assertTrue(audit.get(i).contains("{\"audit\":true,\"action\":\"make_call\"," + expected.get(i) + "}"),
+                    audit.get(i));
+        }
+    }
+
+    static String append(String object, String tail) {
+        return object.substring(0, object.length() - 1) + tail;
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.voicegate.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -13,6 +14,7 @@ class ConfigCheckTest {
 
     static final String SID = "ACaaaaaaaabbbbbbbbccccccccdddddddd";
     static final String KEY = "SKabcdef0123456789abcdef0123456789";
+    static final String OTHER = "ACeeeeeeeeffffffff0000000011111111";
 
     static List<String> problems(Map<String, String> properties) {
         return ConfigCheck.problems(TestConfig.of(properties));
@@ -43,5 +45,65 @@ class ConfigCheckTest {
                         "voicegate.twilio.api-secret", "s")));
         assertEquals(List.of("voicegate.twilio.accounts.AC1: the key must be an Account SID ('AC' followed by 32 hex digits)"),
                 problems(Map.of("voicegate.twilio.accounts.AC1.auth-token", "t")));
+    }
+
+    static final String HASH = "0123456789abcdef".repeat(4);
+    static final String KEYS = "voicegate.access.keys.";
+
+    /** The server-side account, a valid key, and the settings given. */
+    static List<String> keyProblems(Map<String, String> settings) {
+        Map<String, String> properties = new HashMap<>(Map.of("voicegate.twilio.account-sid", SID,
+                "voicegate.twilio.auth-token", "t", KEYS + "agent.secret-sha256", HASH));
+        properties.putAll(settings);
+        return problems(properties);
+    }
+
+    @Test
+    void acceptsWellFormedKeysAndPolicies() {
+        assertEquals(List.of(), keyProblems(Map.of(KEYS + "agent.accounts", "AC" + SID.substring(2).toUpperCase(),
+                KEYS + "agent.actions", "list_calls", KEYS + "agent.destinations", "+1,GB,+4420",
+                KEYS + "agent.from", "+15005550006", KEYS + "agent.max-calls-per-hour", "30",
+                KEYS + "other_key-2.secret-sha256", "fedcba9876543210".repeat(4),
+                "voicegate.policy.destinations", "US,CA", "voicegate.policy.blocked-number-types", "NONE",
+                "voicegate.policy.blocked-prefixes", "+881,+8823")));
+    }
+
+    @Test
+    void namesEachBadKeyOrPolicySettingOnItsOwnLine() {
+        assertEquals(List.of(KEYS + "agent.accounts: " + OTHER + " is an unknown account: it has no server-side credentials "
+                + "(TWILIO_ACCOUNT_SID or voicegate.twilio.accounts." + OTHER + ")"),
+                keyProblems(Map.of(KEYS + "agent.accounts", SID + "," + OTHER)));
+        assertEquals(List.of(KEYS + "agent.accounts: 'AC1' is not an Account SID ('AC' followed by 32 hex digits)"),
+                keyProblems(Map.of(KEYS + "agent.accounts", "AC1")));
+        assertEquals(List.of(KEYS + "agent.destinations: 'UK' is neither an E.164 prefix ('+' and digits, e.g. +1) nor an "
+                + "ISO 3166 country code (e.g. GB)"), keyProblems(Map.of(KEYS + "agent.destinations", "+1,UK")));
+        assertEquals(List.of("voicegate.policy.destinations: '44' is neither an E.164 prefix ('+' and digits, e.g. +1) nor "
+                + "an ISO 3166 country code (e.g. GB)"), keyProblems(Map.of("voicegate.policy.destinations", "44")));
+        assertEquals(List.of(KEYS + "agent.destinations: '+0' is neither an E.164 prefix ('+' and digits, e.g. +1) nor an "
+                + "ISO 3166 country code (e.g. GB)"), keyProblems(Map.of(KEYS + "agent.destinations", "+0")));
+        String notAHash = KEYS + "agent.secret-sha256 must be the SHA-256 of the key as 64 hex digits "
+                + "(printf %s \"$KEY\" | sha256sum)";
+        assertEquals(List.of(notAHash), keyProblems(Map.of(KEYS + "agent.secret-sha256", "my-secret-key")));
+        assertEquals(List.of(notAHash), keyProblems(Map.of(KEYS + "agent.secret-sha256", HASH + "0")));
+        assertEquals(List.of(KEYS + "reader.secret-sha256 must be the SHA-256 of the key as 64 hex digits "
+                + "(printf %s \"$KEY\" | sha256sum)"), keyProblems(Map.of(KEYS + "reader.actions", "list_calls")));
+        assertEquals(List.of(KEYS + "twin.secret-sha256 is the same as " + KEYS + "agent.secret-sha256: every key needs its "
+                + "own secret"), keyProblems(Map.of(KEYS + "twin.secret-sha256", HASH.toUpperCase())));
+        assertEquals(List.of(KEYS + "agent.secret-sha256 is the same as a key in SERVICE_API_KEYS: every key needs its own "
+                + "secret"), keyProblems(Map.of(KEYS + "agent.secret-sha256",
+                        "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+                        "voicegate.access.service-api-keys", "other,test")));
+        assertEquals(List.of(KEYS + "agent.from: '***0006' is not a phone number in E.164 format, e.g. +15005550006"),
+                keyProblems(Map.of(KEYS + "agent.from", "15005550006")));
+        assertEquals(List.of(KEYS + "agent.max-calls-per-minute must be at least 1; leave it unset for no limit"),
+                keyProblems(Map.of(KEYS + "agent.max-calls-per-minute", "0")));
+        assertEquals(List.of(KEYS + "my.agent: a key's name may hold only letters, digits, '_' and '-' (at most 64)"),
+                keyProblems(Map.of(KEYS + "\"my.agent\".secret-sha256", HASH.replace('0', 'f'))));
+        assertEquals(List.of("voicegate.policy.blocked-number-types: 'PREMIUM' is not a libphonenumber number type "
+                + "(FIXED_LINE, MOBILE, FIXED_LINE_OR_MOBILE, TOLL_FREE, PREMIUM_RATE, SHARED_COST, VOIP, PERSONAL_NUMBER, "
+                + "PAGER, UAN, VOICEMAIL, UNKNOWN, or NONE)"),
+                keyProblems(Map.of("voicegate.policy.blocked-number-types", "PREMIUM_RATE,PREMIUM")));
+        assertEquals(List.of("voicegate.policy.blocked-prefixes: '881' is not an E.164 prefix ('+' and 1 to 15 digits), "
+                + "or NONE"), keyProblems(Map.of("voicegate.policy.blocked-prefixes", "881")));
     }
 }

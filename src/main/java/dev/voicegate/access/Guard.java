@@ -1,0 +1,141 @@
+package dev.voicegate.access;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import com.google.i18n.phonenumbers.NumberParseException;
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberType;
+import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
+
+import dev.voicegate.Redact;
+import dev.voicegate.config.PolicyCheck;
+import dev.voicegate.config.VoicegateConfig;
+import dev.voicegate.failure.ActionFailure;
+import dev.voicegate.failure.ErrorCategory;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * The policy's static rules, checked once per request before anything is sent: the actions and accounts a caller
+ * may use and, for a request that places a call, the toll-fraud guard and the caller's destinations and caller
+ * IDs. The guard applies to every caller, pass-through credentials included: high-risk ranges, numbers that are
+ * not valid for their region, and blocked number types (premium rate, shared cost by default). Each denial is
+ * {@code forbidden}, names the rule (the setting) and says how to change it.
+ */
+@ApplicationScoped
+public class Guard {
+
+    private final PhoneNumberUtil phones = PhoneNumberUtil.getInstance();
+    private final Set<PhoneNumberType> blockedTypes = EnumSet.noneOf(PhoneNumberType.class);
+    private final List<String> blockedPrefixes;
+
+    public Guard(VoicegateConfig config) {
+        // Unknown type names stop the start-up (ConfigCheck); here they are skipped.
+        for (String type : PolicyCheck.listOrNone(config.policy().blockedNumberTypes())) {
+            try {
+                blockedTypes.add(PhoneNumberType.valueOf(type.trim().toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException unknown) {
+                // reported by ConfigCheck
+            }
+        }
+        this.blockedPrefixes = PolicyCheck.listOrNone(config.policy().blockedPrefixes()).stream().map(String::trim).toList();
+    }
+
+    /** Loads libphonenumber's metadata at start-up rather than on the first make_call. */
+    void warmUp(@Observes StartupEvent event) {
+        phones.isValidNumber(parse("+14155551234"));
+    }
+
+    public List<String> blockedNumberTypes() {
+        return blockedTypes.stream().map(Enum::name).toList();
+    }
+
+    public List<String> blockedPrefixes() {
+        return blockedPrefixes;
+    }
+
+    /** Throws {@link PolicyDenial} ({@code forbidden}) when the caller's policy refuses the request. */
+    public void check(Caller caller, String action, String accountSid, CallTarget target) {
+        Policy policy = caller.policy();
+        if (!policy.allows(action)) {
+            throw forbidden("actions", policy.holder() + " may not use " + action + "; it may use "
+                    + String.join(", ", policy.actions()), "add " + action + " to " + policy.setting("actions"));
+        }
+        if (!policy.allowsAccount(accountSid)) {
+            throw forbidden("accounts", policy.holder() + " may not use account " + accountSid,
+                    "add it to " + policy.setting("accounts"));
+        }
+        if (target != null) {
+            checkCall(policy, target);
+        }
+    }
+
+    private void checkCall(Policy policy, CallTarget target) {
+        String to = target.to();
+        String masked = Redact.phone(to);
+        String range = blockedPrefixes.stream().filter(to::startsWith).findFirst().orElse(null);
+        if (range != null && !optedIn(policy, range, to)) {
+            throw forbidden("blocked-prefixes", "'to' " + masked + " is in " + range + ", an international "
+                    + "premium-rate or satellite range often used for toll fraud", "to allow it, add " + range
+                    + " (or a narrower prefix) to " + policy.destinationsSetting()
+                    + ", or remove it from voicegate.policy.blocked-prefixes");
+        }
+        PhoneNumber number = parse(to);
+        if (number == null || !phones.isValidNumber(number)) {
+            throw forbidden("valid-number", "'to' " + masked + " is not a valid phone number for its country "
+                    + "(libphonenumber)", "correct the number; no setting allows invalid numbers");
+        }
+        String where = where(number);
+        PhoneNumberType type = phones.getNumberType(number);
+        if (blockedTypes.contains(type)) {
+            throw forbidden("blocked-number-types", "'to' " + masked + " is a " + type + " number (" + where + ")",
+                    "remove " + type + " from voicegate.policy.blocked-number-types to allow such numbers");
+        }
+        if (policy.destinations() != null && policy.destinations().stream().noneMatch(d -> matches(d, to, number))) {
+            throw forbidden("destinations", policy.holder() + " may call only " + String.join(", ",
+                    policy.destinations()) + ", and 'to' " + masked + " is in " + where, "add " + where
+                    + " or a prefix of the number to " + policy.destinationsSetting());
+        }
+        if (policy.from() != null && !policy.from().contains(target.from())) {
+            throw forbidden("from", policy.holder() + " may call only from " + String.join(", ",
+                    policy.from().stream().map(Redact::phone).toList()) + ", not from " + Redact.phone(target.from()),
+                    "add the number to " + policy.setting("from"));
+        }
+    }
+
+    /** A destination that names the blocked range, or a narrower prefix of it, lets the caller call there. */
+    private static boolean optedIn(Policy policy, String range, String to) {
+        return policy.destinations() != null && policy.destinations().stream()
+                .anyMatch(d -> d.startsWith(range) && to.startsWith(d));
+    }
+
+    private boolean matches(String destination, String to, PhoneNumber number) {
+        return destination.startsWith("+") ? to.startsWith(destination)
+                : destination.equalsIgnoreCase(phones.getRegionCodeForNumber(number));
+    }
+
+    /** The number's country, or its non-geographic range (e.g. satellite +881). */
+    private String where(PhoneNumber number) {
+        String region = phones.getRegionCodeForNumber(number);
+        return region == null || region.equals(PhoneNumberUtil.REGION_CODE_FOR_NON_GEO_ENTITY)
+                ? "the non-geographic range +" + number.getCountryCode() : region;
+    }
+
+    private PhoneNumber parse(String e164) {
+        try {
+            // "ZZ": no default region; 'to' is E.164 (checked by the input's validation), so none is needed.
+            return phones.parse(e164, "ZZ");
+        } catch (NumberParseException e) {
+            return null;
+        }
+    }
+
+    private static PolicyDenial forbidden(String rule, String what, String change) {
+        return new PolicyDenial(rule, new ActionFailure(ErrorCategory.FORBIDDEN, what + " (rule '" + rule + "'). To change it, " + change + ". Retrying will not help."));
+    }
+}

@@ -1,0 +1,135 @@
+package dev.voicegate.config;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
+
+import dev.voicegate.Redact;
+
+/**
+ * The start-up check of service keys and policies ({@link ConfigCheck}): names, secret hashes, accounts,
+ * destinations, caller IDs, quotas and the toll-fraud settings, each problem on one line naming the setting.
+ */
+public final class PolicyCheck {
+
+    private static final Pattern NAME = Pattern.compile("^[A-Za-z0-9_-]{1,64}$");
+    private static final Pattern SHA256_HEX = Pattern.compile("^[0-9a-fA-F]{64}$");
+    private static final Pattern ACCOUNT_SID = Pattern.compile("^AC[0-9a-fA-F]{32}$");
+    private static final Pattern PREFIX = Pattern.compile("^\\+[1-9][0-9]{0,14}$");
+    private static final Pattern E164 = Pattern.compile("^\\+[1-9][0-9]{1,14}$");
+    private static final Pattern COUNTRY = Pattern.compile("^[A-Z]{2}$");
+
+    private PolicyCheck() {
+    }
+
+    /** A list setting in which {@code NONE} stands for the empty list (an empty value reads as unset). */
+    public static List<String> listOrNone(List<String> values) {
+        return values.size() == 1 && values.get(0).trim().equalsIgnoreCase("NONE") ? List.of() : values;
+    }
+
+    static List<String> problems(VoicegateConfig config) {
+        List<String> problems = new ArrayList<>();
+        Set<String> accounts = serverSideAccounts(config.twilio());
+        Map<String, String> hashes = new HashMap<>();
+        config.access().serviceApiKeys().orElse(List.of()).stream().map(String::trim).filter(key -> !key.isEmpty())
+                .forEach(key -> hashes.put(sha256Hex(key), "a key in SERVICE_API_KEYS"));
+        for (Map.Entry<String, VoicegateConfig.Key> entry : new TreeMap<>(config.access().keys()).entrySet()) {
+            String prefix = "voicegate.access.keys." + entry.getKey();
+            VoicegateConfig.Key key = entry.getValue();
+            if (!NAME.matcher(entry.getKey()).matches()) {
+                problems.add(prefix + ": a key's name may hold only letters, digits, '_' and '-' (at most 64)");
+            }
+            String hash = key.secretSha256().map(String::trim).orElse("");
+            if (!SHA256_HEX.matcher(hash).matches()) {
+                problems.add(prefix + ".secret-sha256 must be the SHA-256 of the key as 64 hex digits "
+                        + "(printf %s \"$KEY\" | sha256sum)");
+            } else {
+                String other = hashes.putIfAbsent(hash.toLowerCase(Locale.ROOT), prefix + ".secret-sha256");
+                if (other != null) {
+                    problems.add(prefix + ".secret-sha256 is the same as " + other + ": every key needs its own secret");
+                }
+            }
+            for (String sid : key.accounts().orElse(List.of())) {
+                if (!ACCOUNT_SID.matcher(sid).matches()) {
+                    problems.add(prefix + ".accounts: '" + sid + "' is not an Account SID ('AC' followed by 32 hex digits)");
+                } else if (!accounts.contains(sid.toLowerCase(Locale.ROOT))) {
+                    problems.add(prefix + ".accounts: " + sid + " is an unknown account: it has no server-side "
+                            + "credentials (TWILIO_ACCOUNT_SID or voicegate.twilio.accounts." + sid + ")");
+                }
+            }
+            destinations(problems, prefix + ".destinations", key.destinations().orElse(List.of()));
+            for (String from : key.from().orElse(List.of())) {
+                if (!E164.matcher(from).matches()) {
+                    problems.add(prefix + ".from: '" + Redact.phone(from) + "' is not a phone number in E.164 format, "
+                            + "e.g. +15005550006");
+                }
+            }
+            quota(problems, prefix + ".max-calls-per-minute", key.maxCallsPerMinute());
+            quota(problems, prefix + ".max-calls-per-hour", key.maxCallsPerHour());
+            quota(problems, prefix + ".max-calls-per-day", key.maxCallsPerDay());
+            quota(problems, prefix + ".max-requests-per-minute", key.maxRequestsPerMinute());
+        }
+        destinations(problems, "voicegate.policy.destinations", config.policy().destinations().orElse(List.of()));
+        List<String> types = Arrays.stream(PhoneNumberUtil.PhoneNumberType.values()).map(Enum::name).toList();
+        for (String type : listOrNone(config.policy().blockedNumberTypes())) {
+            if (!types.contains(type.trim().toUpperCase(Locale.ROOT))) {
+                problems.add("voicegate.policy.blocked-number-types: '" + type + "' is not a libphonenumber number type ("
+                        + String.join(", ", types) + ", or NONE)");
+            }
+        }
+        for (String range : listOrNone(config.policy().blockedPrefixes())) {
+            if (!PREFIX.matcher(range.trim()).matches()) {
+                problems.add("voicegate.policy.blocked-prefixes: '" + range + "' is not an E.164 prefix ('+' and 1 to 15 "
+                        + "digits), or NONE");
+            }
+        }
+        return problems;
+    }
+
+    private static void destinations(List<String> problems, String setting, List<String> destinations) {
+        Set<String> countries = PhoneNumberUtil.getInstance().getSupportedRegions();
+        for (String destination : destinations) {
+            boolean country = COUNTRY.matcher(destination).matches() && countries.contains(destination);
+            if (!country && !PREFIX.matcher(destination).matches()) {
+                problems.add(setting + ": '" + destination + "' is neither an E.164 prefix ('+' and digits, e.g. +1) "
+                        + "nor an ISO 3166 country code (e.g. GB)");
+            }
+        }
+    }
+
+    private static void quota(List<String> problems, String setting, OptionalInt value) {
+        if (value.isPresent() && value.getAsInt() < 1) {
+            problems.add(setting + " must be at least 1; leave it unset for no limit");
+        }
+    }
+
+    private static Set<String> serverSideAccounts(VoicegateConfig.Twilio twilio) {
+        Set<String> sids = new HashSet<>();
+        twilio.accountSid().ifPresent(sid -> sids.add(sid.toLowerCase(Locale.ROOT)));
+        twilio.accounts().keySet().forEach(sid -> sids.add(sid.toLowerCase(Locale.ROOT)));
+        return sids;
+    }
+
+    private static String sha256Hex(String value) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is always available", e);
+        }
+    }
+}
