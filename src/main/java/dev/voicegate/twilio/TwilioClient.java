@@ -76,6 +76,22 @@ public class TwilioClient {
                 query.pageToken()));
     }
 
+    /**
+     * One call, as it is now. A missing one fails with {@link TwilioException.Rejected} (404), which never trips the
+     * breaker. get_call sends one per poll while it follows a call: each is a request of its own here.
+     */
+    @Retry(maxRetries = 3, delay = 200, jitter = 0, maxDuration = 60, durationUnit = ChronoUnit.SECONDS)
+    @RetryWhen(exception = RetryPolicy.Reads.class)
+    @CustomBackoff(RetryAfterBackoff.class)
+    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10_000,
+            skipOn = { TwilioException.Rejected.class, TwilioException.RateLimited.class,
+                    TwilioException.Throttled.class })
+    @CircuitBreakerName("twilio-fetch-call")
+    @Timeout(10_000)
+    public Uni<TwilioCall> fetchCall(TwilioCredentials credentials, String callSid) {
+        return send(credentials, () -> rest.fetchCall(credentials.accountSid(), credentials.basicAuthorization(), callSid));
+    }
+
     /** One page of a call's recordings. */
     @Retry(maxRetries = 3, delay = 200, jitter = 0, maxDuration = 60, durationUnit = ChronoUnit.SECONDS)
     @RetryWhen(exception = RetryPolicy.Reads.class)

@@ -23,8 +23,8 @@ public class WireMockTwilio implements QuarkusTestResourceLifecycleManager {
     public static final String TWILIO_CLIENT = "dev.voicegate.twilio.TwilioClient";
     /** The guarded methods of {@link #TWILIO_CLIENT}. */
     public static final List<String> GUARDED_METHODS =
-            List.of("createCall", "listCalls", "listCallRecordings", "listRecordings", "fetchRecording",
-                    "listTranscriptions");
+            List.of("createCall", "listCalls", "fetchCall", "listCallRecordings", "listRecordings",
+                    "fetchRecording", "listTranscriptions");
     /** Per-attempt timeout for tests, in milliseconds. */
     public static final String TEST_TIMEOUT_MS = "1000";
     /** Delay between retries for tests, in milliseconds. */
