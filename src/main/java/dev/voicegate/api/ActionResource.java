@@ -31,6 +31,7 @@ import dev.voicegate.failure.ErrorCategory;
 import dev.voicegate.voice.Action;
 import dev.voicegate.voice.ActionOutput;
 import dev.voicegate.voice.ActionResult;
+import dev.voicegate.voice.GetCallInput;
 import dev.voicegate.voice.GetRecordingInput;
 import dev.voicegate.voice.ListCallsInput;
 import dev.voicegate.voice.MakeCallInput;
@@ -69,17 +70,19 @@ public class ActionResource {
     @Path("/{action}")
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Run an action (make_call, list_calls, get_recording)")
+    @Operation(summary = "Run an action (make_call, list_calls, get_recording, get_call)")
     @SecurityRequirement(name = "serviceKey")
     @SecurityRequirement(name = "twilioBasic")
     @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
-            schema = @Schema(oneOf = { MakeCallInput.class, ListCallsInput.class, GetRecordingInput.class })))
+            schema = @Schema(oneOf = { MakeCallInput.class, ListCallsInput.class, GetRecordingInput.class,
+                    GetCallInput.class })))
     @APIResponse(responseCode = "200", description = "Handled: success, partial or failure, see 'success' and 'error'. "
             + "For list_calls a Next-Page-Token header carries the next page's page_token.")
     @APIResponse(responseCode = "401", description = "Not authenticated")
     @APIResponse(responseCode = "404", description = "Unknown action")
     public Uni<RestResponse<Object>> invoke(
-            @Parameter(schema = @Schema(type = SchemaType.STRING, enumeration = { "make_call", "list_calls", "get_recording" }))
+            @Parameter(schema = @Schema(type = SchemaType.STRING, enumeration = { "make_call", "list_calls", "get_recording",
+                    "get_call" }))
             @RestPath String action,
             @RestHeader(HttpHeaders.AUTHORIZATION) String authorization,
             @RestHeader(HttpHeaders.CONTENT_TYPE) String contentType,

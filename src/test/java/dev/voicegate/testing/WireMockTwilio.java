@@ -29,8 +29,18 @@ public class WireMockTwilio implements QuarkusTestResourceLifecycleManager {
     public static final String TEST_TIMEOUT_MS = "1000";
     /** Delay between retries for tests, in milliseconds. */
     public static final String TEST_RETRY_DELAY_MS = "10";
+    /** get_call's pauses between fetches for tests: first and longest. */
+    public static final String TEST_FIRST_POLL = "100ms";
+    public static final String TEST_MAX_POLL = "400ms";
 
     private WireMockServer server;
+    private Map<String, String> overrides = Map.of();
+
+    /** Init args ({@code @WithTestResource(initArgs = ...)}) are configuration that replaces the defaults below. */
+    @Override
+    public void init(Map<String, String> initArgs) {
+        overrides = Map.copyOf(initArgs);
+    }
 
     @Override
     public Map<String, String> start() {
@@ -47,6 +57,7 @@ public class WireMockTwilio implements QuarkusTestResourceLifecycleManager {
             // inject failures on purpose; breaker behaviour is covered in-process by CircuitBreakerTest.
             config.put("quarkus.fault-tolerance.global.circuit-breaker.enabled", "false");
         }
+        config.putAll(overrides);
         return config;
     }
 
@@ -71,6 +82,8 @@ public class WireMockTwilio implements QuarkusTestResourceLifecycleManager {
         config.put("voicegate.twilio.account-sid", TestAccounts.ACCOUNT_SID);
         config.put("voicegate.twilio.auth-token", TestAccounts.AUTH_TOKEN);
         config.put("voicegate.access.service-api-keys", TestAccounts.SERVICE_KEY);
+        config.put("voicegate.get-call.first-poll", TEST_FIRST_POLL);
+        config.put("voicegate.get-call.max-poll", TEST_MAX_POLL);
         for (String method : GUARDED_METHODS) {
             String prefix = faultToleranceKey(method);
             config.put(prefix + ".timeout.value", TEST_TIMEOUT_MS);

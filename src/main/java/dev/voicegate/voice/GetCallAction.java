@@ -1,0 +1,89 @@
+package dev.voicegate.voice;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.voicegate.failure.ActionFailure;
+import dev.voicegate.failure.ErrorCategory;
+import dev.voicegate.twilio.TwilioCredentials;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * get_call: one call as it is now, or once it has ended when {@code wait_seconds} is given ({@link CallFollower}),
+ * then its recording SIDs from one lookup after the last fetch.
+ * <p>
+ * Read-only: it only reads from Twilio and changes nothing, so it is safe to repeat and to retry; a surface that
+ * annotates tools (MCP) should mark it read-only and idempotent.
+ */
+// Catalog order: higher first (ActionDispatcher).
+@Priority(10)
+@ApplicationScoped
+public class GetCallAction implements Action<GetCallInput, GetCallOutput> {
+
+    private final CallFollower follower;
+    private final RecordingFanOut recordings;
+
+    GetCallAction(CallFollower follower, RecordingFanOut recordings) {
+        this.follower = follower;
+        this.recordings = recordings;
+    }
+
+    @Override
+    public String name() {
+        return "get_call";
+    }
+
+    @Override
+    public String description() {
+        return "Fetch one call (read-only): status, whether it is final, who or what answered, duration, price and "
+                + "its recording SIDs; with wait_seconds, first wait up to 60 s for the call to end.";
+    }
+
+    @Override
+    public Class<GetCallInput> inputType() {
+        return GetCallInput.class;
+    }
+
+    @Override
+    public GetCallOutput failure(String error) {
+        return GetCallOutput.failure(error);
+    }
+
+    @Override
+    public Uni<ActionResult<GetCallOutput>> run(GetCallInput input, ActionContext context) {
+        TwilioCredentials credentials = context.credentials();
+        return follower.follow(credentials, input.callSid(), input.waitOrDefault())
+                .flatMap(followed -> {
+                    if (!input.includeRecordingsOrDefault()) {
+                        return Uni.createFrom().item(ActionResult.ok(output(followed, null)));
+                    }
+                    return recordings.lookup(credentials, List.of(followed.call()), RecordingFanOut.Strategy.PER_CALL)
+                            .map(lookups -> ActionResult.ok(output(followed, lookups.get(0))));
+                })
+                .onFailure().recoverWithItem(failure -> {
+                    ActionFailure reason = Failures.of(failure, "the call", false);
+                    return ActionResult.failed(GetCallOutput.failure(reason.error()), reason);
+                });
+    }
+
+    /** {@code lookup} null when recordings were not asked for. */
+    private static GetCallOutput output(CallFollower.Followed followed, RecordingFanOut.Lookup lookup) {
+        List<String> notes = new ArrayList<>();
+        if (followed.stoppedBy() != null) {
+            notes.add("the wait ended early because the call could not be fetched again ("
+                    + Failures.of(followed.stoppedBy(), "the call", false).error() + "); the status is the last one "
+                    + "fetched");
+        }
+        if (lookup != null && lookup.failed()) {
+            notes.add("the recordings could not be looked up (" + Failures.of(lookup.failure(), "the recordings", false)
+                    .error() + "); recording_sids is left out because it is unknown");
+        }
+        String error = notes.isEmpty() ? null
+                : ErrorCategory.PARTIAL.wire() + ": " + String.join("; ", notes) + ". Retrying may help.";
+        List<String> sids = lookup == null || lookup.failed() ? null : lookup.recordingSids();
+        return GetCallOutput.of(followed.call(), sids, error);
+    }
+}
