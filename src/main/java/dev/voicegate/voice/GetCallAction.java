@@ -1,5 +1,6 @@
 package dev.voicegate.voice;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,7 +14,8 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * get_call: one call as it is now, or once it has ended when {@code wait_seconds} is given ({@link CallFollower}),
- * then its recording SIDs from one lookup after the last fetch.
+ * with its recording SIDs from one lookup: after the last fetch when waiting, else beside the one fetch (one round
+ * trip).
  * <p>
  * Read-only: it only reads from Twilio and changes nothing, so it is safe to repeat and to retry; a surface that
  * annotates tools (MCP) should mark it read-only and idempotent.
@@ -55,18 +57,23 @@ public class GetCallAction implements Action<GetCallInput, GetCallOutput> {
     @Override
     public Uni<ActionResult<GetCallOutput>> run(GetCallInput input, ActionContext context) {
         TwilioCredentials credentials = context.credentials();
-        return follower.follow(credentials, input.callSid(), input.waitOrDefault())
-                .flatMap(followed -> {
-                    if (!input.includeRecordingsOrDefault()) {
-                        return Uni.createFrom().item(ActionResult.ok(output(followed, null)));
-                    }
-                    return recordings.lookup(credentials, List.of(followed.call()), RecordingFanOut.Strategy.PER_CALL)
-                            .map(lookups -> ActionResult.ok(output(followed, lookups.get(0))));
-                })
-                .onFailure().recoverWithItem(failure -> {
-                    ActionFailure reason = Failures.of(failure, "the call", false);
-                    return ActionResult.failed(GetCallOutput.failure(reason.error()), reason);
-                });
+        Duration wait = input.waitOrDefault();
+        Uni<CallFollower.Followed> followed = follower.follow(credentials, input.callSid(), wait);
+        Uni<ActionResult<GetCallOutput>> result;
+        if (!input.includeRecordingsOrDefault()) {
+            result = followed.map(call -> ActionResult.ok(output(call, null)));
+        } else if (wait.isZero()) {
+            // Nothing to wait for: the only fetch is the last one, so the recordings are looked up beside it.
+            result = Uni.combine().all().unis(followed, recordings.lookup(credentials, input.callSid())).asTuple()
+                    .map(both -> ActionResult.ok(output(both.getItem1(), both.getItem2())));
+        } else {
+            result = followed.flatMap(call -> recordings.lookup(credentials, input.callSid())
+                    .map(lookup -> ActionResult.ok(output(call, lookup))));
+        }
+        return result.onFailure().recoverWithItem(failure -> {
+            ActionFailure reason = Failures.of(failure, "the call", false);
+            return ActionResult.failed(GetCallOutput.failure(reason.error()), reason);
+        });
     }
 
     /** {@code lookup} null when recordings were not asked for. */

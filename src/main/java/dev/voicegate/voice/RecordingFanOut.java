@@ -129,6 +129,11 @@ public class RecordingFanOut {
         return Uni.join().all(lookups).usingConcurrencyOf(atOnce).andFailFast().replaceWith(results);
     }
 
+    /** The recording SIDs of one call, looked up on their own (get_call). */
+    public Uni<Lookup> lookup(TwilioCredentials credentials, String callSid) {
+        return lookupOne(credentials, callSid);
+    }
+
     private Uni<Lookup> lookupOne(TwilioCredentials credentials, String callSid) {
         if (callSid == null || !Rules.CALL_SID.matcher(callSid).matches()) {
             // Never put a value we did not validate into a URL path, even one Twilio sent.

@@ -61,8 +61,8 @@ import io.restassured.response.ValidatableResponse;
 
 /**
  * get_call end to end against WireMock: the mapping of every field, exactly what Twilio receives, and the wait:
- * polls with back-off until the call is final or the wait is over, the recording lookup once after the last fetch,
- * and no further poll once the caller has gone. Polls here pause 100 ms, doubling up to 400 ms (WireMockTwilio).
+ * polls with back-off until the call is final or the wait is over, the recording lookup once after the last fetch
+ * (without a wait, beside the one fetch), and no further poll once the caller has gone. Polls here pause 100 ms, doubling up to 400 ms (WireMockTwilio).
  */
 @QuarkusTest
 @WithTestResource(WireMockTwilio.class)
@@ -214,7 +214,18 @@ class GetCallTest {
         twilio.verify(1, fetch());
         twilio.verify(1, lookup());
         assertEquals(2, twilio.getAllServeEvents().size(), "nothing else is requested");
-        assertTrue(at(twilio.findAll(lookup()).get(0)) >= at(fetches().get(0)), "the lookup follows the fetch");
+    }
+
+    @Test
+    void withoutAWaitTheCallAndItsRecordingsAreFetchedTogether() {
+        stub(json(call("completed")).withFixedDelay(400), json(Fixtures.read("call-recordings.json")).withFixedDelay(400));
+
+        validOutput(action(body("")).statusCode(200).body("success", equalTo(true)).body("final", equalTo(true)));
+
+        long fetchStart = at(fetches().get(0));
+        long lookupStart = at(twilio.findAll(lookup()).get(0));
+        assertTrue(Math.abs(fetchStart - lookupStart) < 200, "both start together; apart by "
+                + Math.abs(fetchStart - lookupStart) + " ms");
     }
 
     @Test
@@ -269,7 +280,8 @@ class GetCallTest {
                 .body("success", equalTo(false))
                 .body("error", startsWith("not_found: ")));
         twilio.verify(2, fetch());
-        twilio.verify(0, lookup());
+        // Without a wait the lookup runs beside the fetch; with one, only after a fetch that worked.
+        twilio.verify(1, lookup());
     }
 
     @Test
@@ -305,7 +317,7 @@ class GetCallTest {
     void serverErrorsAreRetriedThenUpstreamUnavailable() {
         stub(twilioError(500, "error-20500.json"), json(Fixtures.read("call-recordings.json")));
 
-        validOutput(rest(CA, "").statusCode(502).body("error", startsWith("upstream_unavailable: ")));
+        validOutput(rest(CA, "wait_seconds=5").statusCode(502).body("error", startsWith("upstream_unavailable: ")));
         twilio.verify(4, fetch());
         twilio.verify(0, lookup());
     }
