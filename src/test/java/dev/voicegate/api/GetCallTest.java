@@ -280,8 +280,9 @@ class GetCallTest {
                 .body("success", equalTo(false))
                 .body("error", startsWith("not_found: ")));
         twilio.verify(2, fetch());
-        // Without a wait the lookup runs beside the fetch; with one, only after a fetch that worked.
-        twilio.verify(1, lookup());
+        // With a wait the lookup comes only after a fetch that worked; without one it runs beside the fetch (and
+        // is cancelled when the 404 comes first).
+        assertTrue(twilio.findAll(lookup()).size() <= 1, twilio.findAll(lookup()).size() + " lookups");
     }
 
     @Test

@@ -44,4 +44,12 @@ class ConfigCheckTest {
         assertEquals(List.of("voicegate.twilio.accounts.AC1: the key must be an Account SID ('AC' followed by 32 hex digits)"),
                 problems(Map.of("voicegate.twilio.accounts.AC1.auth-token", "t")));
     }
+
+    @Test
+    void getCallPollsMustBePositiveAndTheLongestNotShorterThanTheFirst() {
+        String problem = "GET_CALL_FIRST_POLL must be at least 1ms and GET_CALL_MAX_POLL at least GET_CALL_FIRST_POLL";
+        assertEquals(List.of(), problems(Map.of("voicegate.get-call.first-poll", "PT2S", "voicegate.get-call.max-poll", "PT2S")));
+        assertEquals(List.of(problem), problems(Map.of("voicegate.get-call.first-poll", "PT0S")));
+        assertEquals(List.of(problem), problems(Map.of("voicegate.get-call.first-poll", "PT6S")));
+    }
 }
