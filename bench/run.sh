@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The list_calls / get_recording / make_call benchmark (issue #5): builds the jar, starts a local Twilio stand-in
+# The benchmark of the actions (issues #5, #12): builds the jar, starts a local Twilio stand-in
 # with a per-request latency (LATENCY_MS, default 50) and the service against it, both on free loopback ports,
 # runs bench/src/BenchDriver.java and prints one Markdown table. Stops by itself; kills what it started.
 # Only needs the JDK 17 that builds the project. JVM flags of the service: SERVICE_JAVA_OPTS.
@@ -63,7 +63,7 @@ SERVICE_PID=$!
 PIDS+=("$SERVICE_PID")
 wait_for "http://127.0.0.1:$SERVICE_PORT/q/health/ready" 60
 
-echo "running (about 4 minutes; BENCH_QUICK=1: under a minute)…" >&2
+echo "running (about 5 minutes; BENCH_QUICK=1: about a minute)…" >&2
 "${LOAD_PIN[@]}" java -Xmx512m bench/src/BenchDriver.java "http://127.0.0.1:$STANDIN_PORT" \
     "http://127.0.0.1:$SERVICE_PORT" "$ACCOUNT" "$KEY" "$SERVICE_PID" "$LATENCY_MS" "$STANDIN_PID" "$ALL_CPUS"
 echo >&2
