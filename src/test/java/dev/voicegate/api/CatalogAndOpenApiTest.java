@@ -84,6 +84,10 @@ class CatalogAndOpenApiTest {
         assertTrue(paths.get("/v1/accounts/{account_sid}/recordings/{recording_sid}").has("get"));
         assertTrue(paths.get("/v1/accounts/{account_sid}/calls/{call_sid}").has("get"));
 
+        // get_call's output as the contract names it, not as Java would ("isFinal", "from").
+        JsonNode getCall = openapi.at("/components/schemas/GetCallOutput/properties");
+        assertTrue(getCall.has("final") && getCall.has("from_") && !getCall.has("isFinal"), getCall.toString());
+
         JsonNode schemes = openapi.at("/components/securitySchemes");
         assertEquals("http", schemes.at("/serviceKey/type").asText(), schemes.toString());
         assertEquals("bearer", schemes.at("/serviceKey/scheme").asText(), schemes.toString());
