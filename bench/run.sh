@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The list_calls / get_recording / make_call benchmark (issue #5), MCP against /v1/actions included: builds the jar, starts a local Twilio stand-in
+# The benchmark of the actions (issues #5, #10, #11, #12), MCP against /v1/actions included: builds the jar, starts a local Twilio stand-in
 # with a per-request latency (LATENCY_MS, default 50) and the service against it, both on free loopback ports,
 # runs bench/src/BenchDriver.java and prints one Markdown table. Stops by itself; kills what it started.
 # Only needs the JDK 17 that builds the project. JVM flags of the service: SERVICE_JAVA_OPTS.
@@ -93,7 +93,7 @@ else
     echo "no redis-server on the PATH: the policy row with quotas in Redis is skipped" >&2
 fi
 
-echo "running (about 6 minutes; BENCH_QUICK=1: under a minute)…" >&2
+echo "running (about 7 minutes; BENCH_QUICK=1: about a minute)…" >&2
 "${LOAD_PIN[@]}" java -Xmx512m bench/src/BenchDriver.java "http://127.0.0.1:$STANDIN_PORT" \
     "http://127.0.0.1:$SERVICE_PORT" "$ACCOUNT" "$KEY" "$SERVICE_PID" "$LATENCY_MS" "$STANDIN_PID" "$ALL_CPUS" \
     "$GUARDED_KEY" "$REDIS_SERVICE" "$REDIS_PORT"

@@ -46,6 +46,10 @@ public final class BenchDriver {
     /** MCP against /v1/actions: this many of each, alternating, after as many of each at 0 ms latency. */
     static final int MCP_ITERATIONS = QUICK ? 5 : 200;
     static final int MCP_WARMUP = QUICK ? 5 : 2_000;
+    /** get_calls waiting at once for their calls to end; sent 2 ms apart, as agents that start within a second. */
+    static final int WAITING_GET_CALLS = QUICK ? 50 : 500;
+    /** How long the stand-in lets each of those calls ring before it completes. */
+    static final int RING_MS = QUICK ? 2_000 : 10_000;
     /** The Twilio Java SDK's default pool: 20 connections per route (TWILIO.md, "Rate / concurrency limits"). */
     static final int SDK_CONNECTIONS = 20;
     static final int MAKE_CALL_CONCURRENCY = 64;
@@ -560,6 +564,21 @@ public final class BenchDriver {
         rows.add(mcpRow("get_recording", "get_recording", getBody, latency));
         rows.add(mcpRow("list_calls, page of 50", "list_calls", "{\"account_sid\":\"" + account + "\",\"page_size\":50}",
                 latency));
+        System.err.println("get_call");
+        String callSid = String.format("CA%032x", 1);
+        String getCallBody = "{\"account_sid\":\"" + account + "\",\"call_sid\":\"" + callSid + "\"}";
+        reset(0);
+        throughput(16, GET_RECORDING_WARMUP, () -> action("get_call", getCallBody));
+        reset(latency);
+        Timing getCall = time(GET_RECORDING_ITERATIONS, () -> action("get_call", getCallBody));
+        long[] c = stats();
+        reset(latency);
+        Timing oneFetch = time(GET_RECORDING_ITERATIONS, () -> get(twilioPrefix + "/Calls/" + callSid + ".json"));
+        rows.add(new String[] { "get_call (with recording SIDs, no wait)", f(getCall.p50), f(getCall.p99),
+                String.format(Locale.ROOT, "%.1f", (double) c[0] / GET_RECORDING_ITERATIONS), String.valueOf(c[1]),
+                "one round-trip: " + f(oneFetch.p50) + " (+" + f(getCall.p50 - oneFetch.p50) + ")", "", "", "" });
+        System.err.printf("get_call, %d waiting at once%n", WAITING_GET_CALLS);
+        rows.add(waitingGetCalls(pid, latency));
 
         System.err.println("make_call");
         reset(0);
@@ -618,6 +637,76 @@ public final class BenchDriver {
             System.out.println("| " + String.join(" | ", row) + " |");
         }
         return allIdentical;
+    }
+
+    /**
+     * {@link #WAITING_GET_CALLS} get_calls with {@code wait_seconds} 30 for calls that ring {@link #RING_MS} and then
+     * complete, sampling the service's threads and heap while they wait: one row.
+     */
+    String[] waitingGetCalls(long pid, int latency) throws Exception {
+        send(HttpRequest.newBuilder(URI.create(standIn + "/__reset?latency=" + latency + "&ring=" + RING_MS))
+                .POST(HttpRequest.BodyPublishers.noBody()).build());
+        long[] before = threadsAndHeap(pid);
+        long[] peak = before.clone();
+        Thread sampler = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                long[] now = threadsAndHeap(pid);
+                peak[0] = Math.max(peak[0], now[0]);
+                peak[1] = Math.max(peak[1], now[1]);
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        sampler.start();
+        long base = 0xD0000000L + System.currentTimeMillis() % 1_000_000 * 1_000; // fresh SIDs in every run
+        List<CompletableFuture<Double>> answers = new ArrayList<>();
+        for (int i = 0; i < WAITING_GET_CALLS; i++) {
+            String body = "{\"account_sid\":\"" + account + "\",\"call_sid\":\"" + String.format("CA%032x", base + i)
+                    + "\",\"wait_seconds\":30}";
+            long sent = System.nanoTime();
+            answers.add(http.sendAsync(HttpRequest.newBuilder(URI.create(service + "/v1/actions/get_call"))
+                    .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString())
+                    .thenApply(response -> {
+                        if (!response.body().contains("\"status\":\"completed\",\"final\":true")) {
+                            throw new IllegalStateException("get_call did not see the end: " + response.body());
+                        }
+                        return millis(System.nanoTime() - sent);
+                    }));
+            Thread.sleep(2);
+        }
+        List<Double> ms = new ArrayList<>();
+        for (CompletableFuture<Double> answer : answers) {
+            ms.add(answer.join());
+        }
+        sampler.interrupt();
+        sampler.join();
+        long[] s = stats();
+        return new String[] { "get_call, " + WAITING_GET_CALLS + " waiting at once (wait_seconds 30; each call rings "
+                + RING_MS / 1000 + " s, then completes)", f(percentile(ms, 50)), f(percentile(ms, 99)),
+                String.format(Locale.ROOT, "%.1f", (double) s[0] / WAITING_GET_CALLS), String.valueOf(s[1]),
+                "service threads " + before[0] + " before, at most " + peak[0] + " while waiting; heap used "
+                        + before[1] / (1024 * 1024) + " MB before, at most " + peak[1] / (1024 * 1024) + " MB",
+                "", "", "" };
+    }
+
+    /** The service's live threads ({@code /proc}) and used heap ({@code /q/metrics}). */
+    long[] threadsAndHeap(long pid) {
+        try {
+            Matcher threads = Pattern.compile("Threads:\\s+(\\d+)").matcher(Files.readString(Path.of("/proc/" + pid + "/status")));
+            long heap = 0;
+            Matcher used = Pattern.compile("(?m)^jvm_memory_used_bytes\\{[^}]*area=\"heap\"[^}]*\\} ([0-9.E+]+)$")
+                    .matcher(get(service + "/q/metrics"));
+            while (used.find()) {
+                heap += (long) Double.parseDouble(used.group(1));
+            }
+            return new long[] { threads.find() ? Long.parseLong(threads.group(1)) : -1, heap };
+        } catch (Exception e) {
+            return new long[] { -1, -1 };
+        }
     }
 
     static String kb(String status, String field) {

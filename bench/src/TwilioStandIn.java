@@ -1,4 +1,5 @@
 import java.io.IOException;
+import java.math.BigInteger;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
@@ -38,6 +39,10 @@ import java.util.regex.Pattern;
  * hours later); every third slot also has a recording of a call that is in no page ("other" calls), so a time
  * window always holds more recordings than calls. Child legs' recordings carry their own SID as {@code call_sid},
  * so the per-call list of any call equals the account list filtered on that {@code call_sid}, as Twilio documents.
+ * <p>
+ * {@code GET /Calls/{CallSid}.json} answers a call of the data set as it is (completed); any other call SID is a
+ * call that rings from its first fetch for {@code ring} ms (set with {@code POST /__reset?ring=ms}, default 10 s),
+ * then is completed: what a get_call that waits for the end of a call needs.
  */
 public final class TwilioStandIn {
 
@@ -62,6 +67,8 @@ public final class TwilioStandIn {
         final List<Recording> recordings = new ArrayList<>(); // newest first
         final Map<String, List<Recording>> byCall = new HashMap<>();
         final Map<String, Recording> bySid = new HashMap<>();
+        /** When each call outside the data set was first fetched: it rings from then on. */
+        final Map<String, Instant> firstFetched = new java.util.concurrent.ConcurrentHashMap<>();
 
         Data(String account) {
             this.account = account;
@@ -111,6 +118,18 @@ public final class TwilioStandIn {
                     + "\"uri\":\"" + base + ".json\",\"subresource_uris\":{\"recordings\":\"" + base + "/Recordings.json\"}}";
         }
 
+        /** A call of the data set as it is; any other one rings for {@code ringNanos} from its first fetch. */
+        String fetchCall(String sid) {
+            BigInteger n = new BigInteger(sid.substring(2), 16);
+            if (n.signum() > 0 && n.compareTo(BigInteger.valueOf(CALLS)) <= 0) {
+                return callJson[n.intValue() - 1];
+            }
+            Instant first = firstFetched.computeIfAbsent(sid, k -> Instant.now());
+            String json = callJson(sid, null, first);
+            boolean ringing = java.time.Duration.between(first, Instant.now()).toNanos() < ringNanos;
+            return ringing ? json.replace("\"status\":\"completed\"", "\"status\":\"ringing\"") : json;
+        }
+
         String recordingJson(Recording r) {
             String date = RFC2822.format(r.created);
             String uri = "/2010-04-01/Accounts/" + account + "/Recordings/" + r.sid;
@@ -126,6 +145,7 @@ public final class TwilioStandIn {
     // --- stats ----------------------------------------------------------------------------------------------------
 
     static volatile long latencyNanos;
+    static volatile long ringNanos = 10_000_000_000L;
     static final AtomicLong requests = new AtomicLong();
     static final AtomicInteger inFlight = new AtomicInteger();
     static final AtomicInteger maxInFlight = new AtomicInteger();
@@ -164,6 +184,9 @@ public final class TwilioStandIn {
             if (query.containsKey("latency")) {
                 latencyNanos = Long.parseLong(query.get("latency")) * 1_000_000L;
             }
+            if (query.containsKey("ring")) {
+                ringNanos = Long.parseLong(query.get("ring")) * 1_000_000L;
+            }
             requests.set(0);
             maxInFlight.set(inFlight.get());
             return new Answer(200, "{}", false);
@@ -193,6 +216,10 @@ public final class TwilioStandIn {
         }
         if (rest.equals("/Recordings.json")) {
             return recordingsPage(data, query);
+        }
+        Matcher fetch = Pattern.compile("^/Calls/(CA[0-9a-fA-F]{32})\\.json$").matcher(rest);
+        if (fetch.matches()) {
+            return new Answer(200, data.fetchCall(fetch.group(1)), true);
         }
         Matcher call = Pattern.compile("^/Calls/(CA[0-9a-fA-F]{32})/Recordings\\.json$").matcher(rest);
         if (call.matches()) {

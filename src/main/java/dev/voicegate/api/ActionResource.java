@@ -31,6 +31,7 @@ import dev.voicegate.failure.ErrorCategory;
 import dev.voicegate.voice.Action;
 import dev.voicegate.voice.ActionOutput;
 import dev.voicegate.voice.ActionResult;
+import dev.voicegate.voice.GetCallInput;
 import dev.voicegate.voice.GetRecordingInput;
 import dev.voicegate.voice.ListCallsInput;
 import dev.voicegate.voice.MakeCallInput;
@@ -73,7 +74,8 @@ public class ActionResource {
     @SecurityRequirement(name = "serviceKey")
     @SecurityRequirement(name = "twilioBasic")
     @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
-            schema = @Schema(oneOf = { MakeCallInput.class, ListCallsInput.class, GetRecordingInput.class })))
+            schema = @Schema(oneOf = { MakeCallInput.class, ListCallsInput.class, GetRecordingInput.class,
+                    GetCallInput.class })))
     @APIResponse(responseCode = "200", description = "Handled: success, partial or failure, see 'success' and 'error'. "
             + "For list_calls a Next-Page-Token header carries the next page's page_token.")
     @APIResponse(responseCode = "401", description = "Not authenticated")

@@ -56,6 +56,10 @@ public class ConfigCheck {
             problems.add("TWILIO_MAX_RETRY_AFTER must not be negative");
         }
         problems.addAll(PolicyCheck.problems(config));
+        VoicegateConfig.GetCall getCall = config.getCall();
+        if (getCall.firstPoll().toMillis() < 1 || getCall.maxPoll().compareTo(getCall.firstPoll()) < 0) {
+            problems.add("GET_CALL_FIRST_POLL must be at least 1ms and GET_CALL_MAX_POLL at least GET_CALL_FIRST_POLL");
+        }
         return problems.stream().distinct().toList();
     }
 

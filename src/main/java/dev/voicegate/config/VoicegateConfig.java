@@ -26,6 +26,8 @@ public interface VoicegateConfig {
 
     ListCalls listCalls();
 
+    GetCall getCall();
+
     Upstream upstream();
 
     Idempotency idempotency();
@@ -154,6 +156,16 @@ public interface VoicegateConfig {
          */
         @WithDefault("true")
         boolean recordingJoin();
+    }
+
+    interface GetCall {
+        /** While get_call waits for a call to end: the pause before the second fetch, doubled after each fetch. */
+        @WithDefault("PT1S")
+        Duration firstPoll();
+
+        /** The longest pause between two fetches of one waiting get_call. */
+        @WithDefault("PT5S")
+        Duration maxPoll();
     }
 
     interface Upstream {

@@ -7,6 +7,12 @@ import java.util.Optional;
 /**
  * One call placed through the sandbox. Only the creation instant is stored: the status is derived from it
  * whenever asked, so the lifecycle advances without timers and a test can move time by swapping the clock.
+ * <p>
+ * Most calls are answered by a person and completed. A few {@code to} numbers script the other outcomes, so that
+ * every result of get_call can be tried without an account (README, sandbox section): {@link #BUSY_TO} ends
+ * {@code busy}, {@link #NO_ANSWER_TO} rings out to {@code no-answer}, and {@link #MACHINE_TO} is answered by a
+ * machine. With {@code MachineDetection}, {@code answered_by} is {@code machine_start} for that number and
+ * {@code human} for every other answered call, from the moment of answering.
  *
  * @param seq creation order, used for newest-first ordering and page tokens (sids are random)
  * @param recordingSid sid of the recording the call gets once completed, or null when {@code Record} was not true
@@ -21,6 +27,13 @@ record SandboxCall(
         String recordingSid,
         String transcriptionSid) {
 
+    /** Rings for a second, then ends {@code busy}. */
+    static final String BUSY_TO = "+15005550005";
+    /** Rings until the time a call would have ended, then ends {@code no-answer}. */
+    static final String NO_ANSWER_TO = "+15005550007";
+    /** Answered and completed like any number, but by an answering machine. */
+    static final String MACHINE_TO = "+15005550008";
+
     /** How long the call stays {@code queued}. */
     static final Duration QUEUED = Duration.ofSeconds(1);
     /** From creation until the callee answers: queued, then ringing. */
@@ -30,7 +43,8 @@ record SandboxCall(
     static final long DURATION_SECONDS = ENDED.minus(ANSWERED).toSeconds();
 
     enum Status {
-        QUEUED("queued"), RINGING("ringing"), IN_PROGRESS("in-progress"), COMPLETED("completed");
+        QUEUED("queued"), RINGING("ringing"), IN_PROGRESS("in-progress"), COMPLETED("completed"), BUSY("busy"),
+        NO_ANSWER("no-answer");
 
         final String wire;
 
@@ -47,17 +61,37 @@ record SandboxCall(
         if (age.compareTo(ANSWERED) < 0) {
             return Status.RINGING;
         }
-        return age.compareTo(ENDED) < 0 ? Status.IN_PROGRESS : Status.COMPLETED;
+        return switch (to) {
+            case BUSY_TO -> Status.BUSY;
+            case NO_ANSWER_TO -> age.compareTo(ENDED) < 0 ? Status.RINGING : Status.NO_ANSWER;
+            default -> age.compareTo(ENDED) < 0 ? Status.IN_PROGRESS : Status.COMPLETED;
+        };
     }
 
-    /** When the call was answered; empty while it is still queued or ringing. */
+    /**
+     * When the call was answered; for a call that ended unanswered, when it was dialed; empty before either.
+     */
     Optional<Instant> startTime(Instant now) {
-        return statusAt(now).compareTo(Status.IN_PROGRESS) >= 0 ? Optional.of(answered()) : Optional.empty();
+        return switch (statusAt(now)) {
+            case IN_PROGRESS, COMPLETED -> Optional.of(answered());
+            case BUSY, NO_ANSWER -> Optional.of(created.plus(QUEUED));
+            default -> Optional.empty();
+        };
     }
 
-    /** When the call ended; empty until it is completed. */
+    /** When the call ended; empty unless it completed (Twilio leaves it empty for busy and no-answer calls). */
     Optional<Instant> endTime(Instant now) {
         return isCompleted(now) ? Optional.of(ended()) : Optional.empty();
+    }
+
+    /** Set only when machine detection was asked for, from the moment the call is answered. */
+    String answeredBy(Instant now) {
+        Status status = statusAt(now);
+        boolean answered = status == Status.IN_PROGRESS || status == Status.COMPLETED;
+        if (!machineDetection || !answered) {
+            return null;
+        }
+        return to.equals(MACHINE_TO) ? "machine_start" : "human";
     }
 
     /** The instant of the last status change, Twilio's {@code date_updated}. */
@@ -66,7 +100,8 @@ record SandboxCall(
             case QUEUED -> created;
             case RINGING -> created.plus(QUEUED);
             case IN_PROGRESS -> answered();
-            case COMPLETED -> ended();
+            case COMPLETED, NO_ANSWER -> ended();
+            case BUSY -> created.plus(ANSWERED);
         };
     }
 

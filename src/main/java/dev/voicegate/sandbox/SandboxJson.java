@@ -42,7 +42,7 @@ final class SandboxJson {
                 c.endTime(now).map(SandboxJson::date).orElse(null),
                 completed ? String.valueOf(SandboxCall.DURATION_SECONDS) : null,
                 completed ? CALL_PRICE : null, "USD", "outbound-api",
-                completed && c.machineDetection() ? "human" : null, API_VERSION, null, null, null,
+                c.answeredBy(now), API_VERSION, null, null, null,
                 status == SandboxCall.Status.QUEUED ? "0" : String.valueOf(SandboxCall.QUEUED.toMillis()), null,
                 callPath + ".json",
                 new SandboxWire.CallSubresources(callPath + "/Notifications.json", callPath + "/Recordings.json",

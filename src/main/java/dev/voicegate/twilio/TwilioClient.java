@@ -55,6 +55,15 @@ public class TwilioClient {
                 query.pageToken()));
     }
 
+    /**
+     * One call, as it is now. A missing one fails with {@link TwilioException.Rejected} (404), which never trips the
+     * breaker. get_call sends one per poll while it follows a call: each is a request of its own here.
+     */
+    @ApplyGuard(TwilioGuards.FETCH_CALL)
+    public Uni<TwilioCall> fetchCall(TwilioCredentials credentials, String callSid) {
+        return send(credentials, () -> rest.fetchCall(credentials.accountSid(), credentials.basicAuthorization(), callSid));
+    }
+
     /** One page of a call's recordings. */
     @ApplyGuard(TwilioGuards.LIST_CALL_RECORDINGS)
     public Uni<TwilioRecordingPage> listCallRecordings(TwilioCredentials credentials, String callSid,

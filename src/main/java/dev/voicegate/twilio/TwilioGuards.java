@@ -25,6 +25,7 @@ class TwilioGuards {
 
     static final String CREATE_CALL = "twilio-create-call";
     static final String LIST_CALLS = "twilio-list-calls";
+    static final String FETCH_CALL = "twilio-fetch-call";
     static final String LIST_CALL_RECORDINGS = "twilio-list-call-recordings";
     static final String LIST_RECORDINGS = "twilio-list-recordings";
     static final String FETCH_RECORDING = "twilio-fetch-recording";
@@ -44,6 +45,11 @@ class TwilioGuards {
     @Produces @Singleton @Startup @Identifier(LIST_CALLS)
     Guard listCalls() {
         return guard(LIST_CALLS, new RetryPolicy.Reads());
+    }
+
+    @Produces @Singleton @Startup @Identifier(FETCH_CALL)
+    Guard fetchCall() {
+        return guard(FETCH_CALL, new RetryPolicy.Reads());
     }
 
     @Produces @Singleton @Startup @Identifier(LIST_CALL_RECORDINGS)

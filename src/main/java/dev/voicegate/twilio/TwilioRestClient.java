@@ -59,6 +59,13 @@ interface TwilioRestClient {
             @QueryParam("Page") Integer page,
             @QueryParam("PageToken") String pageToken);
 
+    /** {@code GET /Calls/{CallSid}.json}: one call. */
+    @GET
+    @Path("/Calls/{callSid}.json")
+    Uni<TwilioCall> fetchCall(@PathParam("accountSid") String accountSid,
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            @PathParam("callSid") String callSid);
+
     /** {@code GET /Calls/{CallSid}/Recordings.json}: the recordings of one call. */
     @GET
     @Path("/Calls/{callSid}/Recordings.json")

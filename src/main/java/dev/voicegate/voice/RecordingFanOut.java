@@ -121,6 +121,11 @@ public class RecordingFanOut {
         return Uni.join().all(lookups).usingConcurrencyOf(atOnce).andFailFast();
     }
 
+    /** The recording SIDs of one call, looked up on their own (get_call). */
+    public Uni<Lookup> lookup(TwilioCredentials credentials, String callSid) {
+        return lookupOne(credentials, callSid);
+    }
+
     private Uni<Lookup> lookupOne(TwilioCredentials credentials, String callSid) {
         if (!Sid.CALL.matches(callSid)) {
             // Never put a value we did not validate into a URL path, even one Twilio sent.

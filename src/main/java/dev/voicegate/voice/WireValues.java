@@ -5,9 +5,13 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Set;
 
-/** Conversions from Twilio's wire values to the contract's: RFC 2822 dates, string durations. */
+/** Conversions from Twilio's wire values to the contract's: RFC 2822 dates, string durations, final statuses. */
 public final class WireValues {
+
+    /** Call statuses after which a call no longer changes (TWILIO.md section 4); an unknown status is not final. */
+    private static final Set<String> FINAL_STATUSES = Set.of("completed", "busy", "failed", "no-answer", "canceled");
 
     private WireValues() {
     }
@@ -45,5 +49,10 @@ public final class WireValues {
         } catch (NumberFormatException e) {
             return null;
         }
+    }
+
+    /** Whether a call with this status has ended for good. */
+    public static boolean isFinalStatus(String status) {
+        return status != null && FINAL_STATUSES.contains(status);
     }
 }

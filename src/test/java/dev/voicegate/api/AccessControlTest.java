@@ -60,6 +60,7 @@ import io.restassured.specification.RequestSpecification;
 class AccessControlTest {
 
     static final String RECORDING_SID = "REe5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5";
+    static final String CALL_SID = "CAa1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1";
     static final String SERVER_SIDE_BASIC = TestAccounts.basic(TestAccounts.ACCOUNT_SID, TestAccounts.AUTH_TOKEN);
 
     /** Every authenticated endpoint, tool call and REST, with the request that succeeds given valid access. */
@@ -86,6 +87,14 @@ class AccessControlTest {
                         .post("/v1/actions/get_recording");
             }
         },
+        TOOL_GET_CALL("get_call", 200) {
+            @Override
+            Response request(RequestSpecification request, String account) {
+                return request.contentType(ContentType.JSON)
+                        .body("{\"account_sid\":\"" + account + "\",\"call_sid\":\"" + CALL_SID + "\"}")
+                        .post("/v1/actions/get_call");
+            }
+        },
         REST_POST_CALLS("make_call", 201) {
             @Override
             Response request(RequestSpecification request, String account) {
@@ -103,6 +112,12 @@ class AccessControlTest {
             @Override
             Response request(RequestSpecification request, String account) {
                 return request.get("/v1/accounts/" + account + "/recordings/" + RECORDING_SID);
+            }
+        },
+        REST_GET_CALL("get_call", 200) {
+            @Override
+            Response request(RequestSpecification request, String account) {
+                return request.get("/v1/accounts/" + account + "/calls/" + CALL_SID);
             }
         };
 
@@ -161,6 +176,9 @@ class AccessControlTest {
                 .willReturn(json(200, "recording.json")));
         twilio.stubFor(get(urlPathEqualTo(accountPath(account) + "/Recordings/" + RECORDING_SID + "/Transcriptions.json"))
                 .willReturn(json(200, "transcriptions-empty.json")));
+        twilio.stubFor(get(urlPathEqualTo(accountPath(account) + "/Calls/" + CALL_SID + ".json")).willReturn(json(200, "call.json")));
+        twilio.stubFor(get(urlPathEqualTo(accountPath(account) + "/Calls/" + CALL_SID + "/Recordings.json"))
+                .willReturn(json(200, "call-recordings.json")));
     }
 
     static ResponseDefinitionBuilder json(int status, String fixture) {
@@ -352,7 +370,11 @@ class AccessControlTest {
             "/v1/accounts/ACaaaaaaaabbbbbbbbccccccccdddddddd%2F..%2FACeeeeeeeeffffffff0000000011111111/calls",
             "/v1/accounts/ACaaaaaaaabbbbbbbbccccccccdddddddd%3FPage%3D2/calls",
             "/v1/accounts/ACaaaaaaaabbbbbbbbccccccccdddddddd%2F/recordings/REe5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5",
-            "/v1/accounts/%2E%2E/recordings/REe5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5" })
+            "/v1/accounts/%2E%2E/recordings/REe5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5",
+            "/v1/accounts/ACaaaaaaaabbbbbbbbccccccccdddddddd/calls/..%2F..%2FRecordings",
+            "/v1/accounts/ACaaaaaaaabbbbbbbbccccccccdddddddd/calls/CAa1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1%2F..%2F..%2FRecordings",
+            "/v1/accounts/ACaaaaaaaabbbbbbbbccccccccdddddddd/calls/CAa1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1%3FPageSize%3D1",
+            "/v1/accounts/ACaaaaaaaabbbbbbbbccccccccdddddddd%2F..%2FACeeeeeeeeffffffff0000000011111111/calls/CAa1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1" })
     void sidInjectionInRestPathsIsRejectedWithoutAnUpstreamRequest(String path) {
         stubTwilio(TestAccounts.ACCOUNT_SID);
         twilio.stubFor(WireMock.any(urlMatching(".*")).atPriority(10).willReturn(json(200, "calls-page-last.json")));

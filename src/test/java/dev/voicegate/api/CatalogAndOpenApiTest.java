@@ -34,7 +34,7 @@ import io.restassured.http.ContentType;
 @WithTestResource(WireMockTwilio.class)
 class CatalogAndOpenApiTest {
 
-    static final List<String> ACTIONS = List.of("make_call", "list_calls", "get_recording");
+    static final List<String> ACTIONS = List.of("make_call", "list_calls", "get_recording", "get_call");
     static final Path CONTRACT = Path.of("src/main/resources/contract");
 
     final ObjectMapper json = new ObjectMapper();
@@ -44,7 +44,7 @@ class CatalogAndOpenApiTest {
     }
 
     @Test
-    void catalogListsTheThreeActionsWithTheContractSchemas() throws IOException {
+    void catalogListsEveryActionWithTheContractSchemas() throws IOException {
         // Public: an agent reads the catalog before it has anything to authenticate with.
         JsonNode catalog = json.readTree(given().get("/v1/actions")
                 .then().statusCode(200).contentType(ContentType.JSON).extract().asString());
@@ -79,7 +79,7 @@ class CatalogAndOpenApiTest {
 
         JsonNode paths = openapi.get("paths");
         for (String path : List.of("/v1/actions", "/v1/actions/{action}", "/v1/accounts/{account_sid}/calls",
-                "/v1/accounts/{account_sid}/recordings/{recording_sid}")) {
+                "/v1/accounts/{account_sid}/recordings/{recording_sid}", "/v1/accounts/{account_sid}/calls/{call_sid}")) {
             assertTrue(paths.has(path), "OpenAPI path " + path + " in " + fieldNames(paths));
         }
         assertTrue(paths.get("/v1/actions/{action}").has("post"));
@@ -94,6 +94,11 @@ class CatalogAndOpenApiTest {
         assertTrue(paths.get("/v1/accounts/{account_sid}/calls").has("post"));
         assertTrue(paths.get("/v1/accounts/{account_sid}/calls").has("get"));
         assertTrue(paths.get("/v1/accounts/{account_sid}/recordings/{recording_sid}").has("get"));
+        assertTrue(paths.get("/v1/accounts/{account_sid}/calls/{call_sid}").has("get"));
+
+        // get_call's output as the contract names it, not as Java would ("isFinal", "from").
+        JsonNode getCall = openapi.at("/components/schemas/GetCallOutput/properties");
+        assertTrue(getCall.has("final") && getCall.has("from_") && !getCall.has("isFinal"), getCall.toString());
 
         JsonNode schemes = openapi.at("/components/securitySchemes");
         assertEquals("http", schemes.at("/serviceKey/type").asText(), schemes.toString());
@@ -104,7 +109,8 @@ class CatalogAndOpenApiTest {
         for (JsonNode operation : List.of(paths.at("/~1v1~1actions~1{action}/post"),
                 paths.at("/~1v1~1accounts~1{account_sid}~1calls/post"),
                 paths.at("/~1v1~1accounts~1{account_sid}~1calls/get"),
-                paths.at("/~1v1~1accounts~1{account_sid}~1recordings~1{recording_sid}/get"))) {
+                paths.at("/~1v1~1accounts~1{account_sid}~1recordings~1{recording_sid}/get"),
+                paths.at("/~1v1~1accounts~1{account_sid}~1calls~1{call_sid}/get"))) {
             Set<String> required = new HashSet<>();
             operation.get("security").forEach(requirement -> required.addAll(fieldNames(requirement)));
             assertEquals(Set.of("serviceKey", "twilioBasic"), required, operation.toString());

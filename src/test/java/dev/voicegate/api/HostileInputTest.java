@@ -60,6 +60,7 @@ class HostileInputTest {
 
     static final String ACCOUNT = TestAccounts.ACCOUNT_SID;
     static final String RECORDING_SID = "REe5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5";
+    static final String CALL_SID = "CAa1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1";
     static final String PAGE_TOKEN = Base64.getUrlEncoder().withoutPadding()
             .encodeToString("2:PAabcdef0123456789".getBytes(StandardCharsets.UTF_8));
     static final String SERVICE_KEY = TestAccounts.bearer(TestAccounts.SERVICE_KEY);
@@ -135,7 +136,18 @@ class HostileInputTest {
             new Param("account_sid", Kind.SID, quote(ACCOUNT), true)),
             List.of("recording_sid", "account_sid"));
 
-    static final List<ActionSpec> ACTIONS = List.of(MAKE_CALL, LIST_CALLS, GET_RECORDING);
+    static final ActionSpec GET_CALL = new ActionSpec("get_call", List.of(
+            new Param("account_sid", Kind.SID, quote(ACCOUNT), true),
+            new Param("call_sid", Kind.SID, quote(CALL_SID), true),
+            new Param("wait_seconds", Kind.INT, "5", false),
+            new Param("include_recordings", Kind.BOOL, "false", false)),
+            List.of("account_sid", "call_sid"));
+
+    static final List<ActionSpec> ACTIONS = List.of(MAKE_CALL, LIST_CALLS, GET_RECORDING, GET_CALL);
+
+    /** Each integer parameter's range, from the contract. */
+    static final Map<String, List<Integer>> INT_RANGES = Map.of("timeout", List.of(1, 600), "page_size", List.of(1, 1000),
+            "wait_seconds", List.of(0, 60));
 
     /** Outcome of a mutation: the JSON value to send, or 413 for a body over the limit. */
     record Mutation(String name, Function<Param, String> json, boolean tooLarge) {
@@ -188,9 +200,9 @@ class HostileInputTest {
     static final List<Mutation> INT_MUTATIONS = List.of(
             Mutation.of("as a string", p -> quote(unquote(p.valid()))),
             Mutation.of("as a boolean", p -> "true"),
-            Mutation.of("zero", p -> "0"),
+            Mutation.of("below the minimum", p -> String.valueOf(INT_RANGES.get(p.name()).get(0) - 1)),
             Mutation.of("negative", p -> "-1"),
-            Mutation.of("above the maximum", p -> p.name().equals("timeout") ? "601" : "1001"),
+            Mutation.of("above the maximum", p -> String.valueOf(INT_RANGES.get(p.name()).get(1) + 1)),
             Mutation.of("2^31", p -> "2147483648"),
             Mutation.of("-2^31-1", p -> "-2147483649"),
             Mutation.of("10^30", p -> "1000000000000000000000000000000"),
@@ -406,6 +418,8 @@ class HostileInputTest {
                     status, category, mentions));
             cases.add(restGet("GET accounts/" + abbreviate(sid) + "/recordings/…", "get_recording", "/v1/accounts/" + sid
                     + "/recordings/" + RECORDING_SID, status, category, mentions));
+            cases.add(restGet("GET accounts/" + abbreviate(sid) + "/calls/…", "get_call", "/v1/accounts/" + sid
+                    + "/calls/" + CALL_SID, status, category, mentions));
             cases.add(new Case("POST accounts/" + abbreviate(sid) + "/calls", "make_call",
                     r -> r.header("Authorization", SERVICE_KEY).contentType("application/json")
                             .body(restBody(body(MAKE_CALL, null, null))).post("/v1/accounts/" + sid + "/calls"),
@@ -417,10 +431,32 @@ class HostileInputTest {
             cases.add(restGet("GET recordings/" + abbreviate(sid), "get_recording", recordings + sid, 400, INVALID,
                     "'recording_sid'"));
         }
+        String call = "/v1/accounts/" + ACCOUNT + "/calls/" + CALL_SID;
+        for (String sid : List.of("CA123", RECORDING_SID, CALL_SID + "0", "ca" + CALL_SID.substring(2),
+                CALL_SID + "%3FPageSize=1", CALL_SID + ".json", CALL_SID + "%2F..%2F..%2FRecordings",
+                CALL_SID + "%0D%0A", "%E2%80%8B" + CALL_SID, CALL_SID + "%00", "a".repeat(1000))) {
+            cases.add(restGet("GET calls/" + abbreviate(sid), "get_call", "/v1/accounts/" + ACCOUNT + "/calls/" + sid,
+                    400, INVALID, "'call_sid'"));
+        }
+        for (String query : List.of("wait_seconds=61", "wait_seconds=-1", "wait_seconds=", "wait_seconds=5.0",
+                "wait_seconds=1e1", "wait_seconds=0x1", "wait_seconds=%205", "wait_seconds=%E2%80%8B5",
+                "wait_seconds=" + "9".repeat(3000), "include_recordings=1", "include_recordings=TRUE",
+                "include_recordings=yes", "include_recordings=")) {
+            String name = query.substring(0, query.indexOf('='));
+            cases.add(restGet("GET calls/{sid}?" + abbreviate(query), "get_call", call + "?" + query, 400, INVALID,
+                    "'" + name + "'"));
+        }
+        for (String query : List.of("wait_seconds=1&wait_seconds=1", "include_recordings=true&include_recordings=true")) {
+            cases.add(restGet("GET calls/{sid}?" + query, "get_call", call + "?" + query, 400, INVALID, "must be given once"));
+        }
+        for (String unknown : List.of("WaitSeconds", "wait", "call_sid", "account_sid", "x%00")) {
+            cases.add(restGet("GET calls/{sid}?" + unknown + "=1 (unknown)", "get_call", call + "?" + unknown + "=1", 400,
+                    INVALID, "unknown query parameter"));
+        }
         for (String path : List.of(recordings, recordings + RECORDING_SID + "/transcriptions",
                 "/v1/accounts/" + ACCOUNT + "/recordings/" + RECORDING_SID + "/..%2F..%2F..%2Fcalls",
                 "/v1/accounts//calls", "/v1/accounts/" + ACCOUNT, "/v1/accounts/" + ACCOUNT + "/Calls",
-                "/v1/accounts/" + ACCOUNT + "/calls/CAe5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5", "/v1/actions/MAKE_CALL",
+                "/v1/accounts/" + ACCOUNT + "/calls/" + CALL_SID + "/recordings", "/v1/actions/MAKE_CALL",
                 "/v1/actions/make_call%00", "/v1/actions/..%2Factions%2Fmake_call", "/v1/actions/make_call/x")) {
             boolean action = path.startsWith("/v1/actions/");
             cases.add(new Case((action ? "POST " : "GET ") + abbreviate(path) + " (routes nowhere)", "make_call",
@@ -466,6 +502,9 @@ class HostileInputTest {
             cases.add(new Case("auth " + header.getKey() + " on GET calls", "list_calls",
                     r -> r.header("Authorization", header.getValue())
                             .get("/v1/accounts/" + ACCOUNT + "/calls?include_recordings=false"), 401, UNAUTHORIZED, null));
+            cases.add(new Case("auth " + header.getKey() + " on GET calls/{sid}", "get_call",
+                    r -> r.header("Authorization", header.getValue())
+                            .get("/v1/accounts/" + ACCOUNT + "/calls/" + CALL_SID + "?wait_seconds=60"), 401, UNAUTHORIZED, null));
         }
     }
 

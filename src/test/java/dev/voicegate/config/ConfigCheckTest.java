@@ -106,4 +106,12 @@ class ConfigCheckTest {
         assertEquals(List.of("voicegate.policy.blocked-prefixes: '881' is not an E.164 prefix ('+' and 1 to 15 digits), "
                 + "or NONE"), keyProblems(Map.of("voicegate.policy.blocked-prefixes", "881")));
     }
+
+    @Test
+    void getCallPollsMustBePositiveAndTheLongestNotShorterThanTheFirst() {
+        String problem = "GET_CALL_FIRST_POLL must be at least 1ms and GET_CALL_MAX_POLL at least GET_CALL_FIRST_POLL";
+        assertEquals(List.of(), problems(Map.of("voicegate.get-call.first-poll", "PT2S", "voicegate.get-call.max-poll", "PT2S")));
+        assertEquals(List.of(problem), problems(Map.of("voicegate.get-call.first-poll", "PT0S")));
+        assertEquals(List.of(problem), problems(Map.of("voicegate.get-call.first-poll", "PT6S")));
+    }
 }

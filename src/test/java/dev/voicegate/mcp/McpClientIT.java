@@ -119,7 +119,7 @@ class McpClientIT {
     @Test
     void listsTheToolsAndCallsEachOne() throws IOException {
         List<Tool> tools = client.listTools().tools();
-        assertEquals(List.of("make_call", "list_calls", "get_recording"), tools.stream().map(Tool::name).toList());
+        assertEquals(List.of("make_call", "list_calls", "get_recording", "get_call"), tools.stream().map(Tool::name).toList());
         for (Tool tool : tools) {
             assertEquals(json.readTree(ContractSchemas.schemaText(tool.name() + ".input")), json.valueToTree(tool.inputSchema()));
             assertTrue(tool.outputSchema() != null && tool.title() != null, tool.name());
@@ -129,6 +129,7 @@ class McpClientIT {
         twilio.stubFor(get(urlPathEqualTo(ACCOUNT + "/Calls.json")).willReturn(ok(200, "calls-page-last.json")));
         twilio.stubFor(get(urlPathMatching(ACCOUNT + "/Calls/CA[0-9a-f]{32}/Recordings\\.json")).willReturn(ok(200, "call-recordings.json")));
         twilio.stubFor(get(urlPathEqualTo(ACCOUNT + "/Recordings/" + RE + ".json")).willReturn(ok(200, "recording.json")));
+        twilio.stubFor(get(urlPathEqualTo(ACCOUNT + "/Calls/CAa1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1.json")).willReturn(ok(200, "call.json")));
         twilio.stubFor(get(urlPathEqualTo(ACCOUNT + "/Recordings/" + RE + "/Transcriptions.json"))
                 .willReturn(ok(200, "transcriptions.json")));
 
@@ -139,6 +140,8 @@ class McpClientIT {
                 TestAccounts.ACCOUNT_SID)))).contains("\"next_page_token\":null"));
         assertTrue(envelope("get_recording", client.callTool(new CallToolRequest("get_recording", Map.of("account_sid",
                 TestAccounts.ACCOUNT_SID, "recording_sid", RE)))).contains("\"recording_sid\":\"" + RE + "\""));
+        assertTrue(envelope("get_call", client.callTool(new CallToolRequest("get_call", Map.of("account_sid",
+                TestAccounts.ACCOUNT_SID, "call_sid", "CAa1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1")))).contains("\"final\":true"));
 
         CallToolResult refused = client.callTool(new CallToolRequest("make_call", Map.of("account_sid", TestAccounts.ACCOUNT_SID)));
         assertTrue(refused.isError());

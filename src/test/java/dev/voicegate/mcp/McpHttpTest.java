@@ -119,7 +119,7 @@ class McpHttpTest {
         McpClients.post(TOOLS_LIST).then().statusCode(200).body("result.tools.size()", equalTo(3));
         McpClients.request(TestAccounts.bearer(TestAccounts.SERVICE_KEY)).header("Mcp-Session-Id", "from-another-replica")
                 .header("Mcp-Protocol-Version", "2025-06-18").body(TOOLS_LIST).post("/mcp").then()
-                .statusCode(200).body("result.tools.name", equalTo(List.of("make_call", "list_calls", "get_recording")));
+                .statusCode(200).body("result.tools.name", equalTo(List.of("make_call", "list_calls", "get_recording", "get_call")));
     }
 
     @Test

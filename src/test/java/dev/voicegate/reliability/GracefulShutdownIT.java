@@ -23,6 +23,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -47,6 +48,7 @@ import dev.voicegate.testing.WireMockTwilio;
  * API request ({@code /v1} or {@code /mcp}) is refused with 503 and the envelope (api/ShutdownGate, during {@code SHUTDOWN_DELAY}) and
  * readiness is down; once every request has ended the server closes, new connections are refused, and the
  * process exits well within the timeout. Past the timeout it stops anyway and cuts what is still in flight.
+ * A get_call waiting for a call to end, which may take longer than the timeout, answers at once instead.
  */
 class GracefulShutdownIT {
 
@@ -74,19 +76,21 @@ class GracefulShutdownIT {
     }
 
     /** Twilio answers the call log after {@code delayMillis}; the packaged service runs with {@code SHUTDOWN_TIMEOUT}. */
-    void start(int delayMillis, String shutdownTimeout) throws IOException {
+    void start(int delayMillis, String shutdownTimeout, String... properties) throws IOException {
         twilio.stubFor(get(urlPathEqualTo(ACCOUNT + "/Calls.json")).willReturn(aResponse().withStatus(200)
                 .withFixedDelay(delayMillis).withHeader("Content-Type", "application/json")
                 .withBody(Fixtures.read("calls-page.json"))));
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        ProcessBuilder builder = new ProcessBuilder(PackagedApp.command(List.of(
+        List<String> command = new ArrayList<>(List.of(
                 "-Dquarkus.http.port=" + port,
                 "-Dquarkus.rest-client.twilio.url=" + WireMockTwilio.baseUrl(twilio),
                 "-Dvoicegate.twilio.account-sid=" + TestAccounts.ACCOUNT_SID,
                 "-Dvoicegate.twilio.auth-token=" + TestAccounts.AUTH_TOKEN,
-                "-Dvoicegate.access.service-api-keys=" + TestAccounts.SERVICE_KEY)))
+                "-Dvoicegate.access.service-api-keys=" + TestAccounts.SERVICE_KEY));
+        command.addAll(List.of(properties));
+        ProcessBuilder builder = new ProcessBuilder(PackagedApp.command(command))
                 .redirectErrorStream(true).redirectOutput(LOG.toFile());
         builder.environment().put("SHUTDOWN_DELAY", "1s");
         if (shutdownTimeout != null) {
@@ -174,6 +178,36 @@ class GracefulShutdownIT {
             ExecutionException cut = assertThrows(ExecutionException.class, () -> request.get(10, TimeUnit.SECONDS));
             assertInstanceOf(IOException.class, cut.getCause());
         }
+    }
+
+    /** A get_call waiting for a call to end (pauses of 30 s here) answers at once on SIGTERM, then the process exits. */
+    @Test
+    void sigtermAnswersAWaitingGetCallAtOnce() throws Exception {
+        String call = ACCOUNT + "/Calls/CAa1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1.json";
+        twilio.stubFor(get(urlPathEqualTo(call)).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json")
+                .withBody(Fixtures.read("call.json").replace("\"status\": \"completed\"", "\"status\": \"ringing\""))));
+        start(0, null, "-Dvoicegate.get-call.first-poll=30s", "-Dvoicegate.get-call.max-poll=30s");
+        CompletableFuture<HttpResponse<String>> waiting = http.sendAsync(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/v1/accounts/" + TestAccounts.ACCOUNT_SID
+                                + "/calls/CAa1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1?wait_seconds=60"))
+                .header("Authorization", TestAccounts.bearer(TestAccounts.SERVICE_KEY)).timeout(Duration.ofSeconds(70))
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        await().atMost(Duration.ofSeconds(10)).until(() -> twilio.findAll(getRequestedFor(urlPathEqualTo(call))).size() == 1);
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> !waiting.isDone());
+
+        long sigterm = System.nanoTime();
+        app.destroy();
+        HttpResponse<String> answer = waiting.get(10, TimeUnit.SECONDS);
+        long answeredMillis = (System.nanoTime() - sigterm) / 1_000_000;
+        System.out.println("waiting get_call: answered " + answeredMillis + " ms after SIGTERM");
+
+        assertEquals(200, answer.statusCode(), answer.body());
+        ContractSchemas.assertValidOutput("get_call", answer.body());
+        assertTrue(answer.body().contains("\"status\":\"ringing\",\"final\":false"), answer.body());
+        assertTrue(answeredMillis < 5_000, "answered " + answeredMillis + " ms after SIGTERM, not after the wait");
+        assertEquals(1, twilio.findAll(getRequestedFor(urlPathEqualTo(call))).size(), "no fetch after SIGTERM");
+        assertTrue(app.waitFor(SHUTDOWN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS), "still running after the timeout");
     }
 
     private HttpRequest listCalls() {

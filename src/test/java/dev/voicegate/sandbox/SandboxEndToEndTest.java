@@ -5,11 +5,18 @@ import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.startsWith;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
 
@@ -22,9 +29,10 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
 
 /**
- * What the README's run command offers: the three actions through the real REST client, over HTTP,
+ * What the README's run command offers: the actions through the real REST client, over HTTP,
  * against the embedded sandbox, with the sandbox's own credentials and service key.
  */
 @QuarkusTest
@@ -43,7 +51,10 @@ class SandboxEndToEndTest {
                     "quarkus.rest-client.twilio.url", "http://localhost:${quarkus.http.test-port}/sandbox",
                     "voicegate.twilio.account-sid", ACCOUNT,
                     "voicegate.twilio.auth-token", "sandbox-auth-token",
-                    "voicegate.access.service-api-keys", "sandbox-service-key");
+                    "voicegate.access.service-api-keys", "sandbox-service-key",
+                    // get_call polls the sandbox often, so a wait ends soon after the test moves the clock.
+                    "voicegate.get-call.first-poll", "50ms",
+                    "voicegate.get-call.max-poll", "200ms");
         }
     }
 
@@ -116,5 +127,68 @@ class SandboxEndToEndTest {
                         + "\"url\":\"https://example.com/t\"}")
                 .post("/v1/actions/make_call").then()
                 .body("error", startsWith("twilio_error: Twilio error 21210"));
+    }
+
+    static String placeCall(String to, String extra) {
+        String placed = action("make_call", "{\"account_sid\":\"" + ACCOUNT + "\",\"to\":\"" + to + "\","
+                + "\"from_\":\"+15005550006\",\"twiml\":\"<Response><Say>Hi</Say></Response>\"" + extra + "}");
+        return JsonPath.from(placed).getString("call_sid");
+    }
+
+    static JsonPath getCall(String callSid, String extra) {
+        return JsonPath.from(action("get_call", "{\"account_sid\":\"" + ACCOUNT + "\",\"call_sid\":\"" + callSid
+                + "\"" + extra + "}"));
+    }
+
+    @Test
+    void getCallWaitsForARecordedCallToEndAndGivesItsRecording() throws Exception {
+        String callSid = placeCall("+14155550140", ",\"record\":true");
+
+        CompletableFuture<JsonPath> waiting = CompletableFuture.supplyAsync(() -> getCall(callSid, ",\"wait_seconds\":30"));
+        // The call is queued and the clock stands still: the answer waits.
+        await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(3)).until(() -> !waiting.isDone());
+        clock.advance(Duration.ofSeconds(6));
+        JsonPath done = waiting.get(10, TimeUnit.SECONDS);
+
+        assertTrue(done.getBoolean("success"));
+        assertNull(done.get("error"));
+        assertEquals(callSid, done.getString("call_sid"));
+        assertEquals("completed", done.getString("status"));
+        assertTrue(done.getBoolean("final"));
+        assertEquals(3, done.getInt("duration"));
+        assertEquals("+14155550140", done.getString("to"));
+        assertEquals("+15005550006", done.getString("from_"));
+        assertNull(done.get("answered_by"), "no machine detection asked for");
+        List<String> recordings = done.getList("recording_sids");
+        assertEquals(1, recordings.size(), done.prettify());
+        given().header("Authorization", KEY).get("/v1/accounts/" + ACCOUNT + "/recordings/" + recordings.get(0))
+                .then().statusCode(200).body("call_sid", equalTo(callSid)).body("status", equalTo("completed"));
+    }
+
+    @Test
+    void magicNumbersLetAnAgentTryEveryOutcome() {
+        String busy = placeCall("+15005550005", ",\"record\":true");
+        String noAnswer = placeCall("+15005550007", "");
+        String machine = placeCall("+15005550008", ",\"machine_detection\":\"Enable\"");
+        String human = placeCall("+14155550141", ",\"machine_detection\":\"Enable\"");
+        JsonPath ringing = getCall(busy, "");
+        assertEquals("queued", ringing.getString("status"));
+        assertFalse(ringing.getBoolean("final"));
+
+        clock.advance(Duration.ofSeconds(6));
+
+        JsonPath busyCall = getCall(busy, "");
+        assertEquals("busy", busyCall.getString("status"));
+        assertTrue(busyCall.getBoolean("final"));
+        assertNull(busyCall.get("duration"));
+        assertEquals(List.of(), busyCall.getList("recording_sids"), "a busy call has no recording");
+        JsonPath unanswered = getCall(noAnswer, ",\"include_recordings\":false");
+        assertEquals("no-answer", unanswered.getString("status"));
+        assertTrue(unanswered.getBoolean("final"));
+        assertFalse(unanswered.getMap("$").containsKey("recording_sids"));
+        assertEquals("machine_start", getCall(machine, "").getString("answered_by"));
+        given().header("Authorization", KEY).get("/v1/accounts/" + ACCOUNT + "/calls/" + human + "?wait_seconds=5")
+                .then().statusCode(200).body("status", equalTo("completed")).body("final", equalTo(true))
+                .body("answered_by", equalTo("human"));
     }
 }

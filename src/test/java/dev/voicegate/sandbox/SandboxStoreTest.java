@@ -96,11 +96,71 @@ class SandboxStoreTest {
     }
 
     @Test
-    void machineDetectionAnswersHumanOnceCompleted() {
+    void machineDetectionAnswersHumanFromTheAnswerOn() {
         SandboxCall call = store.create("+14155550100", VALID_FROM, null, "<Response/>", null, null, "Enable");
         assertNull(SandboxJson.call(call, ACCOUNT, clock.instant()).answeredBy());
-        clock.advance(Duration.ofSeconds(5));
+        clock.advance(Duration.ofMillis(1999));
+        assertNull(SandboxJson.call(call, ACCOUNT, clock.instant()).answeredBy(), "ringing: not answered yet");
+        clock.advance(Duration.ofMillis(1));
         assertEquals("human", SandboxJson.call(call, ACCOUNT, clock.instant()).answeredBy());
+        clock.advance(Duration.ofSeconds(3));
+        assertEquals("completed", SandboxJson.call(call, ACCOUNT, clock.instant()).status());
+        assertEquals("human", SandboxJson.call(call, ACCOUNT, clock.instant()).answeredBy());
+    }
+
+    @Test
+    void theMachineNumberIsAnsweredByAMachineOnlyWhenDetectionWasAskedFor() {
+        SandboxCall detected = store.create(SandboxCall.MACHINE_TO, VALID_FROM, null, "<Response/>", null, "true",
+                "DetectMessageEnd");
+        SandboxCall undetected = place(SandboxCall.MACHINE_TO, false);
+        clock.advance(Duration.ofSeconds(2));
+        assertEquals("machine_start", SandboxJson.call(detected, ACCOUNT, clock.instant()).answeredBy());
+        clock.advance(Duration.ofSeconds(3));
+        SandboxWire.Call done = SandboxJson.call(detected, ACCOUNT, clock.instant());
+        assertEquals("completed", done.status());
+        assertEquals("machine_start", done.answeredBy());
+        assertEquals("3", done.duration());
+        assertTrue(store.recording(detected.recordingSid()).isPresent(), "a machine's answer is recorded too");
+        assertNull(SandboxJson.call(undetected, ACCOUNT, clock.instant()).answeredBy());
+    }
+
+    @Test
+    void theBusyNumberRingsThenEndsBusyWithoutDurationPriceEndTimeOrRecording() {
+        SandboxCall call = store.create(SandboxCall.BUSY_TO, VALID_FROM, null, "<Response/>", null, "true", "Enable");
+        clock.advance(Duration.ofSeconds(1));
+        assertEquals("ringing", SandboxJson.call(call, ACCOUNT, clock.instant()).status());
+        clock.advance(Duration.ofSeconds(1));
+        SandboxWire.Call busy = SandboxJson.call(call, ACCOUNT, clock.instant());
+        assertEquals("busy", busy.status());
+        assertEquals("Sat, 15 Jun 2030 12:00:01 +0000", busy.startTime(), "dialed, never answered");
+        assertEquals("Sat, 15 Jun 2030 12:00:02 +0000", busy.dateUpdated());
+        assertNull(busy.endTime());
+        assertNull(busy.duration());
+        assertNull(busy.price());
+        assertNull(busy.answeredBy());
+        clock.advance(Duration.ofMinutes(1));
+        assertEquals("busy", SandboxJson.call(call, ACCOUNT, clock.instant()).status(), "final: it stays busy");
+        assertTrue(store.recording(call.recordingSid()).isEmpty());
+        assertTrue(store.listRecordings(SandboxFilter.NONE, SandboxPage.Request.first(50)).items().isEmpty());
+    }
+
+    @Test
+    void theNoAnswerNumberRingsUntilItEndsNoAnswer() {
+        SandboxCall call = store.create(SandboxCall.NO_ANSWER_TO, VALID_FROM, null, "<Response/>", null, "true",
+                "Enable");
+        clock.advance(Duration.ofMillis(4999));
+        assertEquals("ringing", SandboxJson.call(call, ACCOUNT, clock.instant()).status());
+        clock.advance(Duration.ofMillis(1));
+        SandboxWire.Call unanswered = SandboxJson.call(call, ACCOUNT, clock.instant());
+        assertEquals("no-answer", unanswered.status());
+        assertEquals("Sat, 15 Jun 2030 12:00:05 +0000", unanswered.dateUpdated());
+        assertEquals("Sat, 15 Jun 2030 12:00:01 +0000", unanswered.startTime());
+        assertNull(unanswered.endTime());
+        assertNull(unanswered.duration());
+        assertNull(unanswered.answeredBy());
+        assertTrue(store.recording(call.recordingSid()).isEmpty());
+        assertEquals(List.of(call), store.listCalls(new SandboxFilter(null, null, "no-answer", null, null, null),
+                SandboxPage.Request.first(50)).items());
     }
 
     @Test

@@ -22,8 +22,18 @@ public class WireMockTwilio implements QuarkusTestResourceLifecycleManager {
     public static final String TEST_TIMEOUT_MS = "1000";
     /** Delay between retries for tests, in milliseconds. */
     public static final String TEST_RETRY_DELAY_MS = "10";
+    /** get_call's pauses between fetches for tests: first and longest. */
+    public static final String TEST_FIRST_POLL = "100ms";
+    public static final String TEST_MAX_POLL = "400ms";
 
     private WireMockServer server;
+    private Map<String, String> overrides = Map.of();
+
+    /** Init args ({@code @WithTestResource(initArgs = ...)}) are configuration that replaces the defaults below. */
+    @Override
+    public void init(Map<String, String> initArgs) {
+        overrides = Map.copyOf(initArgs);
+    }
 
     @Override
     public Map<String, String> start() {
@@ -40,6 +50,7 @@ public class WireMockTwilio implements QuarkusTestResourceLifecycleManager {
             // inject failures on purpose; breaker behaviour is covered in-process by CircuitBreakerTest.
             config.put("quarkus.fault-tolerance.global.circuit-breaker.enabled", "false");
         }
+        config.putAll(overrides);
         return config;
     }
 
@@ -67,6 +78,8 @@ public class WireMockTwilio implements QuarkusTestResourceLifecycleManager {
         // As an operator sets TWILIO_TIMEOUT_MS and TWILIO_RETRY_DELAY_MS: every Twilio operation follows these.
         config.put("voicegate.twilio.timeout-ms", TEST_TIMEOUT_MS);
         config.put("voicegate.twilio.retry-delay-ms", TEST_RETRY_DELAY_MS);
+        config.put("voicegate.get-call.first-poll", TEST_FIRST_POLL);
+        config.put("voicegate.get-call.max-poll", TEST_MAX_POLL);
         return config;
     }
 
