@@ -190,7 +190,7 @@ class McpToolsTest {
         var makeCall = tools.stream().filter(t -> t.name().equals("make_call")).findFirst().orElseThrow().annotations().orElseThrow();
         assertEquals(List.of(false, false, false, true), List.of(makeCall.readOnlyHint(), makeCall.destructiveHint(),
                 makeCall.idempotentHint(), makeCall.openWorldHint()));
-        for (String reader : List.of("list_calls", "get_recording")) {
+        for (String reader : List.of("list_calls", "get_recording", "get_call")) {
             var hints = tools.stream().filter(t -> t.name().equals(reader)).findFirst().orElseThrow().annotations().orElseThrow();
             assertEquals(List.of(true, false, true, true), List.of(hints.readOnlyHint(), hints.destructiveHint(),
                     hints.idempotentHint(), hints.openWorldHint()), reader);
