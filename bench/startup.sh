@@ -2,10 +2,12 @@
 # Start-up of the packaged service (README, "Start-up"). Builds the jar (fast-jar, Java 17) and the aot-jar, trains
 # the aot-jar's caches with src/main/docker/aot-train.sh, then starts each variant RUNS times (default 3), in turn:
 #   JVM plain (JDK 17) · AppCDS (JDK 17, app-cds.jsa) · JVM plain (JDK 25) · AOT cache (JDK 25, app.aot)
-# measuring the time from the command to /q/health/ready answering 200, the RSS one second later and Quarkus's own
-# "started in". Production profile, no Twilio traffic, loopback only; every start is bounded (60 s) and stopped.
+# measuring the time from the command to /q/health/ready answering 200, the CPU time the process had used by then
+# (all its threads; less sensitive than wall time to other load on the machine), the RSS one second later and
+# Quarkus's own "started in". Production profile, no Twilio traffic, loopback only; every start is bounded (60 s) and stopped.
 # Prints a Markdown table. JDK 25: JDK25 (default /usr/lib/jvm/temurin-25-jdk-amd64); without one its rows are
 # skipped, and the script says so. STARTUP_JAVA_OPTS: JVM options of every measured start (default none).
+# STARTUP_SKIP_BUILD=1 measures again the builds and caches left in bench/out/startup by an earlier run.
 #
 # STARTUP_CHECK=1 (CI): builds the documented `./mvnw package -Paot` with JDK 25 (or, without one, Java 17's AppCDS),
 # starts it once from its cache with the JVM told to refuse a cache that does not fit, checks /q/health/ready, one
@@ -30,7 +32,7 @@ now_ms() { echo $(($(date +%s%N) / 1000000)); }
 have_jdk25() { [ -x "$JAVA25" ] && "$JAVA25" -version >/dev/null 2>&1; }
 
 # start APP_DIR JAVA LOG [JVM options…]: starts the service from its directory (as the README runs it) and waits for
-# readiness; sets PID, PORT and READY_MS (command to ready), or fails after 60 s.
+# readiness; sets PID, PORT, READY_MS (command to ready) and CPU_MS (CPU time used by then), or fails after 60 s.
 start() {
     local app="$1" java="$2" log="$3"
     shift 3
@@ -44,6 +46,7 @@ start() {
     for _ in $(seq 1 6000); do
         if curl -fs -o /dev/null "http://127.0.0.1:$PORT/q/health/ready"; then
             READY_MS=$(($(now_ms) - t0))
+            CPU_MS="$(awk -v hz="$(getconf CLK_TCK)" '{print int(($14 + $15) * 1000 / hz)}' "/proc/$PID/stat")"
             return 0
         fi
         kill -0 "$PID" 2>/dev/null || { cat "$log" >&2; echo "the service exited during start-up" >&2; exit 1; }
@@ -91,27 +94,31 @@ if [ "${STARTUP_CHECK:-0}" = 1 ]; then
     exit 0
 fi
 
-echo "building the jar and the aot-jar, training the caches…" >&2
-rm -rf "$OUT"
-mkdir -p "$OUT"
-./mvnw -B -ntp -q package -DskipTests >"$LOGS/build.log" 2>&1 || { cat "$LOGS/build.log" >&2; exit 1; }
-cp -a target/quarkus-app "$OUT/plain"
-./mvnw -B -ntp -q package -DskipTests -Dquarkus.package.jar.type=aot-jar >"$LOGS/build.log" 2>&1 \
-    || { cat "$LOGS/build.log" >&2; exit 1; }
-cp -a target/quarkus-app "$OUT/appcds"
-JAVA=java bash src/main/docker/aot-train.sh "$OUT/appcds"
+if [ "${STARTUP_SKIP_BUILD:-0}" != 1 ] || [ ! -d "$OUT/appcds" ]; then
+    echo "building the jar and the aot-jar, training the caches…" >&2
+    rm -rf "$OUT"
+    mkdir -p "$OUT"
+    ./mvnw -B -ntp -q package -DskipTests >"$LOGS/build.log" 2>&1 || { cat "$LOGS/build.log" >&2; exit 1; }
+    cp -a target/quarkus-app "$OUT/plain"
+    ./mvnw -B -ntp -q package -DskipTests -Dquarkus.package.jar.type=aot-jar >"$LOGS/build.log" 2>&1 \
+        || { cat "$LOGS/build.log" >&2; exit 1; }
+    cp -a target/quarkus-app "$OUT/appcds"
+    JAVA=java bash src/main/docker/aot-train.sh "$OUT/appcds"
+    if have_jdk25; then
+        cp -a target/quarkus-app "$OUT/aot"
+        JAVA="$JAVA25" bash src/main/docker/aot-train.sh "$OUT/aot"
+    fi
+fi
 VARIANTS=("none (plain jar)|JDK 17|plain|java|"
     "AppCDS (app-cds.jsa)|JDK 17|appcds|java|-XX:SharedArchiveFile=app-cds.jsa -Xshare:on")
-if have_jdk25; then
-    cp -a target/quarkus-app "$OUT/aot"
-    JAVA="$JAVA25" bash src/main/docker/aot-train.sh "$OUT/aot"
+if have_jdk25 && [ -f "$OUT/aot/app.aot" ]; then
     VARIANTS+=("none (plain jar)|JDK 25|plain|$JAVA25|"
         "AOT cache (app.aot)|JDK 25|aot|$JAVA25|-XX:AOTCache=app.aot -XX:AOTMode=on")
 else
     echo "No JDK 25 at $JDK25 (set JDK25): the JDK 25 rows are skipped" >&2
 fi
 
-declare -A READY RSS STARTED
+declare -A READY CPU RSS STARTED
 for run in $(seq 1 "$RUNS"); do
     for variant in "${VARIANTS[@]}"; do
         IFS='|' read -r name jdk dir java flags <<<"$variant"
@@ -122,8 +129,10 @@ for run in $(seq 1 "$RUNS"); do
         rss=$(($(awk '/VmRSS/ {print $2}' "/proc/$PID/status") / 1024))
         stop
         started="$(grep -o 'started in [0-9.]*s' "$log" | grep -o '[0-9.]*' || echo '?')"
-        echo "run $run, $name on $jdk: ready in $READY_MS ms, RSS $rss MiB, Quarkus started in $started s" >&2
+        echo "run $run, $name on $jdk: ready in $READY_MS ms, CPU $CPU_MS ms, RSS $rss MiB," \
+            "Quarkus started in $started s" >&2
         READY["$name|$jdk"]+="$READY_MS "
+        CPU["$name|$jdk"]+="$CPU_MS "
         RSS["$name|$jdk"]+="$rss "
         STARTED["$name|$jdk"]+="$started "
     done
@@ -132,13 +141,14 @@ done
 median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 list() { sed 's/ $//; s/ /, /g'; }
 echo
-echo "| JVM | start-up cache | ready, ms ($RUNS runs) | median | RSS 1 s later, MiB | Quarkus \"started in\", s |"
-echo "|---|---|---|---:|---|---|"
+echo "| JVM | start-up cache | ready, ms ($RUNS runs) | median | CPU used by then, ms | RSS 1 s later, MiB |" \
+    "Quarkus \"started in\", s |"
+echo "|---|---|---|---:|---|---|---|"
 for variant in "${VARIANTS[@]}"; do
     IFS='|' read -r name jdk _ <<<"$variant"
     key="$name|$jdk"
     echo "| $jdk | $name | $(list <<<"${READY[$key]}") | $(median <<<"${READY[$key]}") |" \
-        "$(list <<<"${RSS[$key]}") | $(list <<<"${STARTED[$key]}") |"
+        "$(list <<<"${CPU[$key]}") | $(list <<<"${RSS[$key]}") | $(list <<<"${STARTED[$key]}") |"
 done
 echo
 echo "$(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at the end; $(java -version 2>&1 | head -1)" \
