@@ -14,8 +14,8 @@ import io.quarkus.runtime.configuration.ConfigurationException;
 
 /**
  * Refuses to start on configuration that cannot work, with one line that names the setting:
- * half-configured credentials, malformed SIDs, and service keys and policies that cannot work ({@link PolicyCheck};
- * numbers are checked by the mapping's constraints). Better than a pod that
+ * half-configured credentials, malformed SIDs, numbers out of range, and service keys and policies that cannot work
+ * ({@link PolicyCheck}). Better than a pod that
  * starts and then answers every request with an error.
  */
 @Singleton
@@ -55,12 +55,30 @@ public class ConfigCheck {
         if (twilio.maxRetryAfter().isNegative()) {
             problems.add("TWILIO_MAX_RETRY_AFTER must not be negative");
         }
+        atLeast(problems, "voicegate.twilio.timeout-ms", twilio.timeoutMs(), 1);
+        atLeast(problems, "voicegate.twilio.max-retries", twilio.maxRetries(), 0);
+        atLeast(problems, "voicegate.twilio.retry-delay-ms", twilio.retryDelayMs(), 0);
+        int lookups = config.listCalls().recordingLookupConcurrency();
+        atLeast(problems, "voicegate.list-calls.recording-lookup-concurrency", lookups, 1);
+        if (lookups > 256) {
+            problems.add("voicegate.list-calls.recording-lookup-concurrency must be less than or equal to 256");
+        }
+        VoicegateConfig.Upstream upstream = config.upstream();
+        atLeast(problems, "voicegate.upstream.max-concurrent-per-account", upstream.maxConcurrentPerAccount(), 1);
+        atLeast(problems, "voicegate.upstream.max-queued-per-account", upstream.maxQueuedPerAccount(), 0);
+        atLeast(problems, "voicegate.idempotency.memory-max-keys", config.idempotency().memoryMaxKeys(), 1);
         problems.addAll(PolicyCheck.problems(config));
         VoicegateConfig.GetCall getCall = config.getCall();
         if (getCall.firstPoll().toMillis() < 1 || getCall.maxPoll().compareTo(getCall.firstPoll()) < 0) {
             problems.add("GET_CALL_FIRST_POLL must be at least 1ms and GET_CALL_MAX_POLL at least GET_CALL_FIRST_POLL");
         }
         return problems.stream().distinct().toList();
+    }
+
+    private static void atLeast(List<String> problems, String name, long value, long min) {
+        if (value < min) {
+            problems.add(name + " must be greater than or equal to " + min);
+        }
     }
 
     private static void checkKeyPair(List<String> problems, String keyName, String secretName, Optional<String> key,

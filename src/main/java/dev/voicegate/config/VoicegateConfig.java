@@ -8,12 +8,12 @@ import java.util.OptionalInt;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
 
 /**
  * Every Voicegate setting. Secrets only arrive through environment placeholders in
- * {@code application.properties}; nothing here has a secret default.
+ * {@code application.properties}; nothing here has a secret default. {@link ConfigCheck} checks the numbers' ranges
+ * (noted on each below) and the credentials at start-up: Bean Validation constraints here would bootstrap Hibernate
+ * Validator before anything else starts, a third of the JVM start-up time.
  */
 @ConfigMapping(prefix = "voicegate")
 public interface VoicegateConfig {
@@ -54,19 +54,16 @@ public interface VoicegateConfig {
         /** Further server-side accounts, keyed by account SID. */
         Map<String, Account> accounts();
 
-        /** Timeout of each attempt of every Twilio request, in ms ({@code TWILIO_TIMEOUT_MS}). */
+        /** Timeout of each attempt of every Twilio request, in ms ({@code TWILIO_TIMEOUT_MS}); at least 1. */
         @WithDefault("10000")
-        @Min(1)
         long timeoutMs();
 
-        /** Retries of every Twilio request that may be retried ({@code TWILIO_MAX_RETRIES}). */
+        /** Retries of every Twilio request that may be retried ({@code TWILIO_MAX_RETRIES}); at least 0. */
         @WithDefault("3")
-        @Min(0)
         int maxRetries();
 
-        /** First retry delay in ms, doubled each retry ({@code TWILIO_RETRY_DELAY_MS}). */
+        /** First retry delay in ms, doubled each retry ({@code TWILIO_RETRY_DELAY_MS}); at least 0. */
         @WithDefault("200")
-        @Min(0)
         long retryDelayMs();
 
         /** Longest {@code Retry-After} from Twilio that a retry waits for; longer ones end the retries. */
@@ -144,10 +141,8 @@ public interface VoicegateConfig {
     }
 
     interface ListCalls {
-        /** How many recording lookups of one list_calls request may be in flight at once. */
+        /** How many recording lookups of one list_calls request may be in flight at once; 1 to 256. */
         @WithDefault("16")
-        @Min(1)
-        @Max(256)
         int recordingLookupConcurrency();
 
         /**
@@ -169,14 +164,12 @@ public interface VoicegateConfig {
     }
 
     interface Upstream {
-        /** Requests to Twilio in flight at once for one account, all operations together. */
+        /** Requests to Twilio in flight at once for one account, all operations together; at least 1. */
         @WithDefault("32")
-        @Min(1)
         int maxConcurrentPerAccount();
 
-        /** Requests that may wait for a slot per account; beyond that an action fails fast with rate_limited. */
+        /** Requests that may wait for a slot per account (at least 0); beyond that an action fails fast with rate_limited. */
         @WithDefault("256")
-        @Min(0)
         int maxQueuedPerAccount();
 
         /** Longest wait for a slot before failing with rate_limited; shorter than the per-attempt timeout. */
@@ -201,9 +194,8 @@ public interface VoicegateConfig {
         @WithDefault("PT15S")
         Duration reconcileGrace();
 
-        /** Keys kept by the embedded (single-instance) store; the oldest are dropped beyond it. */
+        /** Keys kept by the embedded (single-instance) store (at least 1); the oldest are dropped beyond it. */
         @WithDefault("100000")
-        @Min(1)
         int memoryMaxKeys();
     }
 

@@ -114,4 +114,27 @@ class ConfigCheckTest {
         assertEquals(List.of(problem), problems(Map.of("voicegate.get-call.first-poll", "PT0S")));
         assertEquals(List.of(problem), problems(Map.of("voicegate.get-call.first-poll", "PT6S")));
     }
+
+    @Test
+    void namesEachNumberOutOfRange() {
+        assertEquals(List.of("voicegate.twilio.timeout-ms must be greater than or equal to 1"),
+                problems(Map.of("voicegate.twilio.timeout-ms", "0")));
+        assertEquals(List.of("voicegate.twilio.max-retries must be greater than or equal to 0",
+                "voicegate.twilio.retry-delay-ms must be greater than or equal to 0"),
+                problems(Map.of("voicegate.twilio.max-retries", "-1", "voicegate.twilio.retry-delay-ms", "-1")));
+        assertEquals(List.of("voicegate.list-calls.recording-lookup-concurrency must be greater than or equal to 1"),
+                problems(Map.of("voicegate.list-calls.recording-lookup-concurrency", "0")));
+        assertEquals(List.of("voicegate.list-calls.recording-lookup-concurrency must be less than or equal to 256"),
+                problems(Map.of("voicegate.list-calls.recording-lookup-concurrency", "257")));
+        assertEquals(List.of("voicegate.upstream.max-concurrent-per-account must be greater than or equal to 1",
+                "voicegate.upstream.max-queued-per-account must be greater than or equal to 0"),
+                problems(Map.of("voicegate.upstream.max-concurrent-per-account", "0",
+                        "voicegate.upstream.max-queued-per-account", "-1")));
+        assertEquals(List.of("voicegate.idempotency.memory-max-keys must be greater than or equal to 1"),
+                problems(Map.of("voicegate.idempotency.memory-max-keys", "0")));
+        // The bounds themselves are accepted.
+        assertEquals(List.of(), problems(Map.of("voicegate.twilio.timeout-ms", "1", "voicegate.twilio.max-retries", "0",
+                "voicegate.list-calls.recording-lookup-concurrency", "256", "voicegate.upstream.max-queued-per-account",
+                "0")));
+    }
 }
