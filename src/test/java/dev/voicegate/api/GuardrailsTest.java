@@ -38,6 +38,7 @@ import dev.voicegate.testing.Fixtures;
 import dev.voicegate.testing.GuardedKeys;
 import dev.voicegate.testing.InjectWireMock;
 import dev.voicegate.testing.LogCapture;
+import dev.voicegate.testing.McpClients;
 import dev.voicegate.testing.TestAccounts;
 import dev.voicegate.testing.WireMockTwilio;
 import io.quarkus.test.common.WithTestResource;
@@ -174,6 +175,25 @@ class GuardrailsTest {
     }
 
     @Test
+    void mcpListsAKeyOnlyTheToolsItMayCallAndRefusesTheOthers() {
+        List<String> listed = McpClients.messages(McpClients.request(GuardedKeys.bearer("reporting"))
+                .body("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}").post("/mcp")).get(0)
+                .getJsonObject("result").getJsonArray("tools").stream()
+                .map(tool -> ((io.vertx.core.json.JsonObject) tool).getString("name")).toList();
+        assertEquals(List.of("list_calls", "get_recording"), listed);
+        List<String> all = McpClients.messages(McpClients.request(TestAccounts.bearer(TestAccounts.SERVICE_KEY))
+                .body("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}").post("/mcp")).get(0)
+                .getJsonObject("result").getJsonArray("tools").stream()
+                .map(tool -> ((io.vertx.core.json.JsonObject) tool).getString("name")).toList();
+        assertTrue(all.containsAll(List.of("make_call", "list_calls", "get_recording", "get_call")), all.toString());
+
+        String called = McpClients.request(GuardedKeys.bearer("reporting"))
+                .body(McpClients.toolsCall(2, "make_call", call(ACCOUNT, TO, FROM))).post("/mcp").asString();
+        assertTrue(!called.contains("\"success\":true"), "a key without make_call never places one over MCP: " + called);
+        twilio.verify(0, postRequestedFor(urlEqualTo(CALLS)));
+    }
+
+    @Test
     void aKeyLimitedToAnAccountUsesItsServerSideCredentials() {
         String calls = "/2010-04-01/Accounts/" + GuardedKeys.SECOND_ACCOUNT_SID + "/Calls.json";
         rest(GuardedKeys.bearer("second"), GuardedKeys.SECOND_ACCOUNT_SID, TO, FROM).statusCode(201);
@@ -280,7 +300,7 @@ class GuardrailsTest {
         String outbound = given().header("Authorization", GuardedKeys.bearer("outbound")).get("/v1/me").then()
                 .statusCode(200)
                 .body("name", equalTo("outbound")).body("kind", equalTo("service_key"))
-                .body("policy.actions", equalTo(List.of("make_call", "list_calls", "get_recording")))
+                .body("policy.actions", equalTo(List.of("make_call", "list_calls", "get_recording", "get_call")))
                 .body("policy.accounts", equalTo(List.of(ACCOUNT, GuardedKeys.SECOND_ACCOUNT_SID).stream().sorted().toList()))
                 .body("policy.destinations", equalTo(List.of("+1")))
                 .body("policy.from", equalTo(List.of(FROM)))
