@@ -6,8 +6,8 @@
 # (src/main/docker/Dockerfile.jvm-aot runs it inside the runtime image).
 #
 # The training run is the service itself in the sandbox profile (the embedded Twilio sandbox, loopback only),
-# driven by the REQUESTS list below for AOT_TRAIN_ROUNDS rounds: the catalog, OpenAPI, health and metrics, the three
-# actions as tool calls and REST resources, and refused requests. To train a new endpoint, add a line.
+# driven by the REQUESTS list below for AOT_TRAIN_ROUNDS rounds: the catalog, OpenAPI, health and metrics, every
+# action as tool calls, REST resources and MCP tools/call, and refused requests. To train a new endpoint, add a line.
 # Fails if a request gets another status than its line expects, or if no cache is written.
 #
 # Usage: aot-train.sh [APP_DIR, default target/quarkus-app]
@@ -21,8 +21,8 @@ ROUNDS="${AOT_TRAIN_ROUNDS:-20}"
 AC=AC0123456789abcdef0123456789abcdef
 KEY=sandbox-service-key
 
-# status  method  path  [JSON body]   ({ac} is the sandbox account; lines with {recording_sid} run once a recording
-# exists, about 5 s after the recorded call). Every request but those expecting 401 sends the service key; all
+# status  method  path  [JSON body]   ({ac} is the sandbox account; lines with {call_sid} run once a call was placed,
+# lines with {recording_sid} once a recording exists, about 5 s after the recorded call). Every request but those expecting 401 sends the service key; all
 # prefer JSON or event streams, and echo a session id (MCP's Mcp-Session-Id) once the service has handed one out.
 REQUESTS=$(cat <<'EOF'
 200 GET  /q/health/ready
@@ -41,6 +41,14 @@ REQUESTS=$(cat <<'EOF'
 404 POST /v1/actions/no_such_action {}
 200 POST /v1/actions/get_recording {"account_sid":"{ac}","recording_sid":"{recording_sid}"}
 200 GET  /v1/accounts/{ac}/recordings/{recording_sid}
+200 POST /mcp {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"aot-train","version":"1"}}}
+200 POST /mcp {"jsonrpc":"2.0","id":2,"method":"tools/list"}
+200 POST /mcp {"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"list_calls","arguments":{"account_sid":"{ac}","page_size":5}}}
+200 POST /mcp {"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"make_call","arguments":{"account_sid":"{ac}","to":"+14155551234","from_":"+15005550006","url":"https://example.com/twiml"}}}
+200 POST /mcp {"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"get_call","arguments":{"account_sid":"{ac}","call_sid":"{call_sid}"}}}
+200 POST /mcp {"jsonrpc":"2.0","id":6,"method":"tools/call","params":{"name":"get_recording","arguments":{"account_sid":"{ac}","recording_sid":"{recording_sid}"}}}
+200 POST /v1/actions/get_call {"account_sid":"{ac}","call_sid":"{call_sid}"}
+200 GET  /v1/accounts/{ac}/calls/{call_sid}?include_recordings=true
 200 GET  /q/metrics
 EOF
 )
@@ -94,11 +102,14 @@ curl -fs -o /dev/null "$BASE/q/health/ready" || fail "not ready after 120 s"
 
 SESSION=""
 RECORDING_SID=""
+CALL_SID=""
 send() { # status method path [body]
     local expected="$1" method="$2" path="${3//\{ac\}/$AC}" body="${4:-}" auth=(-H "Authorization: Bearer $KEY")
     path="${path//\{recording_sid\}/$RECORDING_SID}"
+    path="${path//\{call_sid\}/$CALL_SID}"
     body="${body//\{ac\}/$AC}"
     body="${body//\{recording_sid\}/$RECORDING_SID}"
+    body="${body//\{call_sid\}/$CALL_SID}"
     if [ "$expected" = 401 ]; then auth=(); fi
     local args=(-s -o "$BODY" -D "$HEADERS" -w '%{http_code}' -X "$method" "${auth[@]}"
         -H 'Accept: application/json, text/event-stream, */*;q=0.1' ${SESSION:+-H "Mcp-Session-Id: $SESSION"})
@@ -109,6 +120,9 @@ send() { # status method path [body]
     local session
     session="$(tr -d '\r' <"$HEADERS" | awk -F': ' 'tolower($1) == "mcp-session-id" {print $2}')"
     if [ -n "$session" ]; then SESSION="$session"; fi
+    if [ -z "$CALL_SID" ]; then
+        CALL_SID="$(grep -o '"CA[0-9a-f]\{32\}"' "$BODY" | head -n 1 | tr -d '"')" || true
+    fi
     if [ -z "$RECORDING_SID" ]; then
         RECORDING_SID="$(grep -o '"RE[0-9a-f]\{32\}"' "$BODY" | head -n 1 | tr -d '"')" || true
     fi
@@ -117,6 +131,7 @@ round() {
     while read -r expected method path body; do
         case "$expected" in ''|'#'*) continue ;; esac
         if [[ "$path$body" == *'{recording_sid}'* && -z "$RECORDING_SID" ]]; then continue; fi
+        if [[ "$path$body" == *'{call_sid}'* && -z "$CALL_SID" ]]; then continue; fi
         send "$expected" "$method" "$path" "$body"
     done <<<"$REQUESTS"
 }
