@@ -13,7 +13,7 @@ import io.smallrye.config.WithDefault;
  * Every Voicegate setting. Secrets only arrive through environment placeholders in
  * {@code application.properties}; nothing here has a secret default. {@link ConfigCheck} checks the numbers' ranges
  * (noted on each below) and the credentials at start-up: Bean Validation constraints here would bootstrap Hibernate
- * Validator before anything else starts, a third of the JVM start-up time.
+ * Validator before anything else starts: about a third of the main thread's start-up work.
  */
 @ConfigMapping(prefix = "voicegate")
 public interface VoicegateConfig {
