@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 
 import dev.voicegate.Redact;
+import dev.voicegate.Sid;
 
 /**
  * The start-up check of service keys and policies ({@link ConfigCheck}): names, secret hashes, accounts,
@@ -28,7 +29,6 @@ public final class PolicyCheck {
 
     private static final Pattern NAME = Pattern.compile("^[A-Za-z0-9_-]{1,64}$");
     private static final Pattern SHA256_HEX = Pattern.compile("^[0-9a-fA-F]{64}$");
-    private static final Pattern ACCOUNT_SID = Pattern.compile("^AC[0-9a-fA-F]{32}$");
     private static final Pattern PREFIX = Pattern.compile("^\\+[1-9][0-9]{0,14}$");
     private static final Pattern E164 = Pattern.compile("^\\+[1-9][0-9]{1,14}$");
     private static final Pattern COUNTRY = Pattern.compile("^[A-Z]{2}$");
@@ -64,7 +64,7 @@ public final class PolicyCheck {
                 }
             }
             for (String sid : key.accounts().orElse(List.of())) {
-                if (!ACCOUNT_SID.matcher(sid).matches()) {
+                if (!Sid.ACCOUNT.matches(sid)) {
                     problems.add(prefix + ".accounts: '" + sid + "' is not an Account SID ('AC' followed by 32 hex digits)");
                 } else if (!accounts.contains(sid.toLowerCase(Locale.ROOT))) {
                     problems.add(prefix + ".accounts: " + sid + " is an unknown account: it has no server-side "

@@ -55,8 +55,7 @@ import io.restassured.RestAssured;
         @ResourceArg(name = "quarkus.thread-pool.max-threads", value = "4"),
         // 200 first fetches share the account's 32 slots: on a busy machine some wait longer than the tests' 1 s.
         @ResourceArg(name = "voicegate.upstream.max-queue-wait", value = "20s"),
-        @ResourceArg(name = "quarkus.fault-tolerance.\"dev.voicegate.twilio.TwilioClient/fetchCall\".timeout.value",
-                value = "25000") })
+        @ResourceArg(name = "voicegate.twilio.timeout-ms", value = "25000") })
 class GetCallConcurrencyTest {
 
     static final int WAITING = 200;
