@@ -1,5 +1,6 @@
 package dev.voicegate.config;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +58,12 @@ public class ConfigCheck {
         if (twilio.maxRetryAfter().isNegative()) {
             problems.add("TWILIO_MAX_RETRY_AFTER must not be negative");
         }
+        // Zero would mean "no timeout" to the HTTP client: a download whose peer went silent would hang for ever.
+        VoicegateConfig.Media media = config.media();
+        if (!positive(media.headersTimeout()) || !positive(media.connectTimeout()) || !positive(media.idleTimeout())) {
+            problems.add("TWILIO_MEDIA_HEADERS_TIMEOUT, TWILIO_MEDIA_CONNECT_TIMEOUT and TWILIO_MEDIA_IDLE_TIMEOUT "
+                    + "must be positive");
+        }
         return problems.stream().distinct().toList();
     }
 
@@ -67,5 +74,9 @@ public class ConfigCheck {
         }
         key.filter(sid -> !API_KEY_SID.matcher(sid).matches())
                 .ifPresent(sid -> problems.add(keyName + " must be an API Key SID: 'SK' followed by 32 hex digits"));
+    }
+
+    private static boolean positive(Duration duration) {
+        return !duration.isNegative() && !duration.isZero();
     }
 }

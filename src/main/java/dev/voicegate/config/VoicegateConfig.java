@@ -29,6 +29,8 @@ public interface VoicegateConfig {
 
     Sandbox sandbox();
 
+    Media media();
+
     interface Twilio {
         /** Account SID of the server-side credentials ({@code TWILIO_ACCOUNT_SID}). */
         Optional<String> accountSid();
@@ -147,5 +149,30 @@ public interface VoicegateConfig {
         /** The Auth Token the sandbox accepts: not a secret, it guards nothing real. */
         @WithDefault("sandbox-auth-token")
         String authToken();
+    }
+
+    interface Media {
+        /**
+         * Per attempt, the longest wait for the headers of a recording's audio: a slot, the redirects and Twilio's
+         * answer together. Retried like a read when it runs out.
+         */
+        @WithDefault("PT10S")
+        Duration headersTimeout();
+
+        /** TCP connect timeout of a recording download, to Twilio and to the storage it redirects to. */
+        @WithDefault("PT5S")
+        Duration connectTimeout();
+
+        /**
+         * A download connection that carries nothing for this long is closed. There is no total timeout: a long
+         * download runs to its last byte. (Time to Twilio's headers is the per-attempt fault-tolerance timeout.)
+         */
+        @WithDefault("PT30S")
+        Duration idleTimeout();
+
+        /** Connections for recording downloads, per host. */
+        @WithDefault("64")
+        @Min(1)
+        int maxConnections();
     }
 }
