@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.voicegate.access.Caller;
 import dev.voicegate.failure.ActionException;
 import dev.voicegate.observability.ActionMetrics;
+import dev.voicegate.twilio.TwilioCredentials;
 import dev.voicegate.voice.Action;
 import dev.voicegate.voice.ActionContext;
 import dev.voicegate.voice.ActionInput;
@@ -59,12 +60,26 @@ public class ActionDispatcher {
                 result.outcome(), Duration.ofNanos(System.nanoTime() - started)));
     }
 
+    /**
+     * The checks every request passes before anything is sent to Twilio, in this order: strict parsing, validation,
+     * credentials for the input's account. Throws {@link ActionException}. Also used by the media endpoint, which
+     * streams and so is no action.
+     */
+    public <I extends ActionInput> Admitted<I> admit(JsonNode params, Class<I> inputType, Caller caller) {
+        I input = parser.parse(params, inputType);
+        input.validate();
+        return new Admitted<>(input, caller.credentialsFor(input.accountSid()));
+    }
+
+    /** A request that passed {@link #admit}: its input and the Twilio credentials for its account. */
+    public record Admitted<I extends ActionInput>(I input, TwilioCredentials credentials) {
+    }
+
     private <I extends ActionInput, O extends ActionOutput> Uni<ActionResult<O>> run(Action<I, O> action,
             JsonNode params, Caller caller, Surface surface) {
         try {
-            I input = parser.parse(params, action.inputType());
-            input.validate();
-            return action.run(input, new ActionContext(caller, caller.credentialsFor(input.accountSid()), surface));
+            Admitted<I> admitted = admit(params, action.inputType(), caller);
+            return action.run(admitted.input(), new ActionContext(caller, admitted.credentials(), surface));
         } catch (ActionException rejected) {
             return Uni.createFrom().item(ActionResult.failed(action.failure(rejected.failure().error()), rejected.failure()));
         }

@@ -44,7 +44,9 @@ public class GetRecordingAction implements Action<GetRecordingInput, GetRecordin
 
     @Override
     public String description() {
-        return "Fetch one recording: metadata, an absolute media URL and its most recent transcription.";
+        return "Fetch one recording: metadata, Twilio's media URL (which needs Twilio credentials) and its most recent "
+                + "transcription; download the audio itself through Voicegate, with the same access as this call, from "
+                + "GET /v1/accounts/{account_sid}/recordings/{recording_sid}/media?format=wav|mp3.";
     }
 
     @Override
