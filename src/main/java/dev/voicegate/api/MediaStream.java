@@ -21,9 +21,14 @@ import io.vertx.ext.web.RoutingContext;
 @Schema(type = SchemaType.STRING, format = "binary", description = "The audio, as Twilio serves it")
 record MediaStream(MediaDownload download, RoutingContext routing, Consumer<String> onEnd) {
 
+    static final int WRITE_QUEUE_BYTES = 1024 * 1024;
+
     /** Pipes the body with back-pressure; a failure after the first byte closes the connection. */
     void send() {
         HttpServerResponse response = routing.response();
+        // Up to this much may wait to be sent before the download pauses: a window, so that on a busy machine
+        // each pause and resume does not cost a round of scheduling. Bounded memory per download all the same.
+        response.setWriteQueueMaxSize(WRITE_QUEUE_BYTES);
         // Vert.x wants the framing before the first write; Quarkus REST adds the other headers as that write starts.
         String length = download.header(HttpHeaders.CONTENT_LENGTH.toString());
         if (length != null) {
