@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The benchmark of the actions (issues #5, #10, #11, #12), MCP against /v1/actions included: builds the jar, starts a local Twilio stand-in
+# The benchmark of the actions and the recording media (issues #5, #10, #11, #12), MCP against /v1/actions included: builds the jar, starts a local Twilio stand-in
 # with a per-request latency (LATENCY_MS, default 50) and the service against it, both on free loopback ports,
 # runs bench/src/BenchDriver.java and prints one Markdown table. Stops by itself; kills what it started.
 # Only needs the JDK 17 that builds the project. JVM flags of the service: SERVICE_JAVA_OPTS.

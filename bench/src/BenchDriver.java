@@ -1,6 +1,7 @@
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.net.Socket;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -71,6 +72,10 @@ public final class BenchDriver {
     static final int POLICY_WARMUP = QUICK ? 200 : 10_000;
     static final int POLICY_SAMPLES = QUICK ? 50 : 1_000;
     static final String RECORDING_SID = String.format("RE%032x", 1);
+    /** The stand-in's recording audio (TwilioStandIn.MEDIA_BYTES). */
+    static final int MEDIA_BYTES = 50 * 1024 * 1024;
+    static final int MEDIA_WARMUP = QUICK ? 1 : 5;
+    static final int MEDIA_ITERATIONS = QUICK ? 2 : 10;
     static final Pattern CALL_SID = Pattern.compile("\"(?:call_)?sid\":\"(CA[0-9a-f]{32})\"");
     static final Pattern RECORDING_SIDS = Pattern.compile("\"recording_sids\":\\[([^\\]]*)\\]");
     static final Pattern RE_SID = Pattern.compile("\"sid\":\"(RE[0-9a-f]{32})\"");
@@ -506,6 +511,58 @@ public final class BenchDriver {
         }
     }
 
+    /** Downloads {@code url} to the end without keeping it; returns the time taken, after checking the size. */
+    long download(String url, String authorization) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        long started = System.nanoTime();
+        HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        long bytes = 0;
+        try (InputStream body = response.body()) {
+            byte[] buffer = new byte[64 * 1024];
+            for (int n; (n = body.read(buffer)) > 0;) {
+                bytes += n;
+            }
+        }
+        if (response.statusCode() != 200 || bytes != MEDIA_BYTES) {
+            throw new IllegalStateException(url + " -> " + response.statusCode() + ", " + bytes + " bytes");
+        }
+        return System.nanoTime() - started;
+    }
+
+    /**
+     * A recording's audio, 50 MB on loopback at 0 ms latency, one download at a time: through the service
+     * ({@code /media}) and straight from the stand-in, alternating, after a warm-up of both.
+     */
+    String[] media() throws Exception {
+        String direct = twilioPrefix + "/Recordings/" + RECORDING_SID + ".wav";
+        String viaService = service + "/v1/accounts/" + account + "/recordings/" + RECORDING_SID + "/media";
+        String key = "Bearer " + this.key;
+        reset(0);
+        for (int i = 0; i < MEDIA_WARMUP; i++) {
+            download(direct, null);
+            download(viaService, key);
+        }
+        reset(0);
+        List<Double> service = new ArrayList<>();
+        List<Double> straight = new ArrayList<>();
+        for (int i = 0; i < MEDIA_ITERATIONS; i++) {
+            service.add(millis(download(viaService, key)));
+            straight.add(millis(download(direct, null)));
+        }
+        long[] m = stats();
+        double serviceRate = MEDIA_BYTES / 1e6 / (percentile(service, 50) / 1000);
+        double directRate = MEDIA_BYTES / 1e6 / (percentile(straight, 50) / 1000);
+        return new String[] { "recording media, 50 MB, 0 ms latency: one download at a time",
+                f(percentile(service, 50)), f(percentile(service, 99)),
+                String.format(Locale.ROOT, "%.1f", (double) m[0] / (2 * MEDIA_ITERATIONS)), String.valueOf(m[1]),
+                String.format(Locale.ROOT, "stand-in direct: %s ms, %.0f MB/s; through the service %.0f MB/s (**%.0f%%**)",
+                        f(percentile(straight, 50)), directRate, serviceRate, 100 * serviceRate / directRate),
+                "", "", "" };
+    }
+
     /** Prints the table; false when the service's recording SIDs differed from the per-call lookups'. */
     boolean run(long pid, int latency) throws Exception {
         boolean allIdentical = true;
@@ -579,6 +636,8 @@ public final class BenchDriver {
                 "one round-trip: " + f(oneFetch.p50) + " (+" + f(getCall.p50 - oneFetch.p50) + ")", "", "", "" });
         System.err.printf("get_call, %d waiting at once%n", WAITING_GET_CALLS);
         rows.add(waitingGetCalls(pid, latency));
+        System.err.println("recording media");
+        rows.add(media());
 
         System.err.println("make_call");
         reset(0);

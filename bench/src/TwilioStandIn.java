@@ -34,6 +34,8 @@ import java.util.regex.Pattern;
  * connection (no client here pipelines). {@code GET /__stats} and {@code POST /__reset[?latency=ms]} are answered
  * at once and not counted.
  * <p>
+ * Every recording's media ({@code .wav}, {@code .mp3}) is the same {@value #MEDIA_BYTES} bytes of seeded random data.
+ * <p>
  * The data are deterministic: {@value #CALLS} calls, 30 s apart, newest first; every 20th is a child leg of the
  * call before it; call i has (7i + 3) mod 4 recordings (0–3, created 10–24 s after the call, one in 50 calls two
  * hours later); every third slot also has a recording of a call that is in no page ("other" calls), so a time
@@ -163,6 +165,25 @@ public final class TwilioStandIn {
     record Answer(int status, String body, boolean counted) {
     }
 
+    /** Every recording's audio ({@code /Recordings/{Sid}.wav} or {@code .mp3}): {@value #MEDIA_BYTES} bytes. */
+    static final int MEDIA_BYTES = 50 * 1024 * 1024;
+    static final Answer MEDIA_ANSWER = new Answer(200, "", true);
+    /** The whole answer, built once off the heap, so that serving it is a plain socket write. */
+    static final ByteBuffer MEDIA = media();
+
+    static ByteBuffer media() {
+        byte[] headers = ("HTTP/1.1 200 OK\r\nContent-Type: audio/x-wav\r\nContent-Length: " + MEDIA_BYTES
+                + "\r\nAccept-Ranges: bytes\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        ByteBuffer media = ByteBuffer.allocateDirect(headers.length + MEDIA_BYTES).put(headers);
+        java.util.Random random = new java.util.Random(42);
+        byte[] chunk = new byte[64 * 1024];
+        while (media.hasRemaining()) {
+            random.nextBytes(chunk);
+            media.put(chunk, 0, Math.min(chunk.length, media.remaining()));
+        }
+        return media.flip().asReadOnlyBuffer();
+    }
+
     static Answer handle(String method, String target) {
         int q = target.indexOf('?');
         String path = q < 0 ? target : target.substring(0, q);
@@ -230,11 +251,15 @@ public final class TwilioStandIn {
             }
             return page(sb, data, "/Calls/" + call.group(1) + "/Recordings.json", "", query, pageSize(query), -1);
         }
-        Matcher one = Pattern.compile("^/Recordings/(RE[0-9a-fA-F]{32})(\\.json|/Transcriptions\\.json)$").matcher(rest);
+        Matcher one = Pattern.compile("^/Recordings/(RE[0-9a-fA-F]{32})(\\.json|/Transcriptions\\.json|\\.wav|\\.mp3)$")
+                .matcher(rest);
         if (one.matches()) {
             Recording r = data.bySid.get(one.group(1));
             if (r == null) {
                 return notFound();
+            }
+            if (one.group(2).equals(".wav") || one.group(2).equals(".mp3")) {
+                return MEDIA_ANSWER;
             }
             if (one.group(2).equals(".json")) {
                 return new Answer(200, r.json, true);
@@ -459,11 +484,16 @@ public final class TwilioStandIn {
             if (answer.counted) {
                 started();
             }
-            byte[] body = answer.body.getBytes(StandardCharsets.UTF_8);
-            byte[] headers = ("HTTP/1.1 " + answer.status + (answer.status < 300 ? " OK" : " Not Found")
-                    + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
-                    .getBytes(StandardCharsets.ISO_8859_1);
-            ByteBuffer bytes = ByteBuffer.allocate(headers.length + body.length).put(headers).put(body).flip();
+            ByteBuffer bytes;
+            if (answer == MEDIA_ANSWER) {
+                bytes = MEDIA.duplicate(); // shared, read-only content: its own position
+            } else {
+                byte[] body = answer.body.getBytes(StandardCharsets.UTF_8);
+                byte[] headers = ("HTTP/1.1 " + answer.status + (answer.status < 300 ? " OK" : " Not Found")
+                        + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
+                        .getBytes(StandardCharsets.ISO_8859_1);
+                bytes = ByteBuffer.allocate(headers.length + body.length).put(headers).put(body).flip();
+            }
             long delay = answer.counted ? latencyNanos : 0;
             if (delay > 0) {
                 due.add(new Due(System.nanoTime() + delay, conn, bytes, true));

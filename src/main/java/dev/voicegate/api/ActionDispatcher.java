@@ -21,6 +21,7 @@ import dev.voicegate.observability.AuditTrail;
 import dev.voicegate.observability.PolicyMetrics;
 import dev.voicegate.quota.Allowance;
 import dev.voicegate.quota.Quotas;
+import dev.voicegate.twilio.TwilioCredentials;
 import dev.voicegate.voice.Action;
 import dev.voicegate.voice.ActionContext;
 import dev.voicegate.voice.ActionInput;
@@ -74,6 +75,22 @@ public class ActionDispatcher {
         long started = System.nanoTime();
         return run(action, params, caller, surface).invoke(result -> metrics.record(action.name(), surface.tag(),
                 result.outcome(), Duration.ofNanos(System.nanoTime() - started)));
+    }
+
+    /**
+     * The checks before anything is sent to Twilio, for the media endpoint, which streams and so is no action: strict
+     * parsing, validation, the caller's policy as for the action {@code asAction} (its account and actions), then
+     * credentials for the input's account. Throws {@link ActionException}.
+     */
+    public <I extends ActionInput> Admitted<I> admit(JsonNode params, Class<I> inputType, Caller caller, String asAction) {
+        I input = parser.parse(params, inputType);
+        input.validate();
+        guard.check(caller, asAction, input.accountSid(), null);
+        return new Admitted<>(input, caller.credentialsFor(input.accountSid()));
+    }
+
+    /** A request that passed {@link #admit}: its input and the Twilio credentials for its account. */
+    public record Admitted<I extends ActionInput>(I input, TwilioCredentials credentials) {
     }
 
     private <I extends ActionInput, O extends ActionOutput> Uni<ActionResult<O>> run(Action<I, O> action,

@@ -1,6 +1,7 @@
 package dev.voicegate.api;
 
 import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
 
 import org.jboss.resteasy.reactive.RestResponse;
 
@@ -37,8 +38,9 @@ final class Responses {
 
     /** The response for a failure outside an action (authentication, unknown action, …). */
     static RestResponse<Envelope> envelope(ActionFailure failure) {
+        // Always JSON, also where the caller asked for something else (the media endpoint's audio).
         RestResponse.ResponseBuilder<Envelope> response = RestResponse.ResponseBuilder.<Envelope>create(
-                failure.httpStatus()).entity(Envelope.failure(failure.error()));
+                failure.httpStatus()).entity(Envelope.failure(failure.error())).type(MediaType.APPLICATION_JSON_TYPE);
         if (failure.category() == ErrorCategory.UNAUTHORIZED) {
             response.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"voicegate\", Basic realm=\"voicegate\"");
         }

@@ -1,5 +1,6 @@
 package dev.voicegate.config;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -72,6 +73,13 @@ public class ConfigCheck {
         if (getCall.firstPoll().toMillis() < 1 || getCall.maxPoll().compareTo(getCall.firstPoll()) < 0) {
             problems.add("GET_CALL_FIRST_POLL must be at least 1ms and GET_CALL_MAX_POLL at least GET_CALL_FIRST_POLL");
         }
+        // Zero would mean "no timeout" to the HTTP client: a download whose peer went silent would hang for ever.
+        VoicegateConfig.Media media = config.media();
+        atLeast(problems, "voicegate.media.max-connections", media.maxConnections(), 1);
+        if (!positive(media.headersTimeout()) || !positive(media.connectTimeout()) || !positive(media.idleTimeout())) {
+            problems.add("TWILIO_MEDIA_HEADERS_TIMEOUT, TWILIO_MEDIA_CONNECT_TIMEOUT and TWILIO_MEDIA_IDLE_TIMEOUT "
+                    + "must be positive");
+        }
         return problems.stream().distinct().toList();
     }
 
@@ -88,5 +96,9 @@ public class ConfigCheck {
         }
         key.filter(sid -> !Sid.API_KEY.matches(sid))
                 .ifPresent(sid -> problems.add(keyName + " must be " + Sid.API_KEY.describe()));
+    }
+
+    private static boolean positive(Duration duration) {
+        return !duration.isNegative() && !duration.isZero();
     }
 }

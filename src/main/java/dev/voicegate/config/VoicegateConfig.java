@@ -34,6 +34,8 @@ public interface VoicegateConfig {
 
     Sandbox sandbox();
 
+    Media media();
+
     /**
      * Twilio credentials, and the fault tolerance that {@code twilio.TwilioGuards} gives every Twilio operation
      * ({@link #timeoutMs()}, {@link #maxRetries()}, {@link #retryDelayMs()}).
@@ -211,5 +213,29 @@ public interface VoicegateConfig {
         /** The Auth Token the sandbox accepts: not a secret, it guards nothing real. */
         @WithDefault("sandbox-auth-token")
         String authToken();
+    }
+
+    interface Media {
+        /**
+         * Per attempt, the longest wait for the headers of a recording's audio: a slot, the redirects and Twilio's
+         * answer together. Retried like a read when it runs out.
+         */
+        @WithDefault("PT10S")
+        Duration headersTimeout();
+
+        /** TCP connect timeout of a recording download, to Twilio and to the storage it redirects to. */
+        @WithDefault("PT5S")
+        Duration connectTimeout();
+
+        /**
+         * A download connection that carries nothing for this long is closed. There is no total timeout: a long
+         * download runs to its last byte. (Time to Twilio's headers is the per-attempt fault-tolerance timeout.)
+         */
+        @WithDefault("PT30S")
+        Duration idleTimeout();
+
+        /** Connections for recording downloads, per host; at least 1 (ConfigCheck). */
+        @WithDefault("64")
+        int maxConnections();
     }
 }

@@ -71,7 +71,7 @@ public class SandboxRoutes {
         router.getWithRegex(ACCOUNT + "/Recordings\\.json").handler(guarded(this::listRecordings));
         router.getWithRegex(ACCOUNT + RECORDING + "\\.json").handler(guarded(this::fetchRecording));
         router.getWithRegex(ACCOUNT + RECORDING + "/Transcriptions\\.json").handler(guarded(this::listTranscriptions));
-        router.getWithRegex(ACCOUNT + RECORDING + "(?:\\.wav)?").handler(guarded(this::media));
+        router.getWithRegex(ACCOUNT + RECORDING + "(?:\\.(?<extension>wav|mp3))?").handler(guarded(this::media));
         router.routeWithRegex(PREFIX + "(?:/.*)?").handler(ctx -> reply(ctx, SandboxError.notFound(twilioPath(ctx))))
                 .failureHandler(this::failure);
         LOG.infof("Embedded Twilio sandbox serving %s/2010-04-01/Accounts/%s", PREFIX, config.accountSid());
@@ -151,8 +151,8 @@ public class SandboxRoutes {
 
     private void media(RoutingContext ctx) {
         store.recording(ctx.pathParam("recording")).orElseThrow(() -> SandboxError.notFound(twilioPath(ctx)));
-        ctx.response().setStatusCode(200).putHeader(HttpHeaders.CONTENT_TYPE, "audio/x-wav")
-                .end(Buffer.buffer(SandboxWav.ONE_SECOND_OF_SILENCE));
+        SandboxMedia.serve(ctx.response(), ctx.pathParam("extension"), param(ctx.queryParams(), "RequestedChannels"),
+                ctx.request().getHeader("Range"));
     }
 
     /** Turns a {@link SandboxError} thrown by a handler into Twilio's error reply. */

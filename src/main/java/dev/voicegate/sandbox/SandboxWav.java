@@ -5,27 +5,27 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The media every sandbox recording serves: one second of silence as a RIFF/WAVE file in the format of
- * Twilio's mono recordings (8 kHz, 16-bit PCM). Built once; 16 KB.
+ * The WAV every sandbox recording serves: one second of silence as a RIFF/WAVE file in the format of Twilio's
+ * recordings (8 kHz, 16-bit PCM), mono or with one channel per party. Built once; 16 KB per channel.
  */
 final class SandboxWav {
 
     private static final int SAMPLE_RATE = 8000;
     private static final short BITS_PER_SAMPLE = 16;
-    private static final short CHANNELS = 1;
 
-    static final byte[] ONE_SECOND_OF_SILENCE = silence(SAMPLE_RATE);
+    static final byte[] ONE_SECOND_OF_SILENCE = silence(SAMPLE_RATE, 1);
+    static final byte[] ONE_SECOND_OF_STEREO_SILENCE = silence(SAMPLE_RATE, 2);
 
     private SandboxWav() {
     }
 
-    static byte[] silence(int samples) {
-        int blockAlign = CHANNELS * BITS_PER_SAMPLE / 8;
+    static byte[] silence(int samples, int channels) {
+        int blockAlign = channels * BITS_PER_SAMPLE / 8;
         int dataSize = samples * blockAlign;
         ByteBuffer wav = ByteBuffer.allocate(44 + dataSize).order(ByteOrder.LITTLE_ENDIAN);
         wav.put(ascii("RIFF")).putInt(36 + dataSize).put(ascii("WAVE"));
         wav.put(ascii("fmt ")).putInt(16).putShort((short) 1) // PCM
-                .putShort(CHANNELS).putInt(SAMPLE_RATE).putInt(SAMPLE_RATE * blockAlign)
+                .putShort((short) channels).putInt(SAMPLE_RATE).putInt(SAMPLE_RATE * blockAlign)
                 .putShort((short) blockAlign).putShort(BITS_PER_SAMPLE);
         wav.put(ascii("data")).putInt(dataSize);
         // The sample bytes stay zero: silence in signed 16-bit PCM.

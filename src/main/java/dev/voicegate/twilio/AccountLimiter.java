@@ -16,7 +16,7 @@ import jakarta.inject.Inject;
 import dev.voicegate.config.VoicegateConfig;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
-import io.smallrye.mutiny.subscription.UniEmitter;
+import io.smallrye.mutiny.operators.AbstractUni;
 import io.smallrye.mutiny.subscription.UniSubscriber;
 import io.smallrye.mutiny.subscription.UniSubscription;
 import io.vertx.core.Context;
@@ -28,13 +28,19 @@ import io.vertx.core.Vertx;
  * A request beyond the bound waits in a FIFO queue of bounded length for a bounded time; when the queue is
  * full, or the wait is over, it fails at once with {@link TwilioException.Throttled} and nothing is sent.
  * <p>
- * Non-blocking: a waiting request is a queued callback, never a parked thread. A slot is released exactly
- * once, when the request ends with an item, a failure or a cancellation (a fault-tolerance timeout cancels).
- * Accounts are keyed by their SID in lower case; an account with nothing in flight and nothing waiting is
- * dropped from the map, so the map only holds busy accounts.
+ * A slot is a {@link Lease}: {@link #acquire} hands one out, its holder gives it back with {@link Lease#release()}.
+ * {@link #limit} holds one for the life of a {@code Uni} request; a streamed download holds one until its last byte.
+ * Non-blocking: a waiting request is a queued callback, never a parked thread. Accounts are keyed by their SID in
+ * lower case; an account with nothing in flight and nothing waiting is dropped from the map.
  */
 @ApplicationScoped
 public class AccountLimiter {
+
+    /** One of an account's slots, held until released. */
+    public interface Lease {
+        /** Gives the slot back (to the longest waiting request, if any); only the first call counts. */
+        void release();
+    }
 
     private final int maxConcurrent;
     private final int maxQueued;
@@ -58,12 +64,28 @@ public class AccountLimiter {
     }
 
     /**
-     * Subscribes to {@code request.get()} once the account has a free slot, and holds the slot until it ends.
-     * Nothing happens until the returned {@code Uni} is subscribed; each subscription is one request.
+     * A slot of this account, once one is free; fails with {@link TwilioException.Throttled} when the queue is full
+     * or the wait is over. Each subscription is one lease. Cancelling before the lease arrives gives up the place in
+     * the queue (or the slot just granted); a lease that arrives is the subscriber's to release, even if it cancelled
+     * at that very moment, so subscribe with a subscriber that releases such a lease rather than dropping it.
+     */
+    public Uni<Lease> acquire(String accountSid) {
+        String key = Objects.requireNonNull(accountSid, "accountSid").toLowerCase(Locale.ROOT);
+        return new AbstractUni<>() {
+            @Override
+            public void subscribe(UniSubscriber<? super Lease> subscriber) {
+                new Ticket(key, subscriber).enter();
+            }
+        };
+    }
+
+    /**
+     * Subscribes to {@code request.get()} once the account has a free slot, and holds the slot until it ends with
+     * an item, a failure or a cancellation (a fault-tolerance timeout cancels). Each subscription is one request.
      */
     public <T> Uni<T> limit(String accountSid, Supplier<Uni<T>> request) {
-        String key = Objects.requireNonNull(accountSid, "accountSid").toLowerCase(Locale.ROOT);
-        return Uni.createFrom().emitter(emitter -> new Slot<>(key, request, emitter).enter());
+        Uni<Lease> lease = acquire(accountSid);
+        return Uni.createFrom().emitter(emitter -> new LimitedRequest<>(lease, request, emitter).start());
     }
 
     /** Requests of this account holding a slot now. */
@@ -114,42 +136,48 @@ public class AccountLimiter {
     /** One account's slots. Guarded by its own monitor; {@code retired} once removed from the map. */
     private static final class Account {
         int inFlight;
-        final ArrayDeque<Slot<?>> queue = new ArrayDeque<>();
+        final ArrayDeque<Ticket> queue = new ArrayDeque<>();
         boolean retired;
     }
 
     private enum State {
-        NEW, QUEUED, RUNNING, DONE
+        /** Waiting in the account's queue. */
+        QUEUED,
+        /** Holding a slot that is on its way to the subscriber. */
+        GRANTED,
+        /** Holding a slot the subscriber received: only {@link Lease#release()} gives it back. */
+        HELD,
+        /** Nothing held, nothing waited for. */
+        DONE
     }
 
-    /** One subscription to a limited request: waits for a slot, runs, and gives the slot back once. */
-    private final class Slot<T> implements UniSubscriber<T> {
+    /** One subscription to {@link #acquire}: a place in the queue, then a slot, then nothing. */
+    private final class Ticket implements UniSubscription, Lease {
         private final String key;
-        private final Supplier<Uni<T>> request;
-        private final UniEmitter<? super T> emitter;
+        private final UniSubscriber<? super Lease> subscriber;
         private final Context context = Vertx.currentContext();
         private Account account;
         // Guarded by account's monitor.
-        private State state = State.NEW;
-        private UniSubscription upstream;
+        private State state;
         private Runnable timer; // stops the wait timer
 
-        Slot(String key, Supplier<Uni<T>> request, UniEmitter<? super T> emitter) {
+        Ticket(String key, UniSubscriber<? super Lease> subscriber) {
             this.key = key;
-            this.request = request;
-            this.emitter = emitter;
+            this.subscriber = subscriber;
         }
 
         void enter() {
-            emitter.onTermination(this::abandon);
             State admitted;
             do {
                 admitted = admitTo(accounts.computeIfAbsent(key, k -> new Account()));
             } while (admitted == null);
+            // Only now may the subscriber cancel: the account is known, so a cancellation always finds what to
+            // give back (before, one that came at once found no account to synchronize on).
+            subscriber.onSubscribe(this);
             switch (admitted) {
-                case RUNNING -> run();
+                case GRANTED -> deliver();
                 case QUEUED -> startTimer();
-                default -> emitter.fail(queueFull());
+                default -> subscriber.onFailure(queueFull());
             }
         }
 
@@ -162,7 +190,7 @@ public class AccountLimiter {
                 account = candidate;
                 if (candidate.inFlight < maxConcurrent) {
                     candidate.inFlight++;
-                    state = State.RUNNING;
+                    state = State.GRANTED;
                 } else if (candidate.queue.size() < maxQueued) {
                     candidate.queue.addLast(this);
                     state = State.QUEUED;
@@ -208,10 +236,10 @@ public class AccountLimiter {
                 account.queue.remove(this);
                 state = State.DONE;
             }
-            onOwnContext(() -> emitter.fail(waitedTooLong()));
+            onOwnContext(() -> subscriber.onFailure(waitedTooLong()));
         }
 
-        /** Granted a slot by another request's release: continue on this request's own Vert.x context. */
+        /** Granted a slot by another lease's release: continue on this request's own Vert.x context. */
         private void granted() {
             Runnable stop;
             synchronized (account) {
@@ -221,94 +249,58 @@ public class AccountLimiter {
             if (stop != null) {
                 stop.run();
             }
-            onOwnContext(this::run);
+            onOwnContext(this::deliver);
         }
 
-        private void run() {
+        private void deliver() {
             synchronized (account) {
-                if (state != State.RUNNING) {
+                if (state != State.GRANTED) {
                     return; // cancelled while the grant was on its way; the slot was passed on already
                 }
+                state = State.HELD;
             }
-            Uni<T> uni;
-            try {
-                uni = Objects.requireNonNull(request.get(), "request");
-            } catch (RuntimeException e) {
-                onFailure(e);
-                return;
-            }
-            uni.subscribe().withSubscriber(this);
+            subscriber.onItem(this);
+        }
+
+        /** The subscriber gave up: leave the queue, or pass on a slot it has not received. */
+        @Override
+        public void cancel() {
+            giveBack(false);
         }
 
         @Override
-        public void onSubscribe(UniSubscription subscription) {
-            boolean cancelled;
-            synchronized (account) {
-                cancelled = state != State.RUNNING;
-                if (!cancelled) {
-                    upstream = subscription;
-                }
-            }
-            if (cancelled) {
-                subscription.cancel();
-            }
+        public void release() {
+            giveBack(true);
         }
 
-        @Override
-        public void onItem(T item) {
-            if (release(false)) {
-                emitter.complete(item);
-            }
-        }
-
-        @Override
-        public void onFailure(Throwable failure) {
-            if (release(false)) {
-                emitter.fail(failure);
-            }
-        }
-
-        /** The subscriber is gone (cancelled), or this slot ended: give back whatever is held, once. */
-        private void abandon() {
-            release(true);
-        }
-
-        /** @return whether this call ended the slot (and so may signal the outcome) */
-        private boolean release(boolean cancel) {
-            UniSubscription toCancel = null;
+        private void giveBack(boolean received) {
             Runnable toStop = null;
-            Slot<?> next = null;
+            Ticket next = null;
             synchronized (account) {
                 if (state == State.QUEUED) {
                     account.queue.remove(this);
                     toStop = timer;
-                } else if (state == State.RUNNING) {
-                    toCancel = cancel ? upstream : null;
+                } else if (state == State.GRANTED || (state == State.HELD && received)) {
                     next = handOver();
                 } else {
-                    return false;
+                    return;
                 }
                 state = State.DONE;
                 timer = null;
-                upstream = null;
             }
             if (toStop != null) {
                 toStop.run();
             }
-            if (toCancel != null) {
-                toCancel.cancel();
-            }
             if (next != null) {
                 next.granted();
             }
-            return true;
         }
 
         /** Passes this slot to the longest-waiting request, or frees it; drops the account when idle. */
-        private Slot<?> handOver() {
-            Slot<?> next = account.queue.pollFirst();
+        private Ticket handOver() {
+            Ticket next = account.queue.pollFirst();
             if (next != null) {
-                next.state = State.RUNNING;
+                next.state = State.GRANTED;
                 return next;
             }
             account.inFlight--;

@@ -13,7 +13,10 @@ import jakarta.ws.rs.core.Response;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-/** Turns what the REST client reports into a {@link TwilioException}: the one place that reads Twilio failures. */
+/**
+ * Turns what Twilio answered, or how a request to it failed, into a {@link TwilioException}: the one place that reads
+ * Twilio failures, for the REST client and the media client alike.
+ */
 final class TwilioFailures {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -21,13 +24,20 @@ final class TwilioFailures {
     private TwilioFailures() {
     }
 
-    /** A non-2xx response, with Twilio's error body when it has one. */
+    /** A non-2xx response of the REST client, with Twilio's error body when it has one. */
     static TwilioException fromResponse(Response response) {
-        int status = response.getStatus();
-        TwilioError body = readError(response);
-        Integer code = body == null ? null : body.code();
-        String message = body == null || body.message() == null ? "no error body" : body.message();
-        Duration retryAfter = retryAfter(response.getHeaderString("Retry-After"));
+        return classify(response.getStatus(), readBody(response), response.getHeaderString("Retry-After"));
+    }
+
+    /**
+     * A non-2xx answer from its parts, whichever client received it: the status, the body as text (possibly
+     * empty or cut short) and the {@code Retry-After} header (possibly null).
+     */
+    static TwilioException classify(int status, String body, String retryAfterHeader) {
+        TwilioError error = readError(body);
+        Integer code = error == null ? null : error.code();
+        String message = error == null || error.message() == null ? "no error body" : error.message();
+        Duration retryAfter = retryAfter(retryAfterHeader);
         if (status == 429) {
             return new TwilioException.RateLimited(message, code, retryAfter);
         }
@@ -37,7 +47,7 @@ final class TwilioFailures {
         return new TwilioException.ServerError(message, status, code, retryAfter);
     }
 
-    /** Any failure from the REST client, classified by its cause chain. */
+    /** Any failure of a request (REST or media client), classified by its cause chain. */
     static Throwable classify(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof TwilioException twilio) {
@@ -60,9 +70,16 @@ final class TwilioFailures {
         return failure;
     }
 
-    private static TwilioError readError(Response response) {
+    private static String readBody(Response response) {
         try {
-            String text = response.readEntity(String.class);
+            return response.readEntity(String.class);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static TwilioError readError(String text) {
+        try {
             return text == null || text.isBlank() ? null : JSON.readValue(text, TwilioError.class);
         } catch (RuntimeException | IOException e) {
             return null;

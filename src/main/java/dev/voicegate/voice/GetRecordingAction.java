@@ -44,9 +44,11 @@ public class GetRecordingAction implements Action<GetRecordingInput, GetRecordin
 
     @Override
     public String description() {
-        return "Fetch one recording by its SID (RE followed by 32 hex digits; list_calls gives each call's "
-                + "recording_sids): duration, status, channels, price, an absolute URL of the audio (WAV) and the text of "
-                + "its most recent transcription, if any.";
+        return "Fetch one recording by its SID (RE followed by 32 hex digits; list_calls and get_call give each call's "
+                + "recording_sids): duration, status, channels, price, Twilio's media URL (which needs Twilio "
+                + "credentials) and the text of its most recent transcription, if any. Download the audio itself "
+                + "through Voicegate, with the same access as this call, from "
+                + "GET /v1/accounts/{account_sid}/recordings/{recording_sid}/media?format=wav|mp3.";
     }
 
     @Override

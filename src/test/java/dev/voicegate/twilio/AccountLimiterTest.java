@@ -1,6 +1,7 @@
 package dev.voicegate.twilio;
 
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -21,6 +22,8 @@ import org.junit.jupiter.api.Test;
 
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.helpers.test.UniAssertSubscriber;
+import io.smallrye.mutiny.subscription.UniSubscriber;
+import io.smallrye.mutiny.subscription.UniSubscription;
 
 /** The per-account bound on its own: requests are manually completed futures, nothing talks to Twilio. */
 class AccountLimiterTest {
@@ -255,6 +258,157 @@ class AccountLimiterTest {
         assertEquals(0, limiter.inFlight(ACCOUNT));
         assertEquals(1, limiter.inFlight(OTHER.toUpperCase()));
         other.complete();
+        assertEquals(0, limiter.busyAccounts());
+    }
+
+    /** Subscribes and cancels inside onSubscribe, before anything else can happen. */
+    static <T> List<Object> subscribeAndCancelAtOnce(Uni<T> uni) {
+        List<Object> signals = new ArrayList<>();
+        uni.subscribe().withSubscriber(new UniSubscriber<T>() {
+            @Override
+            public void onSubscribe(UniSubscription subscription) {
+                subscription.cancel();
+            }
+
+            @Override
+            public void onItem(T item) {
+                signals.add(item);
+            }
+
+            @Override
+            public void onFailure(Throwable failure) {
+                signals.add(failure);
+            }
+        });
+        return signals;
+    }
+
+    @Test
+    void aRequestCancelledAtOnceNeverRunsAndHoldsNothing() {
+        AccountLimiter limiter = new AccountLimiter(1, 5, LONG);
+        Request cancelled = new Request("cancelled");
+
+        assertDoesNotThrow(() -> subscribeAndCancelAtOnce(limiter.limit(ACCOUNT, cancelled::call)));
+
+        assertFalse(cancelled.started);
+        assertEquals(0, limiter.busyAccounts());
+        Request next = new Request("next");
+        submit(limiter, ACCOUNT, next);
+        assertTrue(next.started, "the slot is free");
+    }
+
+    @Test
+    void aLeaseCancelledAtOnceIsNeverHandedOutAndHoldsNothing() {
+        AccountLimiter limiter = new AccountLimiter(1, 5, LONG);
+
+        List<Object> free = subscribeAndCancelAtOnce(limiter.acquire(ACCOUNT));
+        assertEquals(List.of(), free, "a slot granted at once is not handed to a subscriber that cancelled");
+        assertEquals(0, limiter.busyAccounts());
+
+        Request holder = new Request("holder");
+        submit(limiter, ACCOUNT, holder);
+        List<Object> queued = subscribeAndCancelAtOnce(limiter.acquire(ACCOUNT));
+        assertEquals(List.of(), queued);
+        assertEquals(0, limiter.queued(ACCOUNT), "a place in the queue given up at once is not kept");
+        holder.complete();
+        assertEquals(0, limiter.busyAccounts());
+    }
+
+    @Test
+    void cancellationsRacingWithAdmissionNeverThrowNorLeak() throws Exception {
+        AccountLimiter limiter = new AccountLimiter(2, 10_000, LONG);
+        ExecutorService canceller = Executors.newSingleThreadExecutor();
+        AtomicInteger thrown = new AtomicInteger();
+        try {
+            // The window the old code had (cancel before the account was known) is narrow: many tries find it.
+            for (int i = 0; i < 50_000; i++) {
+                Uni<?> request = i % 2 == 0 ? limiter.limit(ACCOUNT, () -> Uni.createFrom().nothing())
+                        : limiter.acquire(ACCOUNT);
+                CompletableFuture<UniSubscription> handOver = new CompletableFuture<>();
+                CompletableFuture<Void> cancelled = CompletableFuture.runAsync(() -> {
+                    try {
+                        handOver.join().cancel();
+                    } catch (RuntimeException e) {
+                        thrown.incrementAndGet();
+                    }
+                }, canceller);
+                request.subscribe().withSubscriber(new UniSubscriber<Object>() {
+                    @Override
+                    public void onSubscribe(UniSubscription subscription) {
+                        handOver.complete(subscription);
+                    }
+
+                    @Override
+                    public void onItem(Object item) {
+                        // A lease that arrives as the subscriber cancels is the subscriber's to give back.
+                        ((AccountLimiter.Lease) item).release();
+                    }
+
+                    @Override
+                    public void onFailure(Throwable failure) {
+                    }
+                });
+                cancelled.get(5, TimeUnit.SECONDS);
+            }
+        } finally {
+            canceller.shutdownNow();
+        }
+        assertEquals(0, thrown.get(), "a cancellation never throws");
+        await().atMost(Duration.ofSeconds(5)).until(() -> limiter.busyAccounts() == 0);
+    }
+
+    @Test
+    void aLeaseHoldsItsSlotUntilReleasedAndOnlyTheFirstReleaseCounts() {
+        AccountLimiter limiter = new AccountLimiter(1, 5, LONG);
+        AccountLimiter.Lease lease = limiter.acquire(ACCOUNT).subscribe().withSubscriber(UniAssertSubscriber.create())
+                .assertCompleted().getItem();
+        Request waiting = new Request("waiting");
+        Request last = new Request("last");
+        submit(limiter, ACCOUNT, waiting);
+        submit(limiter, ACCOUNT, last);
+        assertFalse(waiting.started, "the lease holds the only slot");
+
+        lease.release();
+        assertTrue(waiting.started);
+        lease.release();
+        assertFalse(last.started, "a second release gives nothing more back");
+        assertEquals(1, limiter.inFlight(ACCOUNT));
+    }
+
+    @Test
+    void aWaitingLeaseComesInArrivalOrderAndCancellingAfterItArrivedKeepsIt() {
+        AccountLimiter limiter = new AccountLimiter(1, 5, LONG);
+        Request holder = new Request("holder");
+        submit(limiter, ACCOUNT, holder);
+        UniAssertSubscriber<AccountLimiter.Lease> waiter = limiter.acquire(ACCOUNT)
+                .subscribe().withSubscriber(UniAssertSubscriber.create());
+        Request after = new Request("after");
+        submit(limiter, ACCOUNT, after);
+        waiter.assertNotTerminated();
+        assertEquals(2, limiter.queued(ACCOUNT));
+
+        holder.complete();
+        AccountLimiter.Lease lease = waiter.assertCompleted().getItem();
+        waiter.cancel();
+        assertFalse(after.started, "cancelling after the lease arrived does not give it back; release does");
+
+        lease.release();
+        assertTrue(after.started);
+    }
+
+    @Test
+    void aLeaseCancelledWhileWaitingLeavesTheQueue() {
+        AccountLimiter limiter = new AccountLimiter(1, 5, LONG);
+        Request holder = new Request("holder");
+        submit(limiter, ACCOUNT, holder);
+        UniAssertSubscriber<AccountLimiter.Lease> waiter = limiter.acquire(ACCOUNT)
+                .subscribe().withSubscriber(UniAssertSubscriber.create());
+        assertEquals(1, limiter.queued(ACCOUNT));
+
+        waiter.cancel();
+        assertEquals(0, limiter.queued(ACCOUNT));
+        holder.complete();
+        waiter.assertNotTerminated();
         assertEquals(0, limiter.busyAccounts());
     }
 

@@ -1,0 +1,33 @@
+package dev.voicegate.sandbox;
+
+import java.nio.ByteBuffer;
+
+/**
+ * The MP3 every sandbox recording serves: about one second of silence as 42 MPEG-1 Layer III frames (48 kHz,
+ * 32 kbit/s, 1152 samples and 96 bytes per frame, no padding, no CRC), mono or stereo. Each frame is its 4-byte
+ * header followed by zeros: all-zero side information (17 bytes mono, 32 stereo) says "no main data", which every
+ * decoder plays as silence. No ID3 tag. Built once; 4 KB.
+ */
+final class SandboxMp3 {
+
+    private static final int FRAMES = 42; // 42 × 1152 / 48000 s = 1.008 s
+    private static final int FRAME_BYTES = 144 * 32_000 / 48_000;
+
+    static final byte[] ONE_SECOND_OF_SILENCE = silence(true);
+    static final byte[] ONE_SECOND_OF_STEREO_SILENCE = silence(false);
+
+    private SandboxMp3() {
+    }
+
+    private static byte[] silence(boolean mono) {
+        ByteBuffer mp3 = ByteBuffer.allocate(FRAMES * FRAME_BYTES);
+        for (int i = 0; i < FRAMES; i++) {
+            mp3.position(i * FRAME_BYTES);
+            mp3.put((byte) 0xFF) // frame sync (11 bits) ...
+                    .put((byte) 0xFB) // ... MPEG-1, Layer III, no CRC
+                    .put((byte) 0x14) // bitrate index 1 (32 kbit/s), sample rate index 1 (48 kHz), no padding
+                    .put((byte) (mono ? 0xC0 : 0x00)); // channel mode: single channel or stereo; no emphasis
+        }
+        return mp3.array();
+    }
+}
