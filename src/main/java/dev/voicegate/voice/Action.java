@@ -33,9 +33,9 @@ public interface Action<I extends ActionInput, O extends ActionOutput> {
         return !readOnly();
     }
 
-    /** Repeating it with the same input has no further effect. */
+    /** Repeating it with the same input has no further effect; a read-only action has none to begin with. */
     default boolean idempotent() {
-        return false;
+        return readOnly();
     }
 
     /** Reaches beyond Voicegate (Twilio, the phone network). */

@@ -56,11 +56,6 @@ public class GetCallAction implements Action<GetCallInput, GetCallOutput> {
     }
 
     @Override
-    public boolean idempotent() {
-        return true;
-    }
-
-    @Override
     public Class<GetCallInput> inputType() {
         return GetCallInput.class;
     }

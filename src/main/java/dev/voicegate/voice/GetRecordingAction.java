@@ -62,11 +62,6 @@ public class GetRecordingAction implements Action<GetRecordingInput, GetRecordin
     }
 
     @Override
-    public boolean idempotent() {
-        return true;
-    }
-
-    @Override
     public Class<GetRecordingInput> inputType() {
         return GetRecordingInput.class;
     }

@@ -69,11 +69,6 @@ public class ListCallsAction implements Action<ListCallsInput, ListCallsOutput> 
     }
 
     @Override
-    public boolean idempotent() {
-        return true;
-    }
-
-    @Override
     public Class<ListCallsInput> inputType() {
         return ListCallsInput.class;
     }
