@@ -745,6 +745,7 @@ public final class BenchDriver {
                 }
             }
         });
+        sampler.setDaemon(true); // should a get_call fail, the driver must still exit, and run.sh stop what it started
         sampler.start();
         long base = 0xD0000000L + System.currentTimeMillis() % 1_000_000 * 1_000; // fresh SIDs in every run
         List<CompletableFuture<Double>> answers = new ArrayList<>();
