@@ -22,6 +22,7 @@ import org.jboss.logging.Logger;
 import dev.voicegate.config.VoicegateConfig;
 import dev.voicegate.observability.BudgetMetrics;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.operators.AbstractUni;
 import io.smallrye.mutiny.subscription.UniSubscriber;
@@ -40,6 +41,7 @@ import io.vertx.core.Vertx;
  * Redis, or with {@code TWILIO_SHARED_BUDGET=false}, this does nothing and the local bound alone applies.
  */
 @ApplicationScoped
+@Startup // the Redis client, the scripts and the renewal timer are ready before the first request
 public class SharedBudget {
 
     private static final Logger LOG = Logger.getLogger(SharedBudget.class);
