@@ -73,13 +73,16 @@ class SharedBudgetTest {
         };
     }
 
+    /** A generous command timeout: this machine may be loaded, and a timeout would switch to the local share. */
+    static final Duration TIMEOUT = Duration.ofSeconds(2);
+
     RedisBudget redis() {
-        return new RedisBudget(connection(), Duration.ofMillis(300));
+        return new RedisBudget(connection(), TIMEOUT);
     }
 
     SharedBudget budget(int bound, int localShare, Duration maxWait, MeterRegistry registry) {
-        SharedBudget budget = new SharedBudget(new SharedBudget.Settings(bound, localShare, maxWait, LEASE,
-                Duration.ofMillis(300)), redis(), vertx, new BudgetMetrics(registry));
+        SharedBudget budget = new SharedBudget(new SharedBudget.Settings(bound, localShare, maxWait, LEASE, TIMEOUT),
+                redis(), vertx, new BudgetMetrics(registry));
         budgets.add(budget);
         return budget;
     }
