@@ -1,15 +1,8 @@
 package dev.voicegate.twilio;
 
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -58,19 +51,10 @@ public class SharedBudget {
         }
     }
 
-    /** What one replica holds of an account. Guarded by {@link #held}. */
-    private static final class Account {
-        final Set<String> leases = new HashSet<>();
-    }
-
     private final Settings settings;
-    private final RedisBudget redis; // null: no shared budget
+    private final BudgetLeases leases; // null: no shared budget
     private final Vertx vertx;
     private final BudgetMetrics metrics;
-    private final String replica = Long.toHexString(ThreadLocalRandom.current().nextLong());
-    private final AtomicLong ids = new AtomicLong();
-    private final AtomicBoolean fallback = new AtomicBoolean();
-    private final Map<String, Account> held = new HashMap<>();
     private final long renewal;
 
     @Inject
@@ -83,14 +67,15 @@ public class SharedBudget {
 
     SharedBudget(Settings settings, RedisBudget redis, Vertx vertx, BudgetMetrics metrics) {
         this.settings = settings;
-        this.redis = redis;
         this.vertx = vertx;
         this.metrics = metrics;
         if (redis != null) {
             LOG.infof("Twilio requests in flight are bounded per account for every replica together (Redis), %d at "
                     + "most; %d per replica while Redis is unreachable", settings.bound(), settings.localShare());
-            renewal = vertx.setPeriodic(Math.max(100, settings.lease().toMillis() / 3), ignored -> renew());
+            leases = new BudgetLeases(settings, redis, metrics);
+            renewal = vertx.setPeriodic(Math.max(100, settings.lease().toMillis() / 3), ignored -> leases.renew());
         } else {
+            leases = null;
             renewal = -1;
         }
     }
@@ -105,7 +90,7 @@ public class SharedBudget {
      * when there is no shared budget.
      */
     Uni<AccountLimiter.Lease> after(String account, Uni<AccountLimiter.Lease> local) {
-        if (redis == null) {
+        if (leases == null) {
             return local;
         }
         return new AbstractUni<>() {
@@ -118,111 +103,17 @@ public class SharedBudget {
 
     /** "local" (no shared budget), "shared", or "local-share" while Redis is unreachable. */
     public String mode() {
-        return redis == null ? "local" : fallback.get() ? "local-share" : "shared";
+        return leases == null ? "local" : leases.fallback() ? "local-share" : "shared";
     }
 
     /** Slots per account this replica may hold in its mode. */
     public int perAccount() {
-        return redis != null && fallback.get() ? settings.localShare() : settings.bound();
+        return leases != null && leases.fallback() ? settings.localShare() : settings.bound();
     }
 
     /** One try for a slot: the lease, or null when the budget (or the local share) is full. Never fails. */
     Uni<AccountLimiter.Lease> tryTake(String account) {
-        String id = replica + ':' + Long.toHexString(ids.incrementAndGet());
-        if (fallback.get()) {
-            return Uni.createFrom().item(takeLocally(account, id));
-        }
-        return redis.take(account, settings.bound(), settings.lease(), id)
-                .map(taken -> {
-                    metrics.shared(label(account), taken.inUse());
-                    return taken.taken() ? hold(account, id) : null;
-                })
-                .onFailure().recoverWithItem(failure -> {
-                    unreachable(failure);
-                    return takeLocally(account, id);
-                });
-    }
-
-    private AccountLimiter.Lease takeLocally(String account, String id) {
-        synchronized (held) {
-            Account holding = held.get(account);
-            if (holding != null && holding.leases.size() >= settings.localShare()) {
-                return null;
-            }
-            return hold(account, id);
-        }
-    }
-
-    private AccountLimiter.Lease hold(String account, String id) {
-        int count;
-        synchronized (held) {
-            Set<String> leases = held.computeIfAbsent(account, a -> new Account()).leases;
-            leases.add(id);
-            count = leases.size();
-        }
-        metrics.held(label(account), count);
-        AtomicBoolean released = new AtomicBoolean();
-        return () -> {
-            if (released.compareAndSet(false, true)) {
-                giveBack(account, id);
-            }
-        };
-    }
-
-    private void giveBack(String account, String id) {
-        int count;
-        synchronized (held) {
-            Account holding = held.get(account);
-            holding.leases.remove(id);
-            count = holding.leases.size();
-            if (count == 0) {
-                held.remove(account);
-            }
-        }
-        metrics.held(label(account), count);
-        if (!fallback.get()) { // while Redis is out of reach, the lease expires there instead
-            redis.give(account, id).subscribe().with(inUse -> metrics.shared(label(account), inUse), this::unreachable);
-        }
-    }
-
-    /** Each third of the lease time: renews this replica's leases, or, while Redis is unreachable, asks whether it is back. */
-    private void renew() {
-        if (fallback.get()) {
-            redis.ping().subscribe().with(ok -> {
-                if (fallback.compareAndSet(true, false)) {
-                    metrics.fallback(false);
-                    LOG.info("Redis answers again: the Twilio budget is shared by every replica again");
-                    renew();
-                }
-            }, ignored -> {
-            });
-            return;
-        }
-        Map<String, List<String>> snapshot = new HashMap<>();
-        synchronized (held) {
-            held.forEach((account, holding) -> snapshot.put(account, List.copyOf(holding.leases)));
-        }
-        snapshot.forEach((account, leases) -> redis.renew(account, settings.lease(), leases).subscribe().with(renewed -> {
-            metrics.shared(label(account), renewed.inUse());
-            // A lease given back while the renewal was on its way may have been added again: give it back again.
-            List<String> gone;
-            synchronized (held) {
-                Account holding = held.get(account);
-                gone = leases.stream().filter(id -> holding == null || !holding.leases.contains(id)).toList();
-            }
-            gone.forEach(id -> redis.give(account, id).subscribe().with(ignored -> {
-            }, this::unreachable));
-        }, this::unreachable));
-    }
-
-    /** A Redis command failed or timed out: the local share applies until Redis answers again. Logged once. */
-    private void unreachable(Throwable failure) {
-        if (fallback.compareAndSet(false, true)) {
-            metrics.fallback(true);
-            LOG.warnf("Redis is unreachable for the shared Twilio budget (%s): each replica keeps to its local share "
-                    + "of %d requests in flight per account until it answers", failure.getClass().getSimpleName(),
-                    settings.localShare());
-        }
+        return leases.tryTake(account);
     }
 
     /** How long to pause before the next try at a full budget: doubling with each try, jittered. */

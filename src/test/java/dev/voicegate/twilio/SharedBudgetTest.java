@@ -256,7 +256,7 @@ class SharedBudgetTest {
                     .getFailure());
             assertEquals(0.0, registry.get("voicegate.upstream.budget.fallback").gauge().value());
             share.forEach(AccountLimiter.Lease::release);
-            List<String> lines = log.lines().stream().filter(line -> line.contains(SharedBudget.class.getName())).toList();
+            List<String> lines = log.lines().stream().filter(line -> line.contains(BudgetLeases.class.getName())).toList();
             assertEquals(2, lines.size(), lines::toString);
             assertTrue(lines.get(0).startsWith("WARN") && lines.get(0).contains("local share of 2"), lines::toString);
             assertTrue(lines.get(1).startsWith("INFO") && lines.get(1).contains("shared by every replica again"),
