@@ -3,6 +3,9 @@ package dev.voicegate.twilio;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
@@ -30,7 +33,8 @@ import io.restassured.response.ValidatableResponse;
 
 /**
  * The service with REDIS_URL: Twilio requests take a slot of the shared budget (readiness details, metrics without
- * SIDs), and when Redis goes away they go on under the local share (32 / 4 = 8), until Redis is back.
+ * SIDs), and when Redis goes away they go on under the local share (32 / 4 = 8), make_call included, until Redis
+ * is back.
  */
 @QuarkusTest
 @WithTestResource(WireMockTwilio.class)
@@ -52,6 +56,8 @@ class SharedBudgetServiceTest {
         Breakers.resetAll();
         twilio.stubFor(get(urlPathEqualTo(CALLS)).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json").withBody(Fixtures.read("calls-page-last.json"))));
+        twilio.stubFor(post(urlEqualTo(CALLS)).willReturn(aResponse().withStatus(201)
+                .withHeader("Content-Type", "application/json").withBody(Fixtures.read("call-created.json"))));
         listCalls(); // warm: a cold first request may outlast the short per-attempt timeout of the tests
         twilio.resetRequests();
         // A test before this one (here or in another class on the same service) may have stopped Redis.
@@ -90,6 +96,11 @@ class SharedBudgetServiceTest {
     void withRedisDownRequestsGoOnUnderTheLocalShareAndReadinessSaysSo() {
         redis.stopProcess();
         try {
+            // The first request after Redis went away finds out, and is sent all the same, once.
+            given().header("Authorization", TestAccounts.bearer(TestAccounts.SERVICE_KEY)).contentType("application/json")
+                    .body("{\"to\":\"+14155551212\",\"from_\":\"+15017122661\",\"url\":\"https://example.com/twiml\"}")
+                    .post("/v1/accounts/" + ACCOUNT + "/calls").then().statusCode(201);
+            twilio.verify(1, postRequestedFor(urlEqualTo(CALLS)));
             for (int i = 0; i < 3; i++) {
                 listCalls().statusCode(200);
             }
