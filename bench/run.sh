@@ -71,7 +71,8 @@ SERVICE_PID=$!
 PIDS+=("$SERVICE_PID")
 wait_for "http://127.0.0.1:$SERVICE_PORT/q/health/ready" 60
 
-# The same service once more, counting quotas in a Redis of its own (the policy row "in Redis").
+# The same service once more, counting quotas in a Redis of its own (the policy row "in Redis"). The shared Twilio
+# budget is off there, so the row measures the quotas alone: bench/shared-budget.sh measures the budget.
 REDIS_SERVICE=""
 REDIS_PORT=""
 if command -v redis-server >/dev/null 2>&1; then
@@ -83,7 +84,7 @@ if command -v redis-server >/dev/null 2>&1; then
     # shellcheck disable=SC2086
     TWILIO_BASE_URL="http://127.0.0.1:$STANDIN_PORT" TWILIO_ACCOUNT_SID="$ACCOUNT" TWILIO_AUTH_TOKEN=bench-token \
         SERVICE_API_KEYS="$KEY" QUARKUS_HTTP_PORT="$REDIS_SERVICE_PORT" QUARKUS_HTTP_HOST=127.0.0.1 \
-        REDIS_URL="redis://127.0.0.1:$REDIS_PORT" \
+        REDIS_URL="redis://127.0.0.1:$REDIS_PORT" TWILIO_SHARED_BUDGET=false \
         "${SERVICE_PIN[@]}" java $SERVICE_JAVA_OPTS "${POLICY[@]}" -jar target/quarkus-app/quarkus-run.jar \
         >"$WORK/service-redis.log" 2>&1 &
     PIDS+=("$!")

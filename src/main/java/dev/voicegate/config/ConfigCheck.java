@@ -67,6 +67,18 @@ public class ConfigCheck {
         VoicegateConfig.Upstream upstream = config.upstream();
         atLeast(problems, "voicegate.upstream.max-concurrent-per-account", upstream.maxConcurrentPerAccount(), 1);
         atLeast(problems, "voicegate.upstream.max-queued-per-account", upstream.maxQueuedPerAccount(), 0);
+        if (upstream.sharedLease().toMillis() < 300) {
+            problems.add("TWILIO_SHARED_LEASE must be at least 300ms");
+        }
+        if (!positive(upstream.sharedTimeout())) {
+            problems.add("TWILIO_SHARED_TIMEOUT must be positive");
+        }
+        upstream.localSharePerAccount().ifPresent(share -> {
+            if (share < 1 || share > upstream.maxConcurrentPerAccount()) {
+                problems.add("TWILIO_LOCAL_SHARE_PER_ACCOUNT must be from 1 to TWILIO_MAX_CONCURRENT_PER_ACCOUNT ("
+                        + upstream.maxConcurrentPerAccount() + ")");
+            }
+        });
         atLeast(problems, "voicegate.idempotency.memory-max-keys", config.idempotency().memoryMaxKeys(), 1);
         problems.addAll(PolicyCheck.problems(config));
         VoicegateConfig.GetCall getCall = config.getCall();

@@ -177,6 +177,27 @@ public interface VoicegateConfig {
         /** Longest wait for a slot before failing with rate_limited; shorter than the per-attempt timeout. */
         @WithDefault("PT5S")
         Duration maxQueueWait();
+
+        /** With Redis ({@code REDIS_URL}), every replica draws on one budget per account ({@code twilio.SharedBudget}). */
+        @WithDefault("true")
+        boolean sharedBudget();
+
+        /**
+         * How long a slot of the shared budget stays taken without renewal: a crashed replica's slots come back
+         * after it. Renewed every third of it while held; at least 300 ms.
+         */
+        @WithDefault("PT15S")
+        Duration sharedLease();
+
+        /** Longest wait for one Redis command of the shared budget before falling back to the local share; positive. */
+        @WithDefault("PT0.5S")
+        Duration sharedTimeout();
+
+        /**
+         * Slots per account this replica may hold while Redis is unreachable; default the bound divided by 4, at
+         * least 1. From 1 to {@link #maxConcurrentPerAccount()}.
+         */
+        OptionalInt localSharePerAccount();
     }
 
     interface Idempotency {

@@ -46,14 +46,19 @@ public class AccountLimiter {
     private final int maxQueued;
     private final Duration maxWait;
     private final ConcurrentMap<String, Account> accounts = new ConcurrentHashMap<>();
+    private final SharedBudget shared;
 
     @Inject
-    AccountLimiter(VoicegateConfig config) {
+    AccountLimiter(VoicegateConfig config, SharedBudget shared) {
         this(config.upstream().maxConcurrentPerAccount(), config.upstream().maxQueuedPerAccount(),
-                config.upstream().maxQueueWait());
+                config.upstream().maxQueueWait(), shared);
     }
 
     AccountLimiter(int maxConcurrent, int maxQueued, Duration maxWait) {
+        this(maxConcurrent, maxQueued, maxWait, SharedBudget.off());
+    }
+
+    AccountLimiter(int maxConcurrent, int maxQueued, Duration maxWait, SharedBudget shared) {
         if (maxConcurrent < 1 || maxQueued < 0 || maxWait.isNegative()) {
             throw new IllegalArgumentException("invalid upstream limits: " + maxConcurrent + ", " + maxQueued
                     + ", " + maxWait);
@@ -61,6 +66,7 @@ public class AccountLimiter {
         this.maxConcurrent = maxConcurrent;
         this.maxQueued = maxQueued;
         this.maxWait = maxWait;
+        this.shared = shared;
     }
 
     /**
@@ -68,15 +74,18 @@ public class AccountLimiter {
      * or the wait is over. Each subscription is one lease. Cancelling before the lease arrives gives up the place in
      * the queue (or the slot just granted); a lease that arrives is the subscriber's to release, even if it cancelled
      * at that very moment, so subscribe with a subscriber that releases such a lease rather than dropping it.
+     * With Redis, the lease is a local slot and then one of the budget every replica shares ({@link SharedBudget}).
      */
     public Uni<Lease> acquire(String accountSid) {
         String key = Objects.requireNonNull(accountSid, "accountSid").toLowerCase(Locale.ROOT);
-        return new AbstractUni<>() {
+        // The one composition point of the shared budget: the local slot first, then the shared one; the lease
+        // handed out gives both back.
+        return shared.after(key, new AbstractUni<>() {
             @Override
             public void subscribe(UniSubscriber<? super Lease> subscriber) {
                 new Ticket(key, subscriber).enter();
             }
-        };
+        });
     }
 
     /**

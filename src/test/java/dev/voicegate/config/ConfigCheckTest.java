@@ -137,4 +137,17 @@ class ConfigCheckTest {
                 "voicegate.list-calls.recording-lookup-concurrency", "256", "voicegate.upstream.max-queued-per-account",
                 "0")));
     }
+
+    @Test
+    void theSharedBudgetsSettingsAreChecked() {
+        assertEquals(List.of("TWILIO_SHARED_LEASE must be at least 300ms", "TWILIO_SHARED_TIMEOUT must be positive",
+                "TWILIO_LOCAL_SHARE_PER_ACCOUNT must be from 1 to TWILIO_MAX_CONCURRENT_PER_ACCOUNT (32)"),
+                problems(Map.of("voicegate.upstream.shared-lease", "PT0.299S", "voicegate.upstream.shared-timeout", "PT0S",
+                        "voicegate.upstream.local-share-per-account", "33")));
+        assertEquals(List.of("TWILIO_LOCAL_SHARE_PER_ACCOUNT must be from 1 to TWILIO_MAX_CONCURRENT_PER_ACCOUNT (4)"),
+                problems(Map.of("voicegate.upstream.max-concurrent-per-account", "4",
+                        "voicegate.upstream.local-share-per-account", "0")));
+        assertEquals(List.of(), problems(Map.of("voicegate.upstream.shared-lease", "PT0.3S",
+                "voicegate.upstream.shared-timeout", "PT0.001S", "voicegate.upstream.local-share-per-account", "32")));
+    }
 }
