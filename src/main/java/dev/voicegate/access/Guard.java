@@ -19,6 +19,7 @@ import dev.voicegate.config.VoicegateConfig;
 import dev.voicegate.failure.ActionFailure;
 import dev.voicegate.failure.ErrorCategory;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
  * The policy's static rules, checked once per request before anything is sent: the actions and accounts a caller
@@ -46,9 +47,19 @@ public class Guard {
         this.blockedPrefixes = PolicyCheck.listOrNone(config.policy().blockedPrefixes()).stream().map(String::trim).toList();
     }
 
-    /** Loads libphonenumber's metadata at start-up rather than on the first make_call. */
-    void warmUp(@Observes StartupEvent event) {
-        phones.isValidNumber(parse("+14155551234"));
+    /**
+     * Loads libphonenumber's metadata at start-up rather than on the first make_call, on a worker thread: readiness
+     * does not wait for it (static, so this does not create the bean on the start-up path either).
+     */
+    static void warmUp(@Observes StartupEvent event) {
+        Infrastructure.getDefaultWorkerPool().execute(() -> {
+            PhoneNumberUtil phones = PhoneNumberUtil.getInstance();
+            try {
+                phones.isValidNumber(phones.parse("+14155551234", "ZZ"));
+            } catch (NumberParseException e) {
+                throw new IllegalStateException("a valid E.164 number did not parse", e);
+            }
+        });
     }
 
     public List<String> blockedNumberTypes() {
