@@ -67,6 +67,9 @@ public class ConfigCheck {
         VoicegateConfig.Upstream upstream = config.upstream();
         atLeast(problems, "voicegate.upstream.max-concurrent-per-account", upstream.maxConcurrentPerAccount(), 1);
         atLeast(problems, "voicegate.upstream.max-queued-per-account", upstream.maxQueuedPerAccount(), 0);
+        if (upstream.maxQueueWait().isNegative() || upstream.maxAdmissionWait().isNegative()) {
+            problems.add("TWILIO_MAX_QUEUE_WAIT and TWILIO_MAX_ADMISSION_WAIT must not be negative");
+        }
         atLeast(problems, "voicegate.idempotency.memory-max-keys", config.idempotency().memoryMaxKeys(), 1);
         problems.addAll(PolicyCheck.problems(config));
         VoicegateConfig.GetCall getCall = config.getCall();

@@ -9,6 +9,7 @@ import dev.voicegate.lifecycle.Draining;
 import dev.voicegate.twilio.TwilioCall;
 import dev.voicegate.twilio.TwilioClient;
 import dev.voicegate.twilio.TwilioCredentials;
+import dev.voicegate.twilio.Turn;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
 import io.vertx.core.Context;
@@ -51,7 +52,7 @@ public class CallFollower {
     public Uni<Followed> follow(TwilioCredentials credentials, String callSid, Duration wait) {
         return Uni.createFrom().deferred(() -> {
             long deadline = System.nanoTime() + wait.toNanos();
-            return twilio.fetchCall(credentials, callSid)
+            return twilio.fetchCall(credentials, callSid, Turn.FIRST)
                     .flatMap(call -> next(credentials, callSid, call, deadline, firstPoll));
         });
     }
@@ -66,7 +67,7 @@ public class CallFollower {
         return pause(left < pause.toNanos() ? Duration.ofNanos(left) : pause)
                 .flatMap(ignored -> draining.isDraining()
                         ? Uni.createFrom().item(new Followed(call, null))
-                        : twilio.fetchCall(credentials, callSid)
+                        : twilio.fetchCall(credentials, callSid, Turn.FOLLOW_UP)
                                 .flatMap(latest -> next(credentials, callSid, latest, deadline, longer))
                                 .onFailure().recoverWithItem(failure -> new Followed(call, failure)));
     }
