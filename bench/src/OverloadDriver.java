@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The overload benchmark (issue #14): list_calls, a page of 50 with recordings, sent at a fixed rate whatever the
  * answers (open loop), against a service whose Twilio is the stand-in. First finds the capacity (the goodput of a
- * closed loop that keeps the account busy), then offers 1×, 1.25× and 2× of it for a fixed time each and prints one
+ * closed loop that keeps the account busy, each client waiting 1 s after a rate_limited answer), then offers 1×, 1.25× and 2× of it for a fixed time each and prints one
  * Markdown table. Only the JDK: {@code java bench/src/OverloadDriver.java <service-url> <account> <key> [seconds]}.
  * <p>
  * Latencies are measured from the moment a request was due, not sent, so a slow client cannot hide a slow service.
@@ -112,8 +112,14 @@ public final class OverloadDriver {
             return;
         }
         send(due).whenComplete((answer, failure) -> {
-            answers.add(answer != null ? answer : new Answer("other", System.nanoTime() - due, false));
-            next(answers, end, done);
+            Answer known = answer != null ? answer : new Answer("other", System.nanoTime() - due, false);
+            answers.add(known);
+            if (known.kind.equals("rate_limited")) {
+                // As a well-behaved agent does: wait as asked (Retry-After: 1) rather than ask again at once.
+                CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS).execute(() -> next(answers, end, done));
+            } else {
+                next(answers, end, done);
+            }
         });
     }
 

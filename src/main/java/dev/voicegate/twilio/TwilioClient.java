@@ -9,7 +9,6 @@ import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 import dev.voicegate.config.VoicegateConfig;
-
 import io.smallrye.faulttolerance.api.ApplyGuard;
 import io.smallrye.mutiny.Uni;
 
@@ -19,10 +18,10 @@ import io.smallrye.mutiny.Uni;
  * {@code TWILIO_MAX_RETRIES} and {@code TWILIO_RETRY_DELAY_MS}. A new operation needs a guard there too.
  * <p>
  * Inside those guards, each attempt takes one of its account's slots in {@link AccountLimiter} and holds it
- * only while in flight: not during a retry's backoff. When no slot frees up in time the attempt fails with
- * {@link TwilioException.Throttled}, which is neither retried nor counted by the breakers.
- * The per-attempt timeout covers the whole attempt, the wait for a slot included: it bounds what a caller
- * waits for one attempt, however busy the account is. The wait alone is bounded by
+ * only while in flight: not during a retry's backoff. When a new action's first request is refused at the door, or
+ * no slot frees up in time, the attempt fails with {@link TwilioException.Throttled}, which is neither retried nor
+ * counted by the breakers. The per-attempt timeout covers the whole attempt, the wait for a slot included: it bounds
+ * what a caller waits for one attempt, however busy the account is. A first request's wait alone is bounded by
  * {@code voicegate.upstream.max-queue-wait}, which should be shorter than the timeout: then an attempt that
  * never got a slot fails as {@code Throttled} (not retried; for make_call provably not placed) rather than
  * as a timeout (retried for reads; for make_call an unknown outcome, although nothing was sent).

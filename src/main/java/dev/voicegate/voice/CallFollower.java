@@ -21,9 +21,10 @@ import io.vertx.core.Vertx;
  * fetch happens when the wait runs out, so the answer is as fresh as the wait allows.
  * <p>
  * Nothing blocks: a pause is a Vert.x timer, each fetch an ordinary guarded request ({@link TwilioClient#fetchCall}:
- * timeout, retries, breaker, and an account slot held only while it is in flight). Cancelling the subscription (the
- * caller disconnected) cancels the timer or the fetch in flight, and nothing more is sent. When the instance starts
- * draining (SIGTERM) a pause ends at once and the call is answered as last fetched.
+ * timeout, retries, breaker, and an account slot held only while it is in flight): the first as a new action's
+ * first request, the polls as follow-ups, which the limiter serves first and never refuses. Cancelling the
+ * subscription (the caller disconnected) cancels the timer or the fetch in flight, and nothing more is sent. When
+ * the instance starts draining (SIGTERM) a pause ends at once and the call is answered as last fetched.
  */
 @ApplicationScoped
 public class CallFollower {

@@ -75,6 +75,8 @@ public class GetRecordingAction implements Action<GetRecordingInput, GetRecordin
     @Override
     public Uni<ActionResult<GetRecordingOutput>> run(GetRecordingInput input, ActionContext context) {
         TwilioCredentials credentials = context.credentials();
+        // The recording is subscribed first: when the limiter refuses it at the door, the transcriptions (a
+        // follow-up, which is never refused) are never sent.
         Uni<TwilioRecording> recording = twilio.fetchRecording(credentials, input.recordingSid(), Turn.FIRST);
         Uni<Transcript> transcript = twilio.listTranscriptions(credentials, input.recordingSid(), Turn.FOLLOW_UP)
                 .map(page -> new Transcript(latest(page.transcriptionsOrEmpty()), null))

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 
 import jakarta.inject.Inject;
@@ -34,10 +35,14 @@ import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import dev.voicegate.testing.Breakers;
 import dev.voicegate.testing.ContractSchemas;
 import dev.voicegate.testing.InjectWireMock;
+import dev.voicegate.testing.McpClients;
 import dev.voicegate.testing.TestAccounts;
 import dev.voicegate.testing.WireMockTwilio;
 import dev.voicegate.twilio.AccountLimiter;
 import dev.voicegate.twilio.Turn;
+import io.quarkiverse.mcp.server.TextContent;
+import io.quarkiverse.mcp.server.ToolResponse;
+import io.quarkiverse.mcp.server.test.McpAssured.McpStreamableTestClient;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -48,6 +53,7 @@ import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
+import io.vertx.core.json.JsonObject;
 
 /**
  * Voicegate's own per-account bound on concurrent Twilio requests: list_calls stays under it and completes,
@@ -224,6 +230,19 @@ class UpstreamLimitTest {
                 .header("Retry-After", "1")
                 .body("success", equalTo(false))
                 .body("error", startsWith("rate_limited: "));
+
+        // MCP has no headers for a tool's result: the wait is in the error text.
+        saturate();
+        McpStreamableTestClient mcp = McpClients.serviceKey();
+        try {
+            AtomicReference<ToolResponse> refused = new AtomicReference<>();
+            mcp.when().toolsCall("list_calls", new JsonObject(listCallsBody()).getMap(), refused::set).thenAssertResults();
+            String text = ((TextContent) refused.get().content().get(0)).text();
+            assertTrue(refused.get().isError(), text);
+            assertTrue(text.startsWith("rate_limited: Voicegate's own limit") && text.contains("Retry after 1 s."), text);
+        } finally {
+            mcp.disconnect();
+        }
 
         // Our own limit says nothing about Twilio's health: it never opens the breaker.
         for (int i = 0; i < 25; i++) {
