@@ -79,6 +79,9 @@ public class ConfigCheck {
                         + upstream.maxConcurrentPerAccount() + ")");
             }
         });
+        if (upstream.maxQueueWait().isNegative() || upstream.maxAdmissionWait().isNegative()) {
+            problems.add("TWILIO_MAX_QUEUE_WAIT and TWILIO_MAX_ADMISSION_WAIT must not be negative");
+        }
         atLeast(problems, "voicegate.idempotency.memory-max-keys", config.idempotency().memoryMaxKeys(), 1);
         problems.addAll(PolicyCheck.problems(config));
         VoicegateConfig.GetCall getCall = config.getCall();

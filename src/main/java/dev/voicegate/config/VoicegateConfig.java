@@ -170,11 +170,14 @@ public interface VoicegateConfig {
         @WithDefault("32")
         int maxConcurrentPerAccount();
 
-        /** Requests that may wait for a slot per account (at least 0); beyond that an action fails fast with rate_limited. */
+        /**
+         * First requests of new actions that may wait for a slot per account (at least 0); beyond that a new action
+         * is refused at once with rate_limited. Follow-ups of admitted actions are not counted: they are never refused.
+         */
         @WithDefault("256")
         int maxQueuedPerAccount();
 
-        /** Longest wait for a slot before failing with rate_limited; shorter than the per-attempt timeout. */
+        /** Longest wait of a new action's first request for a slot before rate_limited; shorter than the attempt timeout. */
         @WithDefault("PT5S")
         Duration maxQueueWait();
 
@@ -198,6 +201,13 @@ public interface VoicegateConfig {
          * least 1. From 1 to {@link #maxConcurrentPerAccount()}.
          */
         OptionalInt localSharePerAccount();
+
+        /**
+         * A new action whose first request would wait longer than this for a slot (estimated from the work already
+         * waiting, see {@code twilio.Door}) is refused at once with rate_limited; at least 0.
+         */
+        @WithDefault("PT0.5S")
+        Duration maxAdmissionWait();
     }
 
     interface Idempotency {

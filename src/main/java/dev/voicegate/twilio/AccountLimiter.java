@@ -1,13 +1,10 @@
 package dev.voicegate.twilio;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,91 +12,106 @@ import jakarta.inject.Inject;
 
 import dev.voicegate.config.VoicegateConfig;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.mutiny.operators.AbstractUni;
 import io.smallrye.mutiny.subscription.UniSubscriber;
-import io.smallrye.mutiny.subscription.UniSubscription;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 
 /**
  * Voicegate's own bound on requests to Twilio in flight per account, all operations together, so that the
  * service stays under Twilio's per-account concurrency limit (429, error 20429) rather than finding it.
- * A request beyond the bound waits in a FIFO queue of bounded length for a bounded time; when the queue is
- * full, or the wait is over, it fails at once with {@link TwilioException.Throttled} and nothing is sent.
+ * <p>
+ * <b>Finish what was admitted, shed at the door.</b> Every request says its {@link Turn}. A request beyond the bound
+ * waits in one of two FIFO queues: follow-ups of actions already under way, and first requests of new actions. A
+ * freed slot goes to the longest-waiting follow-up, and to a first request only when no follow-up waits. So an
+ * admitted action is never starved by newer ones, and a follow-up is never refused here: its number is bounded by
+ * the admitted actions times their fan-out (their own concurrency), and it leaves the queue only when its caller
+ * gives up (the per-attempt timeout cancels). Shedding happens at the door instead: a first request that finds no
+ * free slot is refused at once with {@link TwilioException.Throttled}, nothing sent, when {@code max-queued} first
+ * requests already wait or when {@link Door} estimates its wait above {@code max-admission-wait}; a queued first
+ * request still fails after {@code max-queue-wait} without a slot. Refusals are immediate, and what is admitted
+ * waits at most about the admission wait for its first slot.
  * <p>
  * A slot is a {@link Lease}: {@link #acquire} hands one out, its holder gives it back with {@link Lease#release()}.
  * {@link #limit} holds one for the life of a {@code Uni} request; a streamed download holds one until its last byte.
- * Non-blocking: a waiting request is a queued callback, never a parked thread. Accounts are keyed by their SID in
- * lower case; an account with nothing in flight and nothing waiting is dropped from the map.
+ * With Redis, a lease is a local slot and then one of the budget every replica shares ({@link SharedBudget}); a
+ * follow-up waits for the shared one without a deadline, a first request for at most {@code max-queue-wait}. Non-blocking: a waiting request is a queued callback, never a parked thread. Accounts are keyed
+ * by their SID in lower case; an account with nothing in flight and nothing waiting is dropped from the map.
  */
 @ApplicationScoped
 public class AccountLimiter {
 
     /** One of an account's slots, held until released. */
     public interface Lease {
-        /** Gives the slot back (to the longest waiting request, if any); only the first call counts. */
+        /** Gives the slot back (to the longest waiting follow-up, else first request); only the first call counts. */
         void release();
     }
 
-    private final int maxConcurrent;
-    private final int maxQueued;
-    private final Duration maxWait;
-    private final ConcurrentMap<String, Account> accounts = new ConcurrentHashMap<>();
+    final int maxConcurrent;
+    final int maxQueued;
+    final Duration maxWait;
+    final Door door;
+    private final ConcurrentMap<String, AccountSlots> accounts = new ConcurrentHashMap<>();
     private final SharedBudget shared;
 
     @Inject
     AccountLimiter(VoicegateConfig config, SharedBudget shared) {
         this(config.upstream().maxConcurrentPerAccount(), config.upstream().maxQueuedPerAccount(),
-                config.upstream().maxQueueWait(), shared);
+                config.upstream().maxQueueWait(), config.upstream().maxAdmissionWait(), shared);
     }
 
-    AccountLimiter(int maxConcurrent, int maxQueued, Duration maxWait) {
-        this(maxConcurrent, maxQueued, maxWait, SharedBudget.off());
+    AccountLimiter(int maxConcurrent, int maxQueued, Duration maxWait, Duration maxAdmissionWait) {
+        this(maxConcurrent, maxQueued, maxWait, maxAdmissionWait, SharedBudget.off());
     }
 
-    AccountLimiter(int maxConcurrent, int maxQueued, Duration maxWait, SharedBudget shared) {
-        if (maxConcurrent < 1 || maxQueued < 0 || maxWait.isNegative()) {
+    AccountLimiter(int maxConcurrent, int maxQueued, Duration maxWait, Duration maxAdmissionWait,
+            SharedBudget shared) {
+        if (maxConcurrent < 1 || maxQueued < 0 || maxWait.isNegative() || maxAdmissionWait.isNegative()) {
             throw new IllegalArgumentException("invalid upstream limits: " + maxConcurrent + ", " + maxQueued
-                    + ", " + maxWait);
+                    + ", " + maxWait + ", " + maxAdmissionWait);
         }
         this.maxConcurrent = maxConcurrent;
         this.maxQueued = maxQueued;
         this.maxWait = maxWait;
+        this.door = new Door(maxConcurrent, maxAdmissionWait);
         this.shared = shared;
     }
 
     /**
-     * A slot of this account, once one is free; fails with {@link TwilioException.Throttled} when the queue is full
-     * or the wait is over. Each subscription is one lease. Cancelling before the lease arrives gives up the place in
-     * the queue (or the slot just granted); a lease that arrives is the subscriber's to release, even if it cancelled
-     * at that very moment, so subscribe with a subscriber that releases such a lease rather than dropping it.
-     * With Redis, the lease is a local slot and then one of the budget every replica shares ({@link SharedBudget}).
+     * A slot of this account, once one is free; a {@link Turn#FIRST} request fails with
+     * {@link TwilioException.Throttled} when refused at the door or when its wait is over. Each subscription is one
+     * lease. Cancelling before the lease arrives gives up the place in the queue (or the slot just granted); a lease
+     * that arrives is the subscriber's to release, even if it cancelled at that very moment, so subscribe with a
+     * subscriber that releases such a lease rather than dropping it.
      */
-    public Uni<Lease> acquire(String accountSid) {
+    public Uni<Lease> acquire(String accountSid, Turn turn) {
+        return acquire(accountSid, turn, false);
+    }
+
+    /**
+     * Subscribes to {@code request.get()} once the account has a slot for this turn, and holds the slot until it
+     * ends with an item, a failure or a cancellation. Each subscription is one request. Its hold times feed the
+     * door's estimate.
+     */
+    public <T> Uni<T> limit(String accountSid, Turn turn, Supplier<Uni<T>> request) {
+        Uni<Lease> lease = acquire(accountSid, turn, true);
+        return Uni.createFrom().emitter(emitter -> new LimitedRequest<>(lease, request, emitter).start());
+    }
+
+    private Uni<Lease> acquire(String accountSid, Turn turn, boolean timed) {
         String key = Objects.requireNonNull(accountSid, "accountSid").toLowerCase(Locale.ROOT);
-        // The one composition point of the shared budget: the local slot first, then the shared one; the lease
-        // handed out gives both back.
-        return shared.after(key, new AbstractUni<>() {
+        Objects.requireNonNull(turn, "turn");
+        // The one composition point of the shared budget: the local slot first (in this replica's order), then one
+        // of the budget every replica shares; the lease handed out gives both back.
+        return shared.after(key, turn, new AbstractUni<>() {
             @Override
             public void subscribe(UniSubscriber<? super Lease> subscriber) {
-                new Ticket(key, subscriber).enter();
+                new SlotTicket(AccountLimiter.this, key, turn, timed, subscriber).enter();
             }
         });
     }
 
-    /**
-     * Subscribes to {@code request.get()} once the account has a free slot, and holds the slot until it ends with
-     * an item, a failure or a cancellation (a fault-tolerance timeout cancels). Each subscription is one request.
-     */
-    public <T> Uni<T> limit(String accountSid, Supplier<Uni<T>> request) {
-        Uni<Lease> lease = acquire(accountSid);
-        return Uni.createFrom().emitter(emitter -> new LimitedRequest<>(lease, request, emitter).start());
-    }
-
     /** Requests of this account holding a slot now. */
     public int inFlight(String accountSid) {
-        Account account = accounts.get(accountSid.toLowerCase(Locale.ROOT));
+        AccountSlots account = accounts.get(accountSid.toLowerCase(Locale.ROOT));
         if (account == null) {
             return 0;
         }
@@ -108,14 +120,14 @@ public class AccountLimiter {
         }
     }
 
-    /** Requests of this account waiting for a slot now. */
+    /** Requests of this account waiting for a slot now, both turns. */
     public int queued(String accountSid) {
-        Account account = accounts.get(accountSid.toLowerCase(Locale.ROOT));
+        AccountSlots account = accounts.get(accountSid.toLowerCase(Locale.ROOT));
         if (account == null) {
             return 0;
         }
         synchronized (account) {
-            return account.queue.size();
+            return account.firsts.size() + account.followUps.size();
         }
     }
 
@@ -124,12 +136,28 @@ public class AccountLimiter {
         return accounts.size();
     }
 
-    private TwilioException.Throttled queueFull() {
+    /** The account's slots, created when absent; a {@link AccountSlots#retired} one is being dropped: ask again. */
+    AccountSlots account(String key) {
+        return accounts.computeIfAbsent(key, k -> new AccountSlots());
+    }
+
+    /** Drops an idle account (called under its monitor, once it is marked retired). */
+    void retire(String key, AccountSlots account) {
+        accounts.remove(key, account);
+    }
+
+    TwilioException.Throttled queueFull() {
         return new TwilioException.Throttled(limitReached() + " and " + maxQueued + " more "
                 + (maxQueued == 1 ? "request is" : "requests are") + " already waiting");
     }
 
-    private TwilioException.Throttled waitedTooLong() {
+    TwilioException.Throttled wouldWaitTooLong(long estimateNanos) {
+        return new TwilioException.Throttled(limitReached() + " and the requests already waiting would keep a new one "
+                + "waiting about " + format(Duration.ofNanos(estimateNanos)) + ", more than the "
+                + format(Duration.ofNanos(door.maxWaitNanos())) + " a new request may wait");
+    }
+
+    TwilioException.Throttled waitedTooLong() {
         return new TwilioException.Throttled(limitReached() + " and no slot freed up within " + format(maxWait));
     }
 
@@ -139,193 +167,6 @@ public class AccountLimiter {
 
     private static String format(Duration duration) {
         long millis = duration.toMillis();
-        return millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
-    }
-
-    /** One account's slots. Guarded by its own monitor; {@code retired} once removed from the map. */
-    private static final class Account {
-        int inFlight;
-        final ArrayDeque<Ticket> queue = new ArrayDeque<>();
-        boolean retired;
-    }
-
-    private enum State {
-        /** Waiting in the account's queue. */
-        QUEUED,
-        /** Holding a slot that is on its way to the subscriber. */
-        GRANTED,
-        /** Holding a slot the subscriber received: only {@link Lease#release()} gives it back. */
-        HELD,
-        /** Nothing held, nothing waited for. */
-        DONE
-    }
-
-    /** One subscription to {@link #acquire}: a place in the queue, then a slot, then nothing. */
-    private final class Ticket implements UniSubscription, Lease {
-        private final String key;
-        private final UniSubscriber<? super Lease> subscriber;
-        private final Context context = Vertx.currentContext();
-        private Account account;
-        // Guarded by account's monitor.
-        private State state;
-        private Runnable timer; // stops the wait timer
-
-        Ticket(String key, UniSubscriber<? super Lease> subscriber) {
-            this.key = key;
-            this.subscriber = subscriber;
-        }
-
-        void enter() {
-            State admitted;
-            do {
-                admitted = admitTo(accounts.computeIfAbsent(key, k -> new Account()));
-            } while (admitted == null);
-            // Only now may the subscriber cancel: the account is known, so a cancellation always finds what to
-            // give back (before, one that came at once found no account to synchronize on).
-            subscriber.onSubscribe(this);
-            switch (admitted) {
-                case GRANTED -> deliver();
-                case QUEUED -> startTimer();
-                default -> subscriber.onFailure(queueFull());
-            }
-        }
-
-        /** Takes a slot, or a place in the queue, or neither; null when the account was just dropped. */
-        private State admitTo(Account candidate) {
-            synchronized (candidate) {
-                if (candidate.retired) {
-                    return null;
-                }
-                account = candidate;
-                if (candidate.inFlight < maxConcurrent) {
-                    candidate.inFlight++;
-                    state = State.GRANTED;
-                } else if (candidate.queue.size() < maxQueued) {
-                    candidate.queue.addLast(this);
-                    state = State.QUEUED;
-                } else {
-                    state = State.DONE;
-                }
-                return state;
-            }
-        }
-
-        private void startTimer() {
-            Runnable stop = schedule(this::expire, Math.max(1, maxWait.toMillis()));
-            boolean stillQueued;
-            synchronized (account) {
-                stillQueued = state == State.QUEUED;
-                if (stillQueued) {
-                    timer = stop;
-                }
-            }
-            if (!stillQueued) {
-                stop.run();
-            }
-        }
-
-        /** A Vert.x timer on this request's context (cancelled timers leave no trace), else Mutiny's scheduler. */
-        private Runnable schedule(Runnable task, long millis) {
-            if (context != null) {
-                Vertx vertx = context.owner();
-                long id = vertx.setTimer(millis, ignored -> task.run());
-                return () -> vertx.cancelTimer(id);
-            }
-            ScheduledFuture<?> future = Infrastructure.getDefaultWorkerPool()
-                    .schedule(task, millis, TimeUnit.MILLISECONDS);
-            return () -> future.cancel(false);
-        }
-
-        /** The wait is over: leave the queue and fail, unless a slot or a cancellation came first. */
-        private void expire() {
-            synchronized (account) {
-                if (state != State.QUEUED) {
-                    return;
-                }
-                account.queue.remove(this);
-                state = State.DONE;
-            }
-            onOwnContext(() -> subscriber.onFailure(waitedTooLong()));
-        }
-
-        /** Granted a slot by another lease's release: continue on this request's own Vert.x context. */
-        private void granted() {
-            Runnable stop;
-            synchronized (account) {
-                stop = timer;
-                timer = null;
-            }
-            if (stop != null) {
-                stop.run();
-            }
-            onOwnContext(this::deliver);
-        }
-
-        private void deliver() {
-            synchronized (account) {
-                if (state != State.GRANTED) {
-                    return; // cancelled while the grant was on its way; the slot was passed on already
-                }
-                state = State.HELD;
-            }
-            subscriber.onItem(this);
-        }
-
-        /** The subscriber gave up: leave the queue, or pass on a slot it has not received. */
-        @Override
-        public void cancel() {
-            giveBack(false);
-        }
-
-        @Override
-        public void release() {
-            giveBack(true);
-        }
-
-        private void giveBack(boolean received) {
-            Runnable toStop = null;
-            Ticket next = null;
-            synchronized (account) {
-                if (state == State.QUEUED) {
-                    account.queue.remove(this);
-                    toStop = timer;
-                } else if (state == State.GRANTED || (state == State.HELD && received)) {
-                    next = handOver();
-                } else {
-                    return;
-                }
-                state = State.DONE;
-                timer = null;
-            }
-            if (toStop != null) {
-                toStop.run();
-            }
-            if (next != null) {
-                next.granted();
-            }
-        }
-
-        /** Passes this slot to the longest-waiting request, or frees it; drops the account when idle. */
-        private Ticket handOver() {
-            Ticket next = account.queue.pollFirst();
-            if (next != null) {
-                next.state = State.GRANTED;
-                return next;
-            }
-            account.inFlight--;
-            if (account.inFlight == 0) {
-                account.retired = true;
-                accounts.remove(key, account);
-            }
-            return null;
-        }
-
-        private void onOwnContext(Runnable action) {
-            if (context == null || Vertx.currentContext() == context) {
-                action.run();
-            } else {
-                context.runOnContext(ignored -> action.run());
-            }
-        }
+        return millis % 1000 == 0 && millis > 0 ? millis / 1000 + " s" : millis + " ms";
     }
 }

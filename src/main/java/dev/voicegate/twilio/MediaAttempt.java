@@ -80,7 +80,7 @@ final class MediaAttempt {
             }
             timer = id;
         }
-        limiter.acquire(target.accountSid()).subscribe().withSubscriber(new UniSubscriber<AccountLimiter.Lease>() {
+        limiter.acquire(target.accountSid(), Turn.FIRST).subscribe().withSubscriber(new UniSubscriber<AccountLimiter.Lease>() {
             @Override
             public void onSubscribe(UniSubscription subscription) {
                 boolean cancel;

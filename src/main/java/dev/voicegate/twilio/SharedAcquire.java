@@ -8,9 +8,10 @@ import io.vertx.core.Vertx;
 
 /**
  * One subscription to {@link SharedBudget#after}: the local lease, then a slot of the shared budget. While the budget
- * is full it asks again after a short jittered pause (a timer, never a parked thread), until the queue wait
- * ({@code TWILIO_MAX_QUEUE_WAIT}, counted from the subscription) is over: then it fails with
- * {@link TwilioException.Throttled}, the local lease given back and nothing sent. Cancelling gives back whatever is
+ * is full it asks again after a short jittered pause (a timer, never a parked thread). A first request asks until the
+ * queue wait ({@code TWILIO_MAX_QUEUE_WAIT}, counted from the subscription) is over: then it fails with
+ * {@link TwilioException.Throttled}, the local lease given back and nothing sent. A follow-up asks until it gets a
+ * slot or its caller gives up. Cancelling gives back whatever is
  * held; a slot that arrives after that is given back at once. The lease goes to the subscriber on its own context.
  */
 final class SharedAcquire implements UniSubscription {
@@ -20,6 +21,7 @@ final class SharedAcquire implements UniSubscription {
     private final Uni<AccountLimiter.Lease> local;
     private final UniSubscriber<? super AccountLimiter.Lease> subscriber;
     private final Context context = Vertx.currentContext();
+    private final Turn turn;
     private final long deadline;
     // Guarded by this.
     private boolean ended;
@@ -28,10 +30,11 @@ final class SharedAcquire implements UniSubscription {
     private long timer = -1;
     private int tries;
 
-    SharedAcquire(SharedBudget budget, String account, Uni<AccountLimiter.Lease> local,
+    SharedAcquire(SharedBudget budget, String account, Turn turn, Uni<AccountLimiter.Lease> local,
             UniSubscriber<? super AccountLimiter.Lease> subscriber) {
         this.budget = budget;
         this.account = account;
+        this.turn = turn;
         this.local = local;
         this.subscriber = subscriber;
         this.deadline = System.nanoTime() + budget.settings().maxWait().toNanos();
@@ -85,7 +88,10 @@ final class SharedAcquire implements UniSubscription {
             grant(shared);
             return;
         }
-        long left = deadline - System.nanoTime();
+        // A follow-up is never refused here either (as in AccountLimiter): it asks again until it gets a slot or its
+        // caller gives up (the per-attempt timeout cancels), and it asks more often than a first request.
+        boolean followUp = turn == Turn.FOLLOW_UP;
+        long left = followUp ? Long.MAX_VALUE : deadline - System.nanoTime();
         if (left <= 0) {
             fail(budget.full(), true);
             return;
@@ -97,7 +103,7 @@ final class SharedAcquire implements UniSubscription {
             if (tries++ == 0) {
                 budget.metrics().waited(SharedBudget.label(account));
             }
-            long pause = Math.max(1, Math.min(SharedBudget.pause(tries), left / 1_000_000));
+            long pause = Math.max(1, Math.min(SharedBudget.pause(followUp ? Math.min(tries, 2) : tries), left / 1_000_000));
             timer = budget.vertx().setTimer(pause, ignored -> {
                 synchronized (this) {
                     if (ended) {

@@ -89,14 +89,14 @@ public class SharedBudget {
      * The local lease first, then a slot of the shared budget; the lease handed out gives both back. Unchanged
      * when there is no shared budget.
      */
-    Uni<AccountLimiter.Lease> after(String account, Uni<AccountLimiter.Lease> local) {
+    Uni<AccountLimiter.Lease> after(String account, Turn turn, Uni<AccountLimiter.Lease> local) {
         if (leases == null) {
             return local;
         }
         return new AbstractUni<>() {
             @Override
             public void subscribe(UniSubscriber<? super AccountLimiter.Lease> subscriber) {
-                new SharedAcquire(SharedBudget.this, account, local, subscriber).start();
+                new SharedAcquire(SharedBudget.this, account, turn, local, subscriber).start();
             }
         };
     }

@@ -1,11 +1,14 @@
 package dev.voicegate.twilio;
 
+import java.time.Duration;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
+import dev.voicegate.config.VoicegateConfig;
 import io.smallrye.faulttolerance.api.ApplyGuard;
 import io.smallrye.mutiny.Uni;
 
@@ -15,13 +18,21 @@ import io.smallrye.mutiny.Uni;
  * {@code TWILIO_MAX_RETRIES} and {@code TWILIO_RETRY_DELAY_MS}. A new operation needs a guard there too.
  * <p>
  * Inside those guards, each attempt takes one of its account's slots in {@link AccountLimiter} and holds it
- * only while in flight: not during a retry's backoff. When no slot frees up in time the attempt fails with
- * {@link TwilioException.Throttled}, which is neither retried nor counted by the breakers.
- * The per-attempt timeout covers the whole attempt, the wait for a slot included: it bounds what a caller
- * waits for one attempt, however busy the account is. The wait alone is bounded by
+ * only while in flight: not during a retry's backoff. When a new action's first request is refused at the door, or
+ * no slot frees up in time, the attempt fails with {@link TwilioException.Throttled}, which is neither retried nor
+ * counted by the breakers. The per-attempt timeout covers the whole attempt, the wait for a slot included: it bounds
+ * what a caller waits for one attempt, however busy the account is. A first request's wait alone is bounded by
  * {@code voicegate.upstream.max-queue-wait}, which should be shorter than the timeout: then an attempt that
  * never got a slot fails as {@code Throttled} (not retried; for make_call provably not placed) rather than
  * as a timeout (retried for reads; for make_call an unknown outcome, although nothing was sent).
+ * <p>
+ * Each operation takes the {@link Turn} of its request in its action: the caller knows whether it starts a new
+ * action (may be refused at the door) or continues one already under way (goes first, never refused).
+ * <p>
+ * The guard's timeout fails the caller but does not cancel the attempt (SmallRye Fault Tolerance leaves a
+ * {@code Uni} running), which would keep its slot and connection until the REST client's read timeout. So each
+ * attempt also times itself, as long, and is cancelled then: its slot goes to the next request at once, and the
+ * HTTP request is reset.
  */
 @ApplicationScoped
 public class TwilioClient {
@@ -31,16 +42,18 @@ public class TwilioClient {
 
     private final TwilioRestClient rest;
     private final AccountLimiter limiter;
+    private final Duration attemptTimeout;
 
-    TwilioClient(@RestClient TwilioRestClient rest, AccountLimiter limiter) {
+    TwilioClient(@RestClient TwilioRestClient rest, AccountLimiter limiter, VoicegateConfig config) {
         this.rest = rest;
         this.limiter = limiter;
+        this.attemptTimeout = Duration.ofMillis(config.twilio().timeoutMs());
     }
 
     /** Places a call. Resent only when Twilio provably did not act on it (see {@link RetryPolicy.CreateCall}). */
     @ApplyGuard(TwilioGuards.CREATE_CALL)
-    public Uni<TwilioCall> createCall(TwilioCredentials credentials, NewCall call) {
-        return send(credentials, () -> rest.createCall(credentials.accountSid(),
+    public Uni<TwilioCall> createCall(TwilioCredentials credentials, NewCall call, Turn turn) {
+        return send(credentials, turn, () -> rest.createCall(credentials.accountSid(),
                 credentials.basicAuthorization(), call.to(), call.from(), call.url(), call.twiml(),
                 call.statusCallback(), call.statusCallbackMethod(), call.record(), call.recordingStatusCallback(),
                 call.timeout(), call.machineDetection()));
@@ -48,8 +61,8 @@ public class TwilioClient {
 
     /** One page of the call log. */
     @ApplyGuard(TwilioGuards.LIST_CALLS)
-    public Uni<TwilioCallPage> listCalls(TwilioCredentials credentials, CallQuery query) {
-        return send(credentials, () -> rest.listCalls(credentials.accountSid(),
+    public Uni<TwilioCallPage> listCalls(TwilioCredentials credentials, CallQuery query, Turn turn) {
+        return send(credentials, turn, () -> rest.listCalls(credentials.accountSid(),
                 credentials.basicAuthorization(), query.to(), query.from(), query.status(),
                 query.startTimeOnOrAfter(), query.startTimeBefore(), query.pageSize(), query.page(),
                 query.pageToken()));
@@ -60,15 +73,15 @@ public class TwilioClient {
      * breaker. get_call sends one per poll while it follows a call: each is a request of its own here.
      */
     @ApplyGuard(TwilioGuards.FETCH_CALL)
-    public Uni<TwilioCall> fetchCall(TwilioCredentials credentials, String callSid) {
-        return send(credentials, () -> rest.fetchCall(credentials.accountSid(), credentials.basicAuthorization(), callSid));
+    public Uni<TwilioCall> fetchCall(TwilioCredentials credentials, String callSid, Turn turn) {
+        return send(credentials, turn, () -> rest.fetchCall(credentials.accountSid(), credentials.basicAuthorization(), callSid));
     }
 
     /** One page of a call's recordings. */
     @ApplyGuard(TwilioGuards.LIST_CALL_RECORDINGS)
     public Uni<TwilioRecordingPage> listCallRecordings(TwilioCredentials credentials, String callSid,
-            PageCursor cursor) {
-        return send(credentials, () -> rest.listCallRecordings(credentials.accountSid(),
+            PageCursor cursor, Turn turn) {
+        return send(credentials, turn, () -> rest.listCallRecordings(credentials.accountSid(),
                 credentials.basicAuthorization(), callSid, MAX_PAGE_SIZE,
                 cursor == null ? null : cursor.page(), cursor == null ? null : cursor.pageToken()));
     }
@@ -78,8 +91,8 @@ public class TwilioClient {
      * the filters are sent again with every page's cursor, as Twilio's own {@code next_page_uri} does.
      */
     @ApplyGuard(TwilioGuards.LIST_RECORDINGS)
-    public Uni<TwilioRecordingPage> listRecordings(TwilioCredentials credentials, RecordingQuery query) {
-        return send(credentials, () -> rest.listRecordings(credentials.accountSid(),
+    public Uni<TwilioRecordingPage> listRecordings(TwilioCredentials credentials, RecordingQuery query, Turn turn) {
+        return send(credentials, turn, () -> rest.listRecordings(credentials.accountSid(),
                 credentials.basicAuthorization(), query.createdOnOrAfter(), query.createdBefore(),
                 query.pageSize(), query.cursor() == null ? null : query.cursor().page(),
                 query.cursor() == null ? null : query.cursor().pageToken()));
@@ -87,20 +100,23 @@ public class TwilioClient {
 
     /** One recording. A missing one fails with {@link TwilioException.Rejected} (404), which never trips the breaker. */
     @ApplyGuard(TwilioGuards.FETCH_RECORDING)
-    public Uni<TwilioRecording> fetchRecording(TwilioCredentials credentials, String recordingSid) {
-        return send(credentials, () -> rest.fetchRecording(credentials.accountSid(),
+    public Uni<TwilioRecording> fetchRecording(TwilioCredentials credentials, String recordingSid, Turn turn) {
+        return send(credentials, turn, () -> rest.fetchRecording(credentials.accountSid(),
                 credentials.basicAuthorization(), recordingSid));
     }
 
     /** The first page (up to 1000) of a recording's transcriptions: in practice there is one. */
     @ApplyGuard(TwilioGuards.LIST_TRANSCRIPTIONS)
-    public Uni<TwilioTranscriptionPage> listTranscriptions(TwilioCredentials credentials, String recordingSid) {
-        return send(credentials, () -> rest.listTranscriptions(credentials.accountSid(),
+    public Uni<TwilioTranscriptionPage> listTranscriptions(TwilioCredentials credentials, String recordingSid, Turn turn) {
+        return send(credentials, turn, () -> rest.listTranscriptions(credentials.accountSid(),
                 credentials.basicAuthorization(), recordingSid, MAX_PAGE_SIZE));
     }
 
     // Every attempt takes a per-account slot, and every failure is classified once, here at the edge.
-    private <T> Uni<T> send(TwilioCredentials credentials, Supplier<Uni<T>> request) {
-        return limiter.limit(credentials.accountSid(), request).onFailure().transform(TwilioFailures::classify);
+    private <T> Uni<T> send(TwilioCredentials credentials, Turn turn, Supplier<Uni<T>> request) {
+        return limiter.limit(credentials.accountSid(), turn, request)
+                .ifNoItem().after(attemptTimeout).failWith(() -> new TimeoutException(
+                        "Twilio did not answer within " + attemptTimeout.toMillis() + " ms"))
+                .onFailure().transform(TwilioFailures::classify);
     }
 }

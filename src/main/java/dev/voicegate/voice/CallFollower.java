@@ -9,6 +9,7 @@ import dev.voicegate.lifecycle.Draining;
 import dev.voicegate.twilio.TwilioCall;
 import dev.voicegate.twilio.TwilioClient;
 import dev.voicegate.twilio.TwilioCredentials;
+import dev.voicegate.twilio.Turn;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
 import io.vertx.core.Context;
@@ -20,9 +21,10 @@ import io.vertx.core.Vertx;
  * fetch happens when the wait runs out, so the answer is as fresh as the wait allows.
  * <p>
  * Nothing blocks: a pause is a Vert.x timer, each fetch an ordinary guarded request ({@link TwilioClient#fetchCall}:
- * timeout, retries, breaker, and an account slot held only while it is in flight). Cancelling the subscription (the
- * caller disconnected) cancels the timer or the fetch in flight, and nothing more is sent. When the instance starts
- * draining (SIGTERM) a pause ends at once and the call is answered as last fetched.
+ * timeout, retries, breaker, and an account slot held only while it is in flight): the first as a new action's
+ * first request, the polls as follow-ups, which the limiter serves first and never refuses. Cancelling the
+ * subscription (the caller disconnected) cancels the timer or the fetch in flight, and nothing more is sent. When
+ * the instance starts draining (SIGTERM) a pause ends at once and the call is answered as last fetched.
  */
 @ApplicationScoped
 public class CallFollower {
@@ -51,7 +53,7 @@ public class CallFollower {
     public Uni<Followed> follow(TwilioCredentials credentials, String callSid, Duration wait) {
         return Uni.createFrom().deferred(() -> {
             long deadline = System.nanoTime() + wait.toNanos();
-            return twilio.fetchCall(credentials, callSid)
+            return twilio.fetchCall(credentials, callSid, Turn.FIRST)
                     .flatMap(call -> next(credentials, callSid, call, deadline, firstPoll));
         });
     }
@@ -66,7 +68,7 @@ public class CallFollower {
         return pause(left < pause.toNanos() ? Duration.ofNanos(left) : pause)
                 .flatMap(ignored -> draining.isDraining()
                         ? Uni.createFrom().item(new Followed(call, null))
-                        : twilio.fetchCall(credentials, callSid)
+                        : twilio.fetchCall(credentials, callSid, Turn.FOLLOW_UP)
                                 .flatMap(latest -> next(credentials, callSid, latest, deadline, longer))
                                 .onFailure().recoverWithItem(failure -> new Followed(call, failure)));
     }

@@ -15,6 +15,7 @@ import dev.voicegate.twilio.CallQuery;
 import dev.voicegate.twilio.TwilioCall;
 import dev.voicegate.twilio.TwilioClient;
 import dev.voicegate.twilio.TwilioCredentials;
+import dev.voicegate.twilio.Turn;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -47,7 +48,7 @@ class EarlierAttempt {
             TwilioCredentials credentials) {
         long startedAt = checking.record().startedAt();
         CallQuery query = new CallQuery(input.to(), input.from(), null, null, null, PAGE_SIZE, null, null);
-        return twilio.listCalls(credentials, query)
+        return twilio.listCalls(credentials, query, Turn.FIRST)
                 .map(page -> earliestSince(page.callsOrEmpty(), startedAt))
                 .flatMap(found -> found != null ? adopt(key, checking, found) : notFound(key, checking, startedAt))
                 .onFailure(failure -> !(failure instanceof StoreUnavailableException))

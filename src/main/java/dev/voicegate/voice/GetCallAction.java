@@ -74,7 +74,8 @@ public class GetCallAction implements Action<GetCallInput, GetCallOutput> {
         if (!input.includeRecordingsOrDefault()) {
             result = followed.map(call -> ActionResult.ok(output(call, null)));
         } else if (wait.isZero()) {
-            // Nothing to wait for: the only fetch is the last one, so the recordings are looked up beside it.
+            // Nothing to wait for: the only fetch is the last one, so the recordings are looked up beside it. The
+            // fetch is subscribed first: when the limiter refuses it at the door, the lookup is never sent.
             result = Uni.combine().all().unis(followed, recordings.lookup(credentials, input.callSid())).asTuple()
                     .map(both -> ActionResult.ok(output(both.getItem1(), both.getItem2())));
         } else {

@@ -17,6 +17,7 @@ import dev.voicegate.twilio.TwilioCredentials;
 import dev.voicegate.twilio.TwilioException;
 import dev.voicegate.twilio.TwilioRecording;
 import dev.voicegate.twilio.TwilioTranscription;
+import dev.voicegate.twilio.Turn;
 import io.smallrye.mutiny.Uni;
 
 /** get_recording: a recording's metadata and media URL, and its most recent transcription, fetched together. */
@@ -74,8 +75,10 @@ public class GetRecordingAction implements Action<GetRecordingInput, GetRecordin
     @Override
     public Uni<ActionResult<GetRecordingOutput>> run(GetRecordingInput input, ActionContext context) {
         TwilioCredentials credentials = context.credentials();
-        Uni<TwilioRecording> recording = twilio.fetchRecording(credentials, input.recordingSid());
-        Uni<Transcript> transcript = twilio.listTranscriptions(credentials, input.recordingSid())
+        // The recording is subscribed first: when the limiter refuses it at the door, the transcriptions (a
+        // follow-up, which is never refused) are never sent.
+        Uni<TwilioRecording> recording = twilio.fetchRecording(credentials, input.recordingSid(), Turn.FIRST);
+        Uni<Transcript> transcript = twilio.listTranscriptions(credentials, input.recordingSid(), Turn.FOLLOW_UP)
                 .map(page -> new Transcript(latest(page.transcriptionsOrEmpty()), null))
                 .onFailure().recoverWithItem(failure -> isNotFound(failure)
                         ? new Transcript(null, null)

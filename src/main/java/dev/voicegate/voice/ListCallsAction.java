@@ -19,6 +19,7 @@ import dev.voicegate.twilio.TwilioCall;
 import dev.voicegate.twilio.TwilioCallPage;
 import dev.voicegate.twilio.TwilioClient;
 import dev.voicegate.twilio.TwilioCredentials;
+import dev.voicegate.twilio.Turn;
 import dev.voicegate.voice.RecordingFanOut.Lookup;
 import io.smallrye.mutiny.Uni;
 
@@ -81,7 +82,7 @@ public class ListCallsAction implements Action<ListCallsInput, ListCallsOutput> 
     @Override
     public Uni<ActionResult<ListCallsOutput>> run(ListCallsInput input, ActionContext context) {
         TwilioCredentials credentials = context.credentials();
-        return twilio.listCalls(credentials, query(input))
+        return twilio.listCalls(credentials, query(input), Turn.FIRST)
                 .flatMap(page -> {
                     List<TwilioCall> calls = page.callsOrEmpty().stream()
                             .filter(call -> inWindow(call, input.after(), input.before()))

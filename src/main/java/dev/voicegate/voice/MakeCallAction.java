@@ -13,6 +13,7 @@ import dev.voicegate.failure.ActionFailure;
 import dev.voicegate.failure.ErrorCategory;
 import dev.voicegate.twilio.TwilioClient;
 import dev.voicegate.twilio.TwilioCredentials;
+import dev.voicegate.twilio.Turn;
 import io.smallrye.mutiny.Uni;
 
 /** make_call: places one outbound call driven by a TwiML URL or inline TwiML. */
@@ -78,7 +79,7 @@ public class MakeCallAction implements Action<MakeCallInput, MakeCallOutput> {
     }
 
     private Uni<ActionResult<MakeCallOutput>> place(MakeCallInput input, TwilioCredentials credentials) {
-        return twilio.createCall(credentials, input.toNewCall())
+        return twilio.createCall(credentials, input.toNewCall(), Turn.FIRST)
                 .map(call -> {
                     LOG.infof("make_call placed %s to %s", call.sid(), Redact.phone(input.to()));
                     return ActionResult.ok(MakeCallOutput.of(call));

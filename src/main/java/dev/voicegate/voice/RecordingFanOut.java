@@ -16,6 +16,7 @@ import dev.voicegate.twilio.TwilioCall;
 import dev.voicegate.twilio.TwilioClient;
 import dev.voicegate.twilio.TwilioCredentials;
 import dev.voicegate.twilio.TwilioRecording;
+import dev.voicegate.twilio.Turn;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -140,7 +141,7 @@ public class RecordingFanOut {
     /** The call's recordings from {@code cursor} on, after those {@code found} on the pages before. */
     private Uni<Lookup> pages(TwilioCredentials credentials, String callSid, PageCursor cursor, List<String> found,
             int pageNumber) {
-        return twilio.listCallRecordings(credentials, callSid, cursor).flatMap(page -> {
+        return twilio.listCallRecordings(credentials, callSid, cursor, Turn.FOLLOW_UP).flatMap(page -> {
             List<String> sids = Stream.concat(found.stream(), page.recordingsOrEmpty().stream().map(TwilioRecording::sid))
                     .toList();
             PageCursor next = PageCursor.fromNextPageUri(page.nextPageUri());

@@ -19,6 +19,7 @@ import dev.voicegate.twilio.TwilioCall;
 import dev.voicegate.twilio.TwilioClient;
 import dev.voicegate.twilio.TwilioCredentials;
 import dev.voicegate.twilio.TwilioRecording;
+import dev.voicegate.twilio.Turn;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -85,7 +86,7 @@ public class RecordingJoin {
     }
 
     private Uni<Result> page(TwilioCredentials credentials, Walk walk, RecordingQuery query, int number, int maxPages) {
-        return twilio.listRecordings(credentials, query).flatMap(page -> {
+        return twilio.listRecordings(credentials, query, Turn.FOLLOW_UP).flatMap(page -> {
             List<TwilioRecording> recordings = page.recordingsOrEmpty();
             walk.add(recordings);
             PageCursor next = PageCursor.fromNextPageUri(page.nextPageUri());

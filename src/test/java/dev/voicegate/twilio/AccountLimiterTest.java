@@ -61,7 +61,11 @@ class AccountLimiterTest {
     }
 
     UniAssertSubscriber<String> submit(AccountLimiter limiter, String account, Request request) {
-        UniAssertSubscriber<String> subscriber = limiter.limit(account, request::call)
+        return submit(limiter, account, Turn.FIRST, request);
+    }
+
+    UniAssertSubscriber<String> submit(AccountLimiter limiter, String account, Turn turn, Request request) {
+        UniAssertSubscriber<String> subscriber = limiter.limit(account, turn, request::call)
                 .subscribe().withSubscriber(UniAssertSubscriber.create());
         subscribers.add(subscriber);
         return subscriber;
@@ -81,7 +85,7 @@ class AccountLimiterTest {
 
     @Test
     void neverMoreThanTheBoundInFlightAndEveryRequestEventuallyRuns() {
-        AccountLimiter limiter = new AccountLimiter(3, 10, LONG);
+        AccountLimiter limiter = new AccountLimiter(3, 10, LONG, LONG);
         List<Request> requests = requests(8);
         List<UniAssertSubscriber<String>> outcomes = requests.stream().map(r -> submit(limiter, ACCOUNT, r)).toList();
 
@@ -99,7 +103,7 @@ class AccountLimiterTest {
 
     @Test
     void waitingRequestsGetSlotsInArrivalOrder() {
-        AccountLimiter limiter = new AccountLimiter(1, 10, LONG);
+        AccountLimiter limiter = new AccountLimiter(1, 10, LONG, LONG);
         List<Request> requests = requests(5);
         requests.forEach(r -> submit(limiter, ACCOUNT, r));
 
@@ -114,7 +118,7 @@ class AccountLimiterTest {
 
     @Test
     void aFullQueueFailsAtOnceWithThrottledAndSendsNothing() {
-        AccountLimiter limiter = new AccountLimiter(2, 1, LONG);
+        AccountLimiter limiter = new AccountLimiter(2, 1, LONG, LONG);
         List<Request> requests = requests(4);
         List<UniAssertSubscriber<String>> outcomes = requests.stream().map(r -> submit(limiter, ACCOUNT, r)).toList();
 
@@ -130,15 +134,111 @@ class AccountLimiterTest {
 
     @Test
     void noQueueAtAllRejectsEverythingBeyondTheBound() {
-        AccountLimiter limiter = new AccountLimiter(1, 0, LONG);
+        AccountLimiter limiter = new AccountLimiter(1, 0, LONG, LONG);
         submit(limiter, ACCOUNT, new Request("first"));
 
         submit(limiter, ACCOUNT, new Request("second")).assertFailedWith(TwilioException.Throttled.class);
     }
 
     @Test
+    void aFollowUpOvertakesQueuedFirstRequestsAndEachTurnKeepsItsArrivalOrder() {
+        AccountLimiter limiter = new AccountLimiter(1, 10, LONG, LONG);
+        Request running = new Request("running");
+        Request first1 = new Request("first1");
+        Request first2 = new Request("first2");
+        Request followUp1 = new Request("followUp1");
+        Request followUp2 = new Request("followUp2");
+        submit(limiter, ACCOUNT, Turn.FIRST, running);
+        submit(limiter, ACCOUNT, Turn.FIRST, first1);
+        submit(limiter, ACCOUNT, Turn.FIRST, first2);
+        submit(limiter, ACCOUNT, Turn.FOLLOW_UP, followUp1);
+        submit(limiter, ACCOUNT, Turn.FOLLOW_UP, followUp2);
+        assertEquals(4, limiter.queued(ACCOUNT));
+
+        List<Request> order = List.of(running, followUp1, followUp2, first1, first2);
+        for (int i = 0; i < order.size(); i++) {
+            for (int j = 0; j < order.size(); j++) {
+                assertEquals(j <= i, order.get(j).started, order.get(j).name + " started while " + order.get(i).name
+                        + " runs");
+            }
+            order.get(i).complete();
+        }
+        assertEquals(0, limiter.busyAccounts());
+    }
+
+    @Test
+    void followUpsAreNeverRefusedNorTimedOutByTheLimiter() {
+        AccountLimiter limiter = new AccountLimiter(1, 0, Duration.ofMillis(50), Duration.ZERO);
+        Request running = new Request("running");
+        submit(limiter, ACCOUNT, Turn.FIRST, running);
+        List<Request> followUps = requests(20);
+        List<UniAssertSubscriber<String>> outcomes = followUps.stream()
+                .map(r -> submit(limiter, ACCOUNT, Turn.FOLLOW_UP, r)).toList();
+
+        submit(limiter, ACCOUNT, Turn.FIRST, new Request("new")).assertFailedWith(TwilioException.Throttled.class);
+        assertEquals(20, limiter.queued(ACCOUNT), "beyond max-queued, which counts first requests only");
+        // Longer than max-queue-wait: a follow-up waits as long as its caller does.
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+                .until(() -> outcomes.stream().noneMatch(o -> o.getFailure() != null));
+
+        running.complete();
+        for (int i = 0; i < followUps.size(); i++) {
+            assertTrue(followUps.get(i).started);
+            followUps.get(i).complete();
+            outcomes.get(i).assertItem("r" + i);
+        }
+        assertEquals(0, limiter.busyAccounts());
+    }
+
+    @Test
+    void aNewActionThatWouldWaitTooLongIsRefusedAtTheDoorAtOnceAndNeverSent() {
+        // No admission wait at all: any first request that finds no free slot is refused.
+        AccountLimiter limiter = new AccountLimiter(1, 10, LONG, Duration.ZERO);
+        Request running = new Request("running");
+        submit(limiter, ACCOUNT, Turn.FIRST, running);
+
+        Request refused = new Request("refused");
+        long started = System.nanoTime();
+        UniAssertSubscriber<String> outcome = submit(limiter, ACCOUNT, Turn.FIRST, refused);
+        Throwable failure = outcome.assertFailedWith(TwilioException.Throttled.class).getFailure();
+        long tookMillis = (System.nanoTime() - started) / 1_000_000;
+
+        assertTrue(failure.getMessage().startsWith("Voicegate's own limit of 1 concurrent Twilio requests for this "
+                + "account is reached and the requests already waiting would keep a new one waiting about "),
+                failure.getMessage());
+        assertTrue(failure.getMessage().endsWith(", more than the 0 ms a new request may wait"), failure.getMessage());
+        assertFalse(refused.started, "a refused request is never sent");
+        assertEquals(0, limiter.queued(ACCOUNT), "nor queued");
+        assertTrue(tookMillis < 1000, "refused in the caller's own call, took " + tookMillis + " ms");
+
+        Request followUp = new Request("followUp");
+        submit(limiter, ACCOUNT, Turn.FOLLOW_UP, followUp);
+        running.complete();
+        assertTrue(followUp.started, "the door never refuses a follow-up");
+    }
+
+    @Test
+    void theDoorEstimatesTheWaitFromTheWorkAheadTheHoldTimeAndTheSlots() {
+        Door door = new Door(4, Duration.ofMillis(500));
+        assertEquals(Duration.ofMillis(Door.FIRST_GUESS_MILLIS * 11 / 4).toNanos(), door.estimate(10, 0, 0),
+                "an ordinary Twilio answer is assumed before a hold time is measured");
+
+        door.held(Duration.ofMillis(100).toNanos());
+        door.granted(Turn.FIRST);
+        door.granted(Turn.FOLLOW_UP);
+        door.granted(Turn.FOLLOW_UP);
+        door.granted(Turn.FOLLOW_UP);
+        // 3 follow-ups per first: (2 waiting follow-ups + 1 waiting first × 4 + 1 first in flight × 3 + itself)
+        // × 100 ms / 4 slots.
+        assertEquals(Duration.ofMillis(250).toNanos(), door.estimate(2, 1, 1));
+        assertTrue(door.admits(door.estimate(2, 1, 1)));
+        assertEquals(Duration.ofMillis(525).toNanos(), door.estimate(0, 5, 0));
+        assertFalse(door.admits(door.estimate(0, 5, 0)));
+    }
+
+    @Test
     void aRequestWaitingLongerThanTheMaximumFailsWithThrottled() {
-        AccountLimiter limiter = new AccountLimiter(1, 5, Duration.ofMillis(150));
+        AccountLimiter limiter = new AccountLimiter(1, 5, Duration.ofMillis(150), LONG);
         Request holder = new Request("holder");
         Request waiter = new Request("waiter");
         submit(limiter, ACCOUNT, holder);
@@ -159,7 +259,7 @@ class AccountLimiterTest {
 
     @Test
     void aFailedRequestReleasesItsSlot() {
-        AccountLimiter limiter = new AccountLimiter(1, 5, LONG);
+        AccountLimiter limiter = new AccountLimiter(1, 5, LONG, LONG);
         Request failing = new Request("failing");
         Request next = new Request("next");
         UniAssertSubscriber<String> failed = submit(limiter, ACCOUNT, failing);
@@ -175,8 +275,8 @@ class AccountLimiterTest {
 
     @Test
     void aRequestThatCannotEvenBeBuiltReleasesItsSlot() {
-        AccountLimiter limiter = new AccountLimiter(1, 5, LONG);
-        UniAssertSubscriber<String> broken = limiter.<String>limit(ACCOUNT, () -> {
+        AccountLimiter limiter = new AccountLimiter(1, 5, LONG, LONG);
+        UniAssertSubscriber<String> broken = limiter.<String>limit(ACCOUNT, Turn.FIRST, () -> {
             throw new IllegalStateException("no client");
         }).subscribe().withSubscriber(UniAssertSubscriber.create());
 
@@ -186,7 +286,7 @@ class AccountLimiterTest {
 
     @Test
     void cancellingARunningRequestCancelsItAndReleasesItsSlotOnce() {
-        AccountLimiter limiter = new AccountLimiter(1, 5, LONG);
+        AccountLimiter limiter = new AccountLimiter(1, 5, LONG, LONG);
         Request running = new Request("running");
         Request next = new Request("next");
         Request last = new Request("last");
@@ -209,7 +309,7 @@ class AccountLimiterTest {
 
     @Test
     void cancellingAWaitingRequestLeavesTheQueueWithoutEverRunningIt() {
-        AccountLimiter limiter = new AccountLimiter(1, 1, LONG);
+        AccountLimiter limiter = new AccountLimiter(1, 1, LONG, LONG);
         Request holder = new Request("holder");
         Request gaveUp = new Request("gave-up");
         submit(limiter, ACCOUNT, holder);
@@ -225,7 +325,7 @@ class AccountLimiterTest {
 
     @Test
     void cancellingAfterTheOutcomeChangesNothing() {
-        AccountLimiter limiter = new AccountLimiter(1, 5, LONG);
+        AccountLimiter limiter = new AccountLimiter(1, 5, LONG, LONG);
         Request first = new Request("first");
         Request second = new Request("second");
         Request third = new Request("third");
@@ -243,7 +343,7 @@ class AccountLimiterTest {
 
     @Test
     void accountsAreIndependentAndKeyedCaseInsensitively() {
-        AccountLimiter limiter = new AccountLimiter(1, 0, LONG);
+        AccountLimiter limiter = new AccountLimiter(1, 0, LONG, LONG);
         Request busy = new Request("busy");
         submit(limiter, ACCOUNT, busy);
 
@@ -285,10 +385,10 @@ class AccountLimiterTest {
 
     @Test
     void aRequestCancelledAtOnceNeverRunsAndHoldsNothing() {
-        AccountLimiter limiter = new AccountLimiter(1, 5, LONG);
+        AccountLimiter limiter = new AccountLimiter(1, 5, LONG, LONG);
         Request cancelled = new Request("cancelled");
 
-        assertDoesNotThrow(() -> subscribeAndCancelAtOnce(limiter.limit(ACCOUNT, cancelled::call)));
+        assertDoesNotThrow(() -> subscribeAndCancelAtOnce(limiter.limit(ACCOUNT, Turn.FIRST, cancelled::call)));
 
         assertFalse(cancelled.started);
         assertEquals(0, limiter.busyAccounts());
@@ -299,15 +399,15 @@ class AccountLimiterTest {
 
     @Test
     void aLeaseCancelledAtOnceIsNeverHandedOutAndHoldsNothing() {
-        AccountLimiter limiter = new AccountLimiter(1, 5, LONG);
+        AccountLimiter limiter = new AccountLimiter(1, 5, LONG, LONG);
 
-        List<Object> free = subscribeAndCancelAtOnce(limiter.acquire(ACCOUNT));
+        List<Object> free = subscribeAndCancelAtOnce(limiter.acquire(ACCOUNT, Turn.FIRST));
         assertEquals(List.of(), free, "a slot granted at once is not handed to a subscriber that cancelled");
         assertEquals(0, limiter.busyAccounts());
 
         Request holder = new Request("holder");
         submit(limiter, ACCOUNT, holder);
-        List<Object> queued = subscribeAndCancelAtOnce(limiter.acquire(ACCOUNT));
+        List<Object> queued = subscribeAndCancelAtOnce(limiter.acquire(ACCOUNT, Turn.FIRST));
         assertEquals(List.of(), queued);
         assertEquals(0, limiter.queued(ACCOUNT), "a place in the queue given up at once is not kept");
         holder.complete();
@@ -316,14 +416,14 @@ class AccountLimiterTest {
 
     @Test
     void cancellationsRacingWithAdmissionNeverThrowNorLeak() throws Exception {
-        AccountLimiter limiter = new AccountLimiter(2, 10_000, LONG);
+        AccountLimiter limiter = new AccountLimiter(2, 10_000, LONG, LONG);
         ExecutorService canceller = Executors.newSingleThreadExecutor();
         AtomicInteger thrown = new AtomicInteger();
         try {
             // The window the old code had (cancel before the account was known) is narrow: many tries find it.
             for (int i = 0; i < 50_000; i++) {
-                Uni<?> request = i % 2 == 0 ? limiter.limit(ACCOUNT, () -> Uni.createFrom().nothing())
-                        : limiter.acquire(ACCOUNT);
+                Uni<?> request = i % 2 == 0 ? limiter.limit(ACCOUNT, Turn.FIRST, () -> Uni.createFrom().nothing())
+                        : limiter.acquire(ACCOUNT, Turn.FIRST);
                 CompletableFuture<UniSubscription> handOver = new CompletableFuture<>();
                 CompletableFuture<Void> cancelled = CompletableFuture.runAsync(() -> {
                     try {
@@ -359,8 +459,8 @@ class AccountLimiterTest {
 
     @Test
     void aLeaseHoldsItsSlotUntilReleasedAndOnlyTheFirstReleaseCounts() {
-        AccountLimiter limiter = new AccountLimiter(1, 5, LONG);
-        AccountLimiter.Lease lease = limiter.acquire(ACCOUNT).subscribe().withSubscriber(UniAssertSubscriber.create())
+        AccountLimiter limiter = new AccountLimiter(1, 5, LONG, LONG);
+        AccountLimiter.Lease lease = limiter.acquire(ACCOUNT, Turn.FIRST).subscribe().withSubscriber(UniAssertSubscriber.create())
                 .assertCompleted().getItem();
         Request waiting = new Request("waiting");
         Request last = new Request("last");
@@ -377,10 +477,10 @@ class AccountLimiterTest {
 
     @Test
     void aWaitingLeaseComesInArrivalOrderAndCancellingAfterItArrivedKeepsIt() {
-        AccountLimiter limiter = new AccountLimiter(1, 5, LONG);
+        AccountLimiter limiter = new AccountLimiter(1, 5, LONG, LONG);
         Request holder = new Request("holder");
         submit(limiter, ACCOUNT, holder);
-        UniAssertSubscriber<AccountLimiter.Lease> waiter = limiter.acquire(ACCOUNT)
+        UniAssertSubscriber<AccountLimiter.Lease> waiter = limiter.acquire(ACCOUNT, Turn.FIRST)
                 .subscribe().withSubscriber(UniAssertSubscriber.create());
         Request after = new Request("after");
         submit(limiter, ACCOUNT, after);
@@ -398,10 +498,10 @@ class AccountLimiterTest {
 
     @Test
     void aLeaseCancelledWhileWaitingLeavesTheQueue() {
-        AccountLimiter limiter = new AccountLimiter(1, 5, LONG);
+        AccountLimiter limiter = new AccountLimiter(1, 5, LONG, LONG);
         Request holder = new Request("holder");
         submit(limiter, ACCOUNT, holder);
-        UniAssertSubscriber<AccountLimiter.Lease> waiter = limiter.acquire(ACCOUNT)
+        UniAssertSubscriber<AccountLimiter.Lease> waiter = limiter.acquire(ACCOUNT, Turn.FIRST)
                 .subscribe().withSubscriber(UniAssertSubscriber.create());
         assertEquals(1, limiter.queued(ACCOUNT));
 
@@ -421,10 +521,10 @@ class AccountLimiterTest {
 
     @Test
     void immediateRequestsRunOneAfterAnotherWithoutLeaking() {
-        AccountLimiter limiter = new AccountLimiter(2, 1000, LONG);
+        AccountLimiter limiter = new AccountLimiter(2, 1000, LONG, LONG);
         for (int i = 0; i < 500; i++) {
             String value = "v" + i;
-            limiter.limit(ACCOUNT, () -> Uni.createFrom().item(value))
+            limiter.limit(ACCOUNT, Turn.FIRST, () -> Uni.createFrom().item(value))
                     .subscribe().withSubscriber(UniAssertSubscriber.create()).assertItem(value);
         }
         assertEquals(0, limiter.busyAccounts());
@@ -433,7 +533,7 @@ class AccountLimiterTest {
     @Test
     void underConcurrentLoadTheBoundHoldsAndEveryRequestEnds() throws InterruptedException {
         int bound = 4;
-        AccountLimiter limiter = new AccountLimiter(bound, 10_000, LONG);
+        AccountLimiter limiter = new AccountLimiter(bound, 10_000, LONG, LONG);
         ExecutorService pool = Executors.newFixedThreadPool(8);
         AtomicInteger inFlight = new AtomicInteger();
         AtomicInteger maxInFlight = new AtomicInteger();
@@ -443,7 +543,8 @@ class AccountLimiterTest {
             for (int i = 0; i < n; i++) {
                 String account = i % 3 == 0 ? OTHER : ACCOUNT;
                 boolean fail = i % 7 == 0;
-                Uni<String> limited = limiter.limit(account, () -> {
+                Turn turn = i % 2 == 0 ? Turn.FIRST : Turn.FOLLOW_UP;
+                Uni<String> limited = limiter.limit(account, turn, () -> {
                     if (account.equals(ACCOUNT)) {
                         maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
                     }

@@ -53,7 +53,7 @@ class CircuitBreakerTest {
     }
 
     Throwable listFails() {
-        return client.listCalls(CREDENTIALS, ALL).subscribe().withSubscriber(UniAssertSubscriber.create())
+        return client.listCalls(CREDENTIALS, ALL, Turn.FIRST).subscribe().withSubscriber(UniAssertSubscriber.create())
                 .awaitFailure().getFailure();
     }
 

@@ -74,6 +74,7 @@ class GuardedOperationsTest {
             CallQuery.class, new CallQuery(null, null, null, null, null, 50, null, null),
             RecordingQuery.class, new RecordingQuery("2024-05-01", null, 50, null),
             PageCursor.class, new PageCursor(1, "PAabc"),
+            Turn.class, Turn.FIRST,
             String.class, "REe5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5"); // a call or recording SID: any path is stubbed
 
     @InjectWireMock

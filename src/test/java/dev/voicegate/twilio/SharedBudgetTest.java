@@ -89,11 +89,11 @@ class SharedBudgetTest {
 
     /** A replica's limiter: a local bound as large as the shared one, so only the shared budget can hold it back. */
     AccountLimiter replica(int bound, Duration maxWait) {
-        return new AccountLimiter(bound, 256, maxWait, budget(bound, 1, maxWait, new SimpleMeterRegistry()));
+        return new AccountLimiter(bound, 256, maxWait, Duration.ofHours(1), budget(bound, 1, maxWait, new SimpleMeterRegistry()));
     }
 
     UniAssertSubscriber<AccountLimiter.Lease> acquire(AccountLimiter limiter) {
-        UniAssertSubscriber<AccountLimiter.Lease> subscriber = limiter.acquire(ACCOUNT).subscribe()
+        UniAssertSubscriber<AccountLimiter.Lease> subscriber = limiter.acquire(ACCOUNT, Turn.FIRST).subscribe()
                 .withSubscriber(UniAssertSubscriber.create());
         subscribers.add(subscriber);
         return subscriber;
@@ -172,7 +172,7 @@ class SharedBudgetTest {
         List<UniAssertSubscriber<String>> requests = new ArrayList<>();
         for (int i = 0; i < 60; i++) {
             AccountLimiter limiter = replicas.get(i % 2);
-            requests.add(limiter.limit(ACCOUNT, () -> {
+            requests.add(limiter.limit(ACCOUNT, i % 3 == 0 ? Turn.FOLLOW_UP : Turn.FIRST, () -> {
                 maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
                 CompletableFuture<String> done = new CompletableFuture<>();
                 vertx.setTimer(15, id -> {
@@ -206,7 +206,7 @@ class SharedBudgetTest {
     void aFullSharedBudgetFailsAsThrottledAfterTheQueueWait() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         SharedBudget budget = budget(1, 1, Duration.ofMillis(200), registry);
-        AccountLimiter replica = new AccountLimiter(1, 256, Duration.ofMillis(200), budget);
+        AccountLimiter replica = new AccountLimiter(1, 256, Duration.ofMillis(200), Duration.ofHours(1), budget);
         AccountLimiter other = replica(1, Duration.ofMillis(200));
         acquire(other).awaitItem();
         Throwable refused = acquire(replica).awaitFailure(Duration.ofSeconds(5)).getFailure();
@@ -223,10 +223,27 @@ class SharedBudgetTest {
     }
 
     @Test
+    void aFollowUpWaitsForTheSharedBudgetPastTheQueueWaitAndGetsTheFirstFreedSlot() {
+        AccountLimiter replica = replica(1, Duration.ofMillis(100));
+        AccountLimiter other = replica(1, Duration.ofMillis(100));
+        AccountLimiter.Lease held = acquire(other).awaitItem().getItem();
+        UniAssertSubscriber<AccountLimiter.Lease> followUp = replica.acquire(ACCOUNT, Turn.FOLLOW_UP).subscribe()
+                .withSubscriber(UniAssertSubscriber.create());
+        subscribers.add(followUp);
+        UniAssertSubscriber<AccountLimiter.Lease> first = acquire(replica);
+        assertInstanceOf(TwilioException.Throttled.class, first.awaitFailure(Duration.ofSeconds(5)).getFailure());
+        // Three queue waits later the follow-up still asks, and gets the slot as soon as the other replica frees it.
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+                .until(() -> followUp.getItem() == null && followUp.getFailure() == null);
+        held.release();
+        followUp.awaitItem(Duration.ofSeconds(5)).getItem().release();
+    }
+
+    @Test
     void withRedisDownTheLocalShareHoldsNothingHangsAndRecoveryGoesBackToShared() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         SharedBudget budget = budget(8, 2, Duration.ofMillis(300), registry);
-        AccountLimiter limiter = new AccountLimiter(8, 256, Duration.ofMillis(300), budget);
+        AccountLimiter limiter = new AccountLimiter(8, 256, Duration.ofMillis(300), Duration.ofHours(1), budget);
         AccountLimiter.Lease before = acquire(limiter).awaitItem().getItem();
         assertEquals("shared", budget.mode());
         try (LogCapture log = LogCapture.install()) {
@@ -269,7 +286,7 @@ class SharedBudgetTest {
         SharedBudget off = SharedBudget.off();
         assertEquals("local", off.mode());
         Uni<AccountLimiter.Lease> local = Uni.createFrom().nullItem();
-        assertTrue(off.after(ACCOUNT, local) == local);
-        assertNull(result(off.after(ACCOUNT, local)));
+        assertTrue(off.after(ACCOUNT, Turn.FIRST, local) == local);
+        assertNull(result(off.after(ACCOUNT, Turn.FIRST, local)));
     }
 }
