@@ -1,7 +1,5 @@
 package dev.voicegate.api;
 
-import java.util.Locale;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
@@ -13,16 +11,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.voicegate.failure.ActionFailure;
 import dev.voicegate.failure.ErrorCategory;
 import io.quarkus.runtime.configuration.MemorySize;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 
 /**
  * Bodies over {@code quarkus.http.limits.max-body-size} get HTTP 413 with the envelope on every {@code /v1}
  * endpoint, tool calls included, and on {@code /mcp}. Quarkus's own check answers a bare 413 (and, for a chunked
- * body, only once RESTEasy reads past the limit), so this route runs before it: it refuses a declared {@code Content-Length}
- * at once and buffers a chunked body only up to the limit; RESTEasy then reads the buffered body.
+ * body, only once RESTEasy or its form parser reads past the limit), so this route runs before it: it refuses a
+ * declared {@code Content-Length} at once and reads a chunked body, of any type, only up to the limit; RESTEasy
+ * (or the MCP server) then reads the body read here. Vert.x's BodyHandler is not used: it would decode forms and drop multipart bodies.
  */
 @ApplicationScoped
 public class BodyLimit {
@@ -42,38 +43,57 @@ public class BodyLimit {
     }
 
     void install(@Observes Router router) {
-        BodyHandler body = BodyHandler.create(false).setBodyLimit(limit);
         // No path on the route itself: Micrometer would take a matched route's path for the request's URI tag.
-        router.route().order(BEFORE_QUARKUS_LIMIT)
-                .handler(ctx -> {
-                    if (!ShutdownGate.guarded(ctx.normalizedPath())) {
-                        ctx.next();
-                    } else if (declaredLength(ctx) > limit) {
-                        refuse(ctx);
-                    } else if (unknownLength(ctx)) {
-                        body.handle(ctx);
-                    } else {
-                        ctx.next();
-                    }
-                })
-                .failureHandler(ctx -> {
-                    if (ctx.statusCode() == 413 && !ctx.response().ended()) {
-                        refuse(ctx);
-                    } else {
-                        ctx.next();
-                    }
-                });
+        router.route().order(BEFORE_QUARKUS_LIMIT).handler(ctx -> {
+            if (!ShutdownGate.guarded(ctx.normalizedPath())) {
+                ctx.next();
+            } else if (declaredLength(ctx) > limit) {
+                refuse(ctx);
+            } else if (unknownLength(ctx)) {
+                read(ctx);
+            } else {
+                ctx.next();
+            }
+        });
     }
 
-    /**
-     * A chunked body. Forms are left to Quarkus: Vert.x would decode them, and no endpoint here reads them
-     * (they are refused as not JSON, or with Quarkus's bare 413 when chunked and over the limit).
-     */
+    /** A chunked body: its length is known only once it has been read. */
     private static boolean unknownLength(RoutingContext ctx) {
-        String type = String.valueOf(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE)).toLowerCase(Locale.ROOT);
         return ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH) == null
-                && ctx.request().getHeader(HttpHeaders.TRANSFER_ENCODING) != null
-                && !type.startsWith("multipart/") && !type.startsWith("application/x-www-form-urlencoded");
+                && ctx.request().getHeader(HttpHeaders.TRANSFER_ENCODING) != null;
+    }
+
+    /** Reads the body up to the limit and hands it on as the request's body, as Vert.x's BodyHandler would. */
+    @SuppressWarnings("deprecation") // RoutingContext.setBody: how a read body is handed on in Vert.x 4
+    private void read(RoutingContext ctx) {
+        HttpServerRequest request = ctx.request();
+        Buffer body = Buffer.buffer();
+        if (request.isEnded()) {
+            ctx.setBody(body);
+            ctx.next();
+            return;
+        }
+        request.handler(chunk -> {
+            if (ctx.response().ended()) {
+                return;
+            }
+            if (body.length() + chunk.length() > limit) {
+                refuse(ctx);
+            } else {
+                body.appendBuffer(chunk);
+            }
+        });
+        request.exceptionHandler(ctx::fail);
+        request.endHandler(end -> {
+            if (!ctx.response().ended()) {
+                ctx.setBody(body);
+                ctx.next();
+            }
+        });
+        if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT)) && request.version() != HttpVersion.HTTP_1_0) {
+            ctx.response().writeContinue();
+        }
+        request.resume();
     }
 
     private static long declaredLength(RoutingContext ctx) {
