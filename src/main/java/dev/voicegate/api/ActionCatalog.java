@@ -7,6 +7,9 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -21,7 +24,11 @@ public class ActionCatalog {
     /** One catalog entry. */
     @RegisterForReflection
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record Entry(String name, String description, JsonNode inputSchema, JsonNode outputSchema) {
+    public record Entry(String name, String description,
+            @Schema(type = SchemaType.OBJECT, implementation = Object.class,
+                    description = "JSON Schema (2020-12) of the parameters") JsonNode inputSchema,
+            @Schema(type = SchemaType.OBJECT, implementation = Object.class,
+                    description = "JSON Schema (2020-12) of the result") JsonNode outputSchema) {
     }
 
     /** The whole catalog. */

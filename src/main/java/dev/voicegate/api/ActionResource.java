@@ -9,13 +9,8 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
-import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirements;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestPath;
@@ -31,10 +26,6 @@ import dev.voicegate.failure.ErrorCategory;
 import dev.voicegate.voice.Action;
 import dev.voicegate.voice.ActionOutput;
 import dev.voicegate.voice.ActionResult;
-import dev.voicegate.voice.GetCallInput;
-import dev.voicegate.voice.GetRecordingInput;
-import dev.voicegate.voice.ListCallsInput;
-import dev.voicegate.voice.MakeCallInput;
 import dev.voicegate.voice.Surface;
 import io.smallrye.mutiny.Uni;
 
@@ -62,6 +53,7 @@ public class ActionResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "The action catalog: names, descriptions, input and output JSON Schemas")
+    @SecurityRequirements // public: an agent reads the catalog before it has anything to authenticate with
     public ActionCatalog.Catalog catalog() {
         return catalog.catalog();
     }
@@ -70,19 +62,12 @@ public class ActionResource {
     @Path("/{action}")
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Run an action of the catalog")
-    @SecurityRequirement(name = "serviceKey")
-    @SecurityRequirement(name = "twilioBasic")
-    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
-            schema = @Schema(oneOf = { MakeCallInput.class, ListCallsInput.class, GetRecordingInput.class,
-                    GetCallInput.class })))
+    // The OpenAPI document has one operation per action instead, made from this one (ApiDocumentFilter).
+    @Operation(description = "Runs the action with the parameters of its contract input schema (GET /v1/actions).")
     @APIResponse(responseCode = "200", description = "Handled: success, partial or failure, see 'success' and 'error'. "
             + "For list_calls a Next-Page-Token header carries the next page's page_token.")
     @APIResponse(responseCode = "401", description = "Not authenticated")
-    @APIResponse(responseCode = "404", description = "Unknown action")
     public Uni<RestResponse<Object>> invoke(
-            // The enum of action names comes from the registry (ActionNamesFilter).
-            @Parameter(schema = @Schema(type = SchemaType.STRING))
             @RestPath String action,
             @RestHeader(HttpHeaders.AUTHORIZATION) String authorization,
             @RestHeader(HttpHeaders.CONTENT_TYPE) String contentType,

@@ -90,7 +90,8 @@ public class BodyLimit {
                 ctx.next();
             }
         });
-        if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT)) && request.version() != HttpVersion.HTTP_1_0) {
+        if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))
+                && request.version() != HttpVersion.HTTP_1_0) {
             ctx.response().writeContinue();
         }
         request.resume();

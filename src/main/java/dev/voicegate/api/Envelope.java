@@ -1,5 +1,7 @@
 package dev.voicegate.api;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
@@ -7,6 +9,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * It validates against every action's output schema.
  */
 @RegisterForReflection
+@Schema(description = "A refusal: success is false and error is '<category>: <message>'. Action outputs carry the "
+        + "same two fields.", requiredProperties = { "success", "error" })
 public record Envelope(boolean success, String error) {
 
     public static Envelope failure(String error) {

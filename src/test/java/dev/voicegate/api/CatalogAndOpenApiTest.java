@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.voicegate.testing.TestAccounts;
 import dev.voicegate.testing.WireMockTwilio;
@@ -72,29 +74,24 @@ class CatalogAndOpenApiTest {
         assertEquals(anonymous, withKey);
     }
 
+    JsonNode openApi() throws IOException {
+        return json.readTree(given().queryParam("format", "json").get("/q/openapi")
+                .then().statusCode(200).extract().asString());
+    }
+
     @Test
     void openApiDescribesThePathsAndBothSecuritySchemes() throws IOException {
-        JsonNode openapi = json.readTree(given().queryParam("format", "json").get("/q/openapi")
-                .then().statusCode(200).extract().asString());
-
+        JsonNode openapi = openApi();
         JsonNode paths = openapi.get("paths");
-        for (String path : List.of("/v1/actions", "/v1/actions/{action}", "/v1/accounts/{account_sid}/calls",
-                "/v1/accounts/{account_sid}/recordings/{recording_sid}", "/v1/accounts/{account_sid}/calls/{call_sid}")) {
-            assertTrue(paths.has(path), "OpenAPI path " + path + " in " + fieldNames(paths));
-        }
-        assertTrue(paths.get("/v1/actions/{action}").has("post"));
-        // The enum of action names is the registry's, in catalog order.
-        List<String> enumerated = new ArrayList<>();
-        for (JsonNode parameter : paths.at("/~1v1~1actions~1{action}/post/parameters")) {
-            if (parameter.path("name").asText().equals("action")) {
-                parameter.at("/schema/enum").forEach(name -> enumerated.add(name.asText()));
-            }
-        }
-        assertEquals(ACTIONS, enumerated, paths.get("/v1/actions/{action}").toString());
-        assertTrue(paths.get("/v1/accounts/{account_sid}/calls").has("post"));
-        assertTrue(paths.get("/v1/accounts/{account_sid}/calls").has("get"));
-        assertTrue(paths.get("/v1/accounts/{account_sid}/recordings/{recording_sid}").has("get"));
-        assertTrue(paths.get("/v1/accounts/{account_sid}/calls/{call_sid}").has("get"));
+        assertTrue(paths.at("/~1v1~1actions/get").isObject(), fieldNames(paths).toString());
+        assertTrue(paths.at("/~1v1~1me/get").isObject());
+        assertTrue(paths.at("/~1v1~1accounts~1{account_sid}~1calls/post").isObject());
+        assertTrue(paths.at("/~1v1~1accounts~1{account_sid}~1calls/get").isObject());
+        assertTrue(paths.at("/~1v1~1accounts~1{account_sid}~1calls~1{call_sid}/get").isObject());
+        assertTrue(paths.at("/~1v1~1accounts~1{account_sid}~1recordings~1{recording_sid}/get").isObject());
+        assertTrue(paths.at("/~1v1~1accounts~1{account_sid}~1recordings~1{recording_sid}~1media/get").isObject());
+        assertTrue(paths.at("/~1v1~1accounts~1{account_sid}~1recordings~1{recording_sid}~1media/head").isObject());
+        assertFalse(paths.has("/v1/actions/{action}"), "the templated tool call is replaced by one per action");
 
         // get_call's output as the contract names it, not as Java would ("isFinal", "from").
         JsonNode getCall = openapi.at("/components/schemas/GetCallOutput/properties");
@@ -105,23 +102,115 @@ class CatalogAndOpenApiTest {
         assertEquals("bearer", schemes.at("/serviceKey/scheme").asText(), schemes.toString());
         assertEquals("http", schemes.at("/twilioBasic/type").asText(), schemes.toString());
         assertEquals("basic", schemes.at("/twilioBasic/scheme").asText(), schemes.toString());
+    }
 
-        for (JsonNode operation : List.of(paths.at("/~1v1~1actions~1{action}/post"),
-                paths.at("/~1v1~1accounts~1{account_sid}~1calls/post"),
-                paths.at("/~1v1~1accounts~1{account_sid}~1calls/get"),
-                paths.at("/~1v1~1accounts~1{account_sid}~1recordings~1{recording_sid}/get"),
-                paths.at("/~1v1~1accounts~1{account_sid}~1calls~1{call_sid}/get"))) {
-            Set<String> required = new HashSet<>();
-            operation.get("security").forEach(requirement -> required.addAll(fieldNames(requirement)));
-            assertEquals(Set.of("serviceKey", "twilioBasic"), required, operation.toString());
+    /**
+     * Typed clients: each action of the registry, as the catalog lists it, is an operation of its own, typed by its
+     * contract schemas. A new action (get_call was the fourth) needs no edit to get one.
+     */
+    @Test
+    void openApiHasOneOperationPerActionTypedByItsContract() throws IOException {
+        JsonNode openapi = openApi();
+        JsonNode schemas = openapi.at("/components/schemas");
+        Set<String> toolCalls = new HashSet<>();
+        openapi.get("paths").fieldNames().forEachRemaining(path -> {
+            if (path.startsWith("/v1/actions/")) {
+                toolCalls.add(path.substring("/v1/actions/".length()));
+            }
+        });
+        JsonNode catalog = json.readTree(given().get("/v1/actions").then().statusCode(200).extract().asString());
+        List<String> names = new ArrayList<>();
+        catalog.get("actions").forEach(action -> names.add(action.get("name").asText()));
+        assertEquals(ACTIONS, names, "the registry's actions in catalog order");
+        assertEquals(Set.copyOf(names), toolCalls, "one POST /v1/actions/<name> per action, no templated path");
+
+        List<String> operationIds = new ArrayList<>();
+        for (JsonNode action : catalog.get("actions")) {
+            String name = action.get("name").asText();
+            JsonNode operation = openapi.get("paths").get("/v1/actions/" + name).get("post");
+            operationIds.add(operation.get("operationId").asText());
+            String input = ref(operation.at("/requestBody/content/application~1json/schema"));
+            String output = ref(operation.at("/responses/200/content/application~1json/schema"));
+            assertTrue(operation.at("/requestBody/required").asBoolean(), name);
+            assertEquals(component(action.get("input_schema"), schemas), schemas.get(input), name + " input");
+            assertEquals(component(action.get("output_schema"), schemas), schemas.get(output), name + " output");
         }
+        assertEquals(List.of("runMakeCall", "runListCalls", "runGetRecording", "runGetCall"), operationIds);
+    }
+
+    /** Security on every operation but the public catalog; every 4xx answer is the envelope; servers; licence. */
+    @Test
+    void openApiSecuresEveryOperationAndDescribesItsRefusals() throws IOException {
+        JsonNode openapi = openApi();
+        Set<String> operationIds = new HashSet<>();
+        for (JsonNode item : openapi.get("paths")) {
+            for (JsonNode operation : item) {
+                assertTrue(operationIds.add(operation.get("operationId").asText()), operation.toString());
+                Set<String> required = new HashSet<>();
+                operation.get("security").forEach(requirement -> required.addAll(fieldNames(requirement)));
+                boolean catalog = operation.get("operationId").asText().equals("catalog");
+                assertEquals(catalog ? Set.of() : Set.of("serviceKey", "twilioBasic"), required, operation.toString());
+                List<String> refusals = new ArrayList<>();
+                operation.get("responses").fieldNames().forEachRemaining(code -> {
+                    if (code.startsWith("4")) {
+                        refusals.add(code);
+                        assertEquals(ApiDocumentFilter.ENVELOPE, operation.at("/responses/" + code
+                                + "/content/application~1json/schema/$ref").asText(), operation.toString());
+                    }
+                });
+                assertFalse(refusals.isEmpty(), operation.toString());
+                assertEquals(!catalog, refusals.contains("401"), operation.toString());
+            }
+        }
+        // The catalog, /v1/me, the four tool calls, POST and GET calls, GET call, GET recording, GET and HEAD media.
+        assertEquals(12, operationIds.size(), operationIds.toString());
+        assertEquals(Set.of("success", "error"), fieldNames(openapi.at("/components/schemas/Envelope/properties")));
+        assertTrue(openapi.at("/servers/0/url").isTextual(), openapi.get("servers") + "");
+        assertTrue(openapi.at("/info/license/name").isTextual(), openapi.get("info").toString());
+    }
+
+    /**
+     * The contract schema as the document holds it: no $schema, its $defs among the components, and no
+     * {@code "default": null} (the OpenAPI model has no JSON null; such a default adds nothing to its anyOf with null).
+     */
+    static JsonNode component(JsonNode contract, JsonNode schemas) {
+        ObjectNode copy = contract.deepCopy();
+        copy.remove("$schema");
+        JsonNode defs = copy.remove("$defs");
+        if (defs != null) {
+            defs.fieldNames().forEachRemaining(def -> assertEquals(rewriteRefs(defs.get(def)), schemas.get(def), def));
+        }
+        return rewriteRefs(copy);
+    }
+
+    static JsonNode rewriteRefs(JsonNode schema) {
+        ObjectMapper mapper = new ObjectMapper();
+        try {
+            return withoutNullDefaults(mapper.readTree(mapper.writeValueAsString(schema)
+                    .replace("\"#/$defs/", "\"#/components/schemas/")));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static JsonNode withoutNullDefaults(JsonNode node) {
+        if (node instanceof ObjectNode object && object.path("default").isNull()) {
+            object.remove("default");
+        }
+        node.forEach(CatalogAndOpenApiTest::withoutNullDefaults);
+        return node;
+    }
+
+    static String ref(JsonNode schema) {
+        String ref = schema.path("$ref").asText();
+        assertTrue(ref.startsWith("#/components/schemas/"), schema.toString());
+        return ref.substring("#/components/schemas/".length());
     }
 
     /** What GET /calls documents is what it accepts: one table does both, so they cannot drift apart. */
     @Test
     void openApiDocumentsExactlyTheQueryParametersGetCallsAccepts() throws IOException {
-        JsonNode openapi = json.readTree(given().queryParam("format", "json").get("/q/openapi")
-                .then().statusCode(200).extract().asString());
+        JsonNode openapi = openApi();
         Map<String, String> documented = new TreeMap<>();
         for (JsonNode parameter : openapi.at("/paths/~1v1~1accounts~1{account_sid}~1calls/get/parameters")) {
             if (parameter.get("in").asText().equals("query")) {
@@ -143,10 +232,8 @@ class CatalogAndOpenApiTest {
 
     @Test
     void openApiDocumentsTheIdempotencyKeyHeader() throws IOException {
-        JsonNode openapi = json.readTree(given().queryParam("format", "json").get("/q/openapi")
-                .then().statusCode(200).extract().asString());
         List<String> headers = new ArrayList<>();
-        openapi.at("/paths/~1v1~1accounts~1{account_sid}~1calls/post/parameters").forEach(parameter -> {
+        openApi().at("/paths/~1v1~1accounts~1{account_sid}~1calls/post/parameters").forEach(parameter -> {
             if (parameter.get("in").asText().equals("header")) {
                 headers.add(parameter.get("name").asText());
             }
