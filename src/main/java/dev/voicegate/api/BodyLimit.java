@@ -17,6 +17,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.impl.RoutingContextInternal;
 
 /**
  * Bodies over {@code quarkus.http.limits.max-body-size} get HTTP 413 with the envelope on every {@code /v1}
@@ -63,9 +64,16 @@ public class BodyLimit {
                 && ctx.request().getHeader(HttpHeaders.TRANSFER_ENCODING) != null;
     }
 
-    /** Reads the body up to the limit and hands it on as the request's body, as Vert.x's BodyHandler would. */
+    /**
+     * Reads the body up to the limit and hands it on as the request's body, as Vert.x's BodyHandler would. It also
+     * marks the body as read, as that handler does: a BodyHandler on a later route (the MCP endpoint's) then passes
+     * the body on instead of waiting for a request that has already ended.
+     */
     @SuppressWarnings("deprecation") // RoutingContext.setBody: how a read body is handed on in Vert.x 4
     private void read(RoutingContext ctx) {
+        if (ctx instanceof RoutingContextInternal internal) {
+            internal.visitHandler(RoutingContextInternal.BODY_HANDLER);
+        }
         HttpServerRequest request = ctx.request();
         Buffer body = Buffer.buffer();
         if (request.isEnded()) {

@@ -41,6 +41,7 @@ import dev.voicegate.testing.Breakers;
 import dev.voicegate.testing.ContractSchemas;
 import dev.voicegate.testing.Fixtures;
 import dev.voicegate.testing.InjectWireMock;
+import dev.voicegate.testing.McpClients;
 import dev.voicegate.testing.TestAccounts;
 import dev.voicegate.testing.WireMockTwilio;
 import io.quarkus.test.common.WithTestResource;
@@ -613,17 +614,15 @@ class HostileInputTest {
     record RawBody(String name, String contentType, byte[] bytes, boolean chunked) {
     }
 
-    /** Each kind of body just over and just under the limit, chunked or (multipart) with a Content-Length. */
+    /**
+     * Each kind of body just over and just under the limit, chunked or (multipart) with a Content-Length, on the tool
+     * call, on POST /v1/accounts/{sid}/calls and on the MCP endpoint.
+     */
     static Stream<Arguments> bodiesAroundTheLimit() {
         List<Arguments> cases = new ArrayList<>();
         for (int size : List.of(LIMIT + 1, LIMIT + 4000, LIMIT - 100)) {
-            List<RawBody> bodies = List.of(
-                    new RawBody("chunked JSON", "application/json", json(size), true),
-                    new RawBody("chunked form", "application/x-www-form-urlencoded", form(size), true),
-                    new RawBody("chunked multipart", "multipart/form-data; boundary=" + BOUNDARY, multipart(size), true),
-                    new RawBody("multipart", "multipart/form-data; boundary=" + BOUNDARY, multipart(size), false));
-            for (RawBody body : bodies) {
-                boolean over = size > LIMIT;
+            boolean over = size > LIMIT;
+            for (RawBody body : bodies(json(size), size)) {
                 boolean isJson = body.contentType().equals("application/json");
                 // Under the limit the usual answers: the JSON is read whole, past RESTEasy's 10 KiB default input buffer
                 // (quarkus#48777), and its twiml is too long; anything else is not JSON.
@@ -633,11 +632,30 @@ class HostileInputTest {
                 cases.add(Arguments.of(body.name() + " of " + size + " bytes, POST calls", "/v1/accounts/" + ACCOUNT
                         + "/calls", body, over ? 413 : isJson ? 400 : 415, mentions));
             }
+            // MCP: under the limit the server has the whole body (a tools/call whose twiml is too long) and answers in
+            // JSON-RPC; anything else is not JSON (parse error).
+            for (RawBody body : bodies(mcpJson(size), size)) {
+                boolean isJson = body.contentType().equals("application/json");
+                String mentions = over ? "larger than 64 KiB" : isJson ? "'twiml' must be at most" : "\"code\":-32700";
+                cases.add(Arguments.of(body.name() + " of " + size + " bytes, MCP", "/mcp", body,
+                        over ? 413 : isJson ? 200 : 400, mentions));
+            }
         }
         return cases.stream();
     }
 
-    /** Over the limit the envelope with 413, whatever the body's type or framing; under it, the usual answer. */
+    static List<RawBody> bodies(byte[] json, int size) {
+        return List.of(
+                new RawBody("chunked JSON", "application/json", json, true),
+                new RawBody("chunked form", "application/x-www-form-urlencoded", form(size), true),
+                new RawBody("chunked multipart", "multipart/form-data; boundary=" + BOUNDARY, multipart(size), true),
+                new RawBody("multipart", "multipart/form-data; boundary=" + BOUNDARY, multipart(size), false));
+    }
+
+    /**
+     * Over the limit the envelope with 413, whatever the endpoint, the body's type or framing; under it, the usual
+     * answer: the envelope on /v1, JSON-RPC on /mcp.
+     */
     @ParameterizedTest(name = "{0}")
     @MethodSource("bodiesAroundTheLimit")
     void bodySizeLimitAnswersWithTheEnvelope(String name, String path, RawBody body, int status, String mentions)
@@ -648,15 +666,20 @@ class HostileInputTest {
                 : HttpRequest.BodyPublishers.ofByteArray(body.bytes());
         HttpRequest request = HttpRequest.newBuilder(URI.create(RestAssured.baseURI + ":" + RestAssured.port + path))
                 .header("Authorization", SERVICE_KEY).header("Content-Type", body.contentType())
+                .header("Accept", McpClients.ACCEPT)
                 .timeout(Duration.ofSeconds(30)).POST(publisher).build();
         HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
         String seen = name + " -> HTTP " + response.statusCode() + " " + response.headers().map() + " "
                 + abbreviate(response.body(), 400);
         assertEquals(status, response.statusCode(), seen);
         assertEquals("application/json", response.headers().firstValue("Content-Type").orElse("").split(";")[0], seen);
-        assertTrue(response.body().startsWith("{\"success\":false,\"error\":\"invalid_request: "), seen);
         assertTrue(response.body().contains(mentions), "should mention " + mentions + ": " + seen);
-        ContractSchemas.assertValidOutput("make_call", response.body());
+        if (path.equals("/mcp") && status != 413) {
+            assertTrue(response.body().startsWith("{\"jsonrpc\":\"2.0\""), seen);
+        } else {
+            assertTrue(response.body().startsWith("{\"success\":false,\"error\":\"invalid_request: "), seen);
+            ContractSchemas.assertValidOutput("make_call", response.body());
+        }
         twilio.verify(0, anyRequestedFor(anyUrl()));
     }
 
@@ -666,6 +689,13 @@ class HostileInputTest {
     static byte[] json(int size) {
         int frame = body(MAKE_CALL, "twiml", quote("")).length();
         return body(MAKE_CALL, "twiml", quote("a".repeat(size - frame))).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** An MCP tools/call of make_call of exactly {@code size} bytes: its twiml pads it. */
+    static byte[] mcpJson(int size) {
+        int frame = McpClients.toolsCall(1, "make_call", body(MAKE_CALL, "twiml", quote(""))).length();
+        return McpClients.toolsCall(1, "make_call", body(MAKE_CALL, "twiml", quote("a".repeat(size - frame))))
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     static byte[] form(int size) {
