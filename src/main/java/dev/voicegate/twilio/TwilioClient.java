@@ -9,7 +9,6 @@ import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 import dev.voicegate.config.VoicegateConfig;
-import io.smallrye.faulttolerance.api.ApplyGuard;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -43,26 +42,27 @@ public class TwilioClient {
     private final TwilioRestClient rest;
     private final AccountLimiter limiter;
     private final Duration attemptTimeout;
+    private final TwilioGuards guards;
 
-    TwilioClient(@RestClient TwilioRestClient rest, AccountLimiter limiter, VoicegateConfig config) {
+    TwilioClient(@RestClient TwilioRestClient rest, AccountLimiter limiter, VoicegateConfig config,
+            TwilioGuards guards) {
         this.rest = rest;
         this.limiter = limiter;
         this.attemptTimeout = Duration.ofMillis(config.twilio().timeoutMs());
+        this.guards = guards;
     }
 
     /** Places a call. Resent only when Twilio provably did not act on it (see {@link RetryPolicy.CreateCall}). */
-    @ApplyGuard(TwilioGuards.CREATE_CALL)
     public Uni<TwilioCall> createCall(TwilioCredentials credentials, NewCall call, Turn turn) {
-        return send(credentials, turn, () -> rest.createCall(credentials.accountSid(),
+        return send(TwilioGuards.CREATE_CALL, credentials, turn, () -> rest.createCall(credentials.accountSid(),
                 credentials.basicAuthorization(), call.to(), call.from(), call.url(), call.twiml(),
                 call.statusCallback(), call.statusCallbackMethod(), call.record(), call.recordingStatusCallback(),
                 call.timeout(), call.machineDetection()));
     }
 
     /** One page of the call log. */
-    @ApplyGuard(TwilioGuards.LIST_CALLS)
     public Uni<TwilioCallPage> listCalls(TwilioCredentials credentials, CallQuery query, Turn turn) {
-        return send(credentials, turn, () -> rest.listCalls(credentials.accountSid(),
+        return send(TwilioGuards.LIST_CALLS, credentials, turn, () -> rest.listCalls(credentials.accountSid(),
                 credentials.basicAuthorization(), query.to(), query.from(), query.status(),
                 query.startTimeOnOrAfter(), query.startTimeBefore(), query.pageSize(), query.page(),
                 query.pageToken()));
@@ -72,17 +72,16 @@ public class TwilioClient {
      * One call, as it is now. A missing one fails with {@link TwilioException.Rejected} (404), which never trips the
      * breaker. get_call sends one per poll while it follows a call: each is a request of its own here.
      */
-    @ApplyGuard(TwilioGuards.FETCH_CALL)
     public Uni<TwilioCall> fetchCall(TwilioCredentials credentials, String callSid, Turn turn) {
-        return send(credentials, turn, () -> rest.fetchCall(credentials.accountSid(), credentials.basicAuthorization(), callSid));
+        return send(TwilioGuards.FETCH_CALL, credentials, turn, () -> rest.fetchCall(credentials.accountSid(),
+                credentials.basicAuthorization(), callSid));
     }
 
     /** One page of a call's recordings. */
-    @ApplyGuard(TwilioGuards.LIST_CALL_RECORDINGS)
     public Uni<TwilioRecordingPage> listCallRecordings(TwilioCredentials credentials, String callSid,
             PageCursor cursor, Turn turn) {
-        return send(credentials, turn, () -> rest.listCallRecordings(credentials.accountSid(),
-                credentials.basicAuthorization(), callSid, MAX_PAGE_SIZE,
+        return send(TwilioGuards.LIST_CALL_RECORDINGS, credentials, turn, () -> rest.listCallRecordings(
+                credentials.accountSid(), credentials.basicAuthorization(), callSid, MAX_PAGE_SIZE,
                 cursor == null ? null : cursor.page(), cursor == null ? null : cursor.pageToken()));
     }
 
@@ -90,33 +89,31 @@ public class TwilioClient {
      * One page of the account's recordings created on or after {@code query.createdOnOrAfter()}, newest first;
      * the filters are sent again with every page's cursor, as Twilio's own {@code next_page_uri} does.
      */
-    @ApplyGuard(TwilioGuards.LIST_RECORDINGS)
     public Uni<TwilioRecordingPage> listRecordings(TwilioCredentials credentials, RecordingQuery query, Turn turn) {
-        return send(credentials, turn, () -> rest.listRecordings(credentials.accountSid(),
+        return send(TwilioGuards.LIST_RECORDINGS, credentials, turn, () -> rest.listRecordings(credentials.accountSid(),
                 credentials.basicAuthorization(), query.createdOnOrAfter(), query.createdBefore(),
                 query.pageSize(), query.cursor() == null ? null : query.cursor().page(),
                 query.cursor() == null ? null : query.cursor().pageToken()));
     }
 
     /** One recording. A missing one fails with {@link TwilioException.Rejected} (404), which never trips the breaker. */
-    @ApplyGuard(TwilioGuards.FETCH_RECORDING)
     public Uni<TwilioRecording> fetchRecording(TwilioCredentials credentials, String recordingSid, Turn turn) {
-        return send(credentials, turn, () -> rest.fetchRecording(credentials.accountSid(),
+        return send(TwilioGuards.FETCH_RECORDING, credentials, turn, () -> rest.fetchRecording(credentials.accountSid(),
                 credentials.basicAuthorization(), recordingSid));
     }
 
     /** The first page (up to 1000) of a recording's transcriptions: in practice there is one. */
-    @ApplyGuard(TwilioGuards.LIST_TRANSCRIPTIONS)
     public Uni<TwilioTranscriptionPage> listTranscriptions(TwilioCredentials credentials, String recordingSid, Turn turn) {
-        return send(credentials, turn, () -> rest.listTranscriptions(credentials.accountSid(),
+        return send(TwilioGuards.LIST_TRANSCRIPTIONS, credentials, turn, () -> rest.listTranscriptions(credentials.accountSid(),
                 credentials.basicAuthorization(), recordingSid, MAX_PAGE_SIZE));
     }
 
-    // Every attempt takes a per-account slot, and every failure is classified once, here at the edge.
-    private <T> Uni<T> send(TwilioCredentials credentials, Turn turn, Supplier<Uni<T>> request) {
-        return limiter.limit(credentials.accountSid(), turn, request)
+    // Under the operation's guard, every attempt takes a per-account slot, and every failure is classified once,
+    // here at the edge.
+    private <T> Uni<T> send(String operation, TwilioCredentials credentials, Turn turn, Supplier<Uni<T>> request) {
+        return guards.run(operation, () -> limiter.limit(credentials.accountSid(), turn, request)
                 .ifNoItem().after(attemptTimeout).failWith(() -> new TimeoutException(
                         "Twilio did not answer within " + attemptTimeout.toMillis() + " ms"))
-                .onFailure().transform(TwilioFailures::classify);
+                .onFailure().transform(TwilioFailures::classify));
     }
 }

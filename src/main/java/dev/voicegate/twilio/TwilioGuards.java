@@ -1,26 +1,39 @@
 package dev.voicegate.twilio;
 
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
-import jakarta.enterprise.inject.Produces;
+import jakarta.enterprise.util.TypeLiteral;
 import jakarta.inject.Singleton;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import dev.voicegate.config.VoicegateConfig;
 import io.quarkus.runtime.Startup;
-import io.smallrye.common.annotation.Identifier;
 import io.smallrye.faulttolerance.api.Guard;
+import io.smallrye.mutiny.Uni;
 
 /**
- * The fault tolerance of every Twilio operation, defined once: each operation of {@link TwilioClient} applies its own
- * guard ({@code @ApplyGuard}), built by {@link #guard} from {@code TWILIO_TIMEOUT_MS}, {@code TWILIO_MAX_RETRIES} and
+ * The fault tolerance of every Twilio operation, defined once: each operation of {@link TwilioClient} runs under its
+ * own guard ({@link #run}), built by {@link #guard} from {@code TWILIO_TIMEOUT_MS}, {@code TWILIO_MAX_RETRIES} and
  * {@code TWILIO_RETRY_DELAY_MS}. Outermost first: a retry, a circuit breaker and a per-attempt timeout. Each guard has
  * its own breaker, named as the guard (for metrics and {@code CircuitBreakerMaintenance}); breakers count 5xx, I/O
  * failures and timeouts, never a 4xx, a 429 or Voicegate's own throttling. Built at start-up, so the breaker
  * names are known before the first request.
+ * <p>
+ * The guards are called directly, not through {@code @ApplyGuard}: that way SmallRye Fault Tolerance 6.10.1 keeps a
+ * new metrics collector for every call, never freed, and registers the breaker's gauges again each time, which
+ * Micrometer reports as "Gauge has been already registered (ft.circuitbreaker…)" and which leaves the state gauge
+ * reading the first call's breaker state (smallrye/smallrye-fault-tolerance#1325, fixed after 6.10.1). Called
+ * directly, a guard reads no {@code quarkus.fault-tolerance.*} configuration, so the one setting used here, the
+ * integration tests' {@code global.circuit-breaker.enabled=false}, is read here.
  */
 @Singleton
+@Startup
 class TwilioGuards {
 
     static final String CREATE_CALL = "twilio-create-call";
@@ -32,49 +45,30 @@ class TwilioGuards {
     static final String LIST_TRANSCRIPTIONS = "twilio-list-transcriptions";
 
     private final VoicegateConfig.Twilio config;
+    private final boolean breakers;
+    private final Map<String, Guard> guards = new HashMap<>();
 
-    TwilioGuards(VoicegateConfig config) {
+    TwilioGuards(VoicegateConfig config,
+            @ConfigProperty(name = "quarkus.fault-tolerance.global.circuit-breaker.enabled", defaultValue = "true")
+            boolean breakers) {
         this.config = config.twilio();
+        this.breakers = breakers;
+        guards.put(CREATE_CALL, guard(CREATE_CALL, new RetryPolicy.CreateCall()));
+        for (String read : List.of(LIST_CALLS, FETCH_CALL, LIST_CALL_RECORDINGS, LIST_RECORDINGS, FETCH_RECORDING,
+                LIST_TRANSCRIPTIONS)) {
+            guards.put(read, guard(read, new RetryPolicy.Reads()));
+        }
     }
 
-    @Produces @Singleton @Startup @Identifier(CREATE_CALL)
-    Guard createCall() {
-        return guard(CREATE_CALL, new RetryPolicy.CreateCall());
-    }
-
-    @Produces @Singleton @Startup @Identifier(LIST_CALLS)
-    Guard listCalls() {
-        return guard(LIST_CALLS, new RetryPolicy.Reads());
-    }
-
-    @Produces @Singleton @Startup @Identifier(FETCH_CALL)
-    Guard fetchCall() {
-        return guard(FETCH_CALL, new RetryPolicy.Reads());
-    }
-
-    @Produces @Singleton @Startup @Identifier(LIST_CALL_RECORDINGS)
-    Guard listCallRecordings() {
-        return guard(LIST_CALL_RECORDINGS, new RetryPolicy.Reads());
-    }
-
-    @Produces @Singleton @Startup @Identifier(LIST_RECORDINGS)
-    Guard listRecordings() {
-        return guard(LIST_RECORDINGS, new RetryPolicy.Reads());
-    }
-
-    @Produces @Singleton @Startup @Identifier(FETCH_RECORDING)
-    Guard fetchRecording() {
-        return guard(FETCH_RECORDING, new RetryPolicy.Reads());
-    }
-
-    @Produces @Singleton @Startup @Identifier(LIST_TRANSCRIPTIONS)
-    Guard listTranscriptions() {
-        return guard(LIST_TRANSCRIPTIONS, new RetryPolicy.Reads());
+    /** Runs one Twilio operation under its guard; {@code attempt} is subscribed to once per attempt. */
+    <T> Uni<T> run(String operation, Supplier<Uni<T>> attempt) {
+        return guards.get(operation).get(attempt, new TypeLiteral<Uni<T>>() {
+        });
     }
 
     /** One operation's guard: {@code retryWhen} decides which failures are worth another attempt. */
     private Guard guard(String name, Predicate<Throwable> retryWhen) {
-        return Guard.create()
+        Guard.Builder guard = Guard.create()
                 .withDescription(name)
                 .withRetry()
                     .maxRetries(config.maxRetries())
@@ -84,15 +78,17 @@ class TwilioGuards {
                     .whenException(retryWhen)
                     .withCustomBackoff().strategy(RetryAfterBackoff::new).done()
                     .done()
-                .withCircuitBreaker()
+                .withTimeout().duration(config.timeoutMs(), ChronoUnit.MILLIS).done();
+        if (breakers) {
+            guard = guard.withCircuitBreaker()
                     .name(name)
                     .requestVolumeThreshold(20)
                     .failureRatio(0.5)
                     .delay(10, ChronoUnit.SECONDS)
                     .skipOn(List.of(TwilioException.Rejected.class, TwilioException.RateLimited.class,
                             TwilioException.Throttled.class))
-                    .done()
-                .withTimeout().duration(config.timeoutMs(), ChronoUnit.MILLIS).done()
-                .build();
+                    .done();
+        }
+        return guard.build();
     }
 }

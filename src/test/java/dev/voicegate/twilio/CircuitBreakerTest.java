@@ -6,6 +6,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 
@@ -23,6 +24,7 @@ import dev.voicegate.testing.TestAccounts;
 import dev.voicegate.testing.WireMockTwilio;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.smallrye.mutiny.helpers.test.UniAssertSubscriber;
@@ -72,6 +74,10 @@ class CircuitBreakerTest {
                 "twilio-fetch-recording", "twilio-list-transcriptions")) {
             assertEquals(CircuitBreakerState.CLOSED, breakers.currentState(other), other);
         }
+        // The state gauge follows the breaker: registered once per operation, not by whichever call came first.
+        String metrics = RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
+        assertTrue(metrics.contains("ft_circuitbreaker_state_current{method=\"twilio-list-calls\",state=\"open\"} 1.0"),
+                metrics.lines().filter(line -> line.startsWith("ft_circuitbreaker_state_current")).toList().toString());
         int sent = twilio.getAllServeEvents().size();
 
         assertInstanceOf(CircuitBreakerOpenException.class, listFails());
