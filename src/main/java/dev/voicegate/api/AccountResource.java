@@ -14,6 +14,7 @@ import jakarta.ws.rs.core.UriInfo;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -93,7 +94,8 @@ public class AccountResource {
     @APIResponse(responseCode = "201", description = "Call created",
             content = @Content(schema = @Schema(implementation = MakeCallOutput.class)))
     @Parameter(name = IDEMPOTENCY_KEY, in = ParameterIn.HEADER, description = "Places the call at most once per key "
-            + "(1-255 printable ASCII, kept 24 h); a repeat replays the outcome with Idempotent-Replayed: true")
+            + "(1-255 printable ASCII, kept 24 h); a repeat replays the outcome with Idempotent-Replayed: true",
+            schema = @Schema(type = SchemaType.STRING, minLength = 1, maxLength = 255, pattern = "^[\\x20-\\x7E]+$"))
     public Uni<RestResponse<Object>> makeCall(@RestPath("account_sid") String accountSid,
             @RestHeader(HttpHeaders.AUTHORIZATION) String authorization,
             @Context HttpHeaders headers,

@@ -13,6 +13,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriInfo;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -67,9 +68,11 @@ public class CallResource {
     public Uni<RestResponse<Object>> getCall(@RestPath("account_sid") String accountSid,
             @RestPath("call_sid") String callSid,
             @RestHeader(HttpHeaders.AUTHORIZATION) String authorization,
-            @Parameter(description = "0-60, default 0: wait up to this many seconds for a final status")
+            @Parameter(description = "0-60, default 0: wait up to this many seconds for a final status",
+                    schema = @Schema(type = SchemaType.INTEGER, minimum = "0", maximum = "60"))
             @RestQuery("wait_seconds") String waitSeconds,
-            @Parameter(description = "true (default) or false") @RestQuery("include_recordings") String includeRecordings,
+            @Parameter(description = "true (default) or false", schema = @Schema(type = SchemaType.BOOLEAN))
+            @RestQuery("include_recordings") String includeRecordings,
             @Context UriInfo uri) {
         Caller caller = access.authenticate(authorization);
         ObjectNode params = queryParameters(uri.getQueryParameters());

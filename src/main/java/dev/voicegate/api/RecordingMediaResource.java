@@ -71,7 +71,8 @@ public class RecordingMediaResource {
     }
 
     @GET
-    @Operation(summary = "A recording's audio (WAV or MP3), streamed from Twilio; Range requests get 206")
+    @Operation(operationId = "getRecordingMedia",
+            summary = "A recording's audio (WAV or MP3), streamed from Twilio; Range requests get 206")
     @APIResponse(responseCode = "200", description = "The audio, as an attachment", content = {
             @Content(mediaType = "audio/x-wav", schema = @Schema(type = SchemaType.STRING, format = "binary")),
             @Content(mediaType = "audio/mpeg", schema = @Schema(type = SchemaType.STRING, format = "binary")) })
@@ -87,7 +88,7 @@ public class RecordingMediaResource {
     }
 
     @HEAD
-    @Operation(summary = "The headers of the recording's audio: type, length, ranges")
+    @Operation(operationId = "headRecordingMedia", summary = "The headers of the recording's audio: type, length, ranges")
     public Uni<RestResponse<MediaStream>> head(@RestPath("account_sid") String accountSid,
             @RestPath("recording_sid") String recordingSid,
             @RestHeader(HttpHeaders.AUTHORIZATION) String authorization,
