@@ -18,6 +18,8 @@ import java.io.ByteArrayInputStream;
 import java.util.List;
 import java.util.stream.Stream;
 
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,6 +28,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+
+import dev.voicegate.api.ActionDispatcher;
 
 import dev.voicegate.testing.Breakers;
 import dev.voicegate.testing.ContractSchemas;
@@ -55,6 +59,9 @@ class McpHttpTest {
 
     @InjectWireMock
     WireMockServer twilio;
+
+    @Inject
+    ActionDispatcher dispatcher;
 
     @BeforeEach
     void reset() {
@@ -93,6 +100,16 @@ class McpHttpTest {
                 TestAccounts.basic(TestAccounts.API_KEY_SID, TestAccounts.API_KEY_SECRET))) {
             McpClients.request(authorization).body(String.format(INITIALIZE, "2025-06-18")).post("/mcp").then()
                     .statusCode(200).header("Mcp-Session-Id", not(equalTo(null))).body("result.serverInfo.name", equalTo("voicegate"));
+        }
+    }
+
+    @Test
+    void theInstructionsNameEveryActionOfTheRegistry() {
+        String instructions = McpClients.request(TestAccounts.bearer(TestAccounts.SERVICE_KEY))
+                .body(String.format(INITIALIZE, "2025-06-18")).post("/mcp").then().statusCode(200)
+                .extract().path("result.instructions");
+        for (String action : dispatcher.actions().keySet()) {
+            assertTrue(instructions.contains(action + " "), action + " is missing from: " + instructions);
         }
     }
 
