@@ -4,6 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.Random;
+
 import org.junit.jupiter.api.Test;
 
 import dev.voicegate.Redact;
@@ -19,6 +27,38 @@ class WireValuesTest {
         assertEquals("2010-08-31T20:36:28Z", WireValues.isoUtc("2010-08-31T20:36:28Z"));
         assertNull(WireValues.isoUtc(""));
         assertNull(WireValues.isoUtc("yesterday"));
+    }
+
+    @Test
+    void twilioShapedDatesReadFieldByFieldGiveWhatTheRfc1123FormatterGives() {
+        DateTimeFormatter twilio = DateTimeFormatter
+                .ofPattern("EEE, dd MMM yyyy HH:mm:ss xx", Locale.ENGLISH);
+        Random random = new Random(42);
+        for (int i = 0; i < 20_000; i++) {
+            OffsetDateTime at = OffsetDateTime.ofInstant(
+                    Instant.ofEpochSecond(random.nextLong(4_102_444_800L)),
+                    ZoneOffset.ofTotalSeconds((random.nextInt(36 * 4 + 1) - 18 * 4) * 15 * 60));
+            String text = twilio.format(at);
+            OffsetDateTime expected = ZonedDateTime.parse(text,
+                    DateTimeFormatter.RFC_1123_DATE_TIME).toOffsetDateTime()
+                    .withOffsetSameInstant(ZoneOffset.UTC);
+            assertEquals(expected, WireValues.twilioShape(text), text);
+        }
+    }
+
+    @Test
+    void anyOtherShapeOrAnInconsistentDateIsLeftToTheFormatter() {
+        assertNull(WireValues.twilioShape("Wed, 31 Aug 2010 20:36:28 +0000")); // 31 Aug 2010 was a Tuesday
+        assertNull(WireValues.isoUtc("Wed, 31 Aug 2010 20:36:28 +0000"));
+        assertNull(WireValues.twilioShape("Tue, 31 aug 2010 20:36:28 +0000"));
+        assertEquals("2010-08-31T20:36:28Z", WireValues.isoUtc("Tue, 31 aug 2010 20:36:28 +0000"));
+        assertNull(WireValues.twilioShape("Thu, 31 Feb 2011 20:36:28 +0000"));
+        assertNull(WireValues.isoUtc("Thu, 31 Feb 2011 20:36:28 +0000"));
+        assertNull(WireValues.twilioShape("Tue, 31 Aug 2010 20:36:28 GMT"));
+        assertEquals("2010-08-31T20:36:28Z", WireValues.isoUtc("Tue, 31 Aug 2010 20:36:28 GMT"));
+        assertEquals("2008-06-03T11:05:30Z", WireValues.isoUtc("Tue, 3 Jun 2008 11:05:30 GMT"));
+        assertNull(WireValues.twilioShape("Tue, 31 Aug 2010 20:36:28 +2400"));
+        assertNull(WireValues.twilioShape("Tue, 31 Aug 2010 2x:36:28 +0000"));
     }
 
     @Test
