@@ -19,20 +19,8 @@ SERVICE_JAVA_OPTS="${SERVICE_JAVA_OPTS:--Xmx128m -XX:+UseG1GC -XX:MaxGCPauseMill
 ACCOUNT=AC0123456789abcdef0123456789abcdef
 KEY=bench-service-key
 JAR="${OVERLOAD_JAR:-target/quarkus-app/quarkus-run.jar}"
-WORK="$(mktemp -d)"
-PIDS=()
-cleanup() {
-    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_for() { # url, seconds
-    for _ in $(seq 1 "$(( $2 * 10 ))"); do curl -fs -o /dev/null "$1" && return 0; sleep 0.1; done
-    echo "not up: $1" >&2; return 1
-}
+# shellcheck source=bench/common.sh
+source bench/common.sh
 
 if [ -z "${OVERLOAD_JAR:-}" ] && { [ "${BENCH_SKIP_BUILD:-0}" != 1 ] || [ ! -f "$JAR" ]; }; then
     echo "building the jar…" >&2

@@ -20,20 +20,8 @@ POLICY=(-Dvoicegate.access.keys.guarded.secret-sha256="$(printf %s "$GUARDED_KEY
     -Dvoicegate.access.keys.guarded.destinations=+1 -Dvoicegate.access.keys.guarded.from=+15017122661
     -Dvoicegate.access.keys.guarded.max-calls-per-minute=100000 -Dvoicegate.access.keys.guarded.max-calls-per-hour=100000
     -Dvoicegate.access.keys.guarded.max-calls-per-day=100000)
-WORK="$(mktemp -d)"
-PIDS=()
-cleanup() {
-    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_for() { # url, seconds
-    for _ in $(seq 1 "$(( $2 * 10 ))"); do curl -fs -o /dev/null "$1" && return 0; sleep 0.1; done
-    echo "not up: $1" >&2; return 1
-}
+# shellcheck source=bench/common.sh
+source bench/common.sh
 
 if [ "${BENCH_SKIP_BUILD:-0}" != 1 ] || [ ! -f target/quarkus-app/quarkus-run.jar ]; then
     echo "building the jar…" >&2
