@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -733,8 +734,11 @@ public final class BenchDriver {
                 .POST(HttpRequest.BodyPublishers.noBody()).build());
         long[] before = threadsAndHeap(pid);
         long[] peak = before.clone();
+        // A flag, not an interrupt: an interrupt that lands in the /q/metrics request is swallowed there, and the
+        // sampler then never stopped (the run hung in this phase).
+        AtomicBoolean done = new AtomicBoolean();
         Thread sampler = new Thread(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
+            while (!done.get()) {
                 long[] now = threadsAndHeap(pid);
                 peak[0] = Math.max(peak[0], now[0]);
                 peak[1] = Math.max(peak[1], now[1]);
@@ -768,8 +772,8 @@ public final class BenchDriver {
         for (CompletableFuture<Double> answer : answers) {
             ms.add(answer.join());
         }
-        sampler.interrupt();
-        sampler.join();
+        done.set(true);
+        sampler.join(10_000);
         long[] s = stats();
         return new String[] { "get_call, " + WAITING_GET_CALLS + " waiting at once (wait_seconds 30; each call rings "
                 + RING_MS / 1000 + " s, then completes)", f(percentile(ms, 50)), f(percentile(ms, 99)),
