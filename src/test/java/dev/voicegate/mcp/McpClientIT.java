@@ -71,6 +71,9 @@ class McpClientIT {
             config.put("voicegate.upstream.max-queue-wait", "8s");
             // The burst is meant to queue within the bound, not to be shed at the door (UpstreamLimitTest sheds).
             config.put("voicegate.upstream.max-admission-wait", "8s");
+            // This replica's own bound only: the suite's Redis may still hold leases of the same account from services
+            // stopped by other tests, until they expire (SharedBudgetIT covers the shared budget).
+            config.put("voicegate.upstream.shared-budget", "false");
             config.put("voicegate.twilio.timeout-ms", "10000");
             return config;
         }
