@@ -265,7 +265,7 @@ public interface VoicegateConfig {
         @WithDefault("PT30S")
         Duration idleTimeout();
 
-        /** Connections for recording downloads, per host; at least 1 (ConfigCheck). */
+        /** Connections for recording downloads, per host on each event loop (LoopClients); at least 1 (ConfigCheck). */
         @WithDefault("64")
         int maxConnections();
     }

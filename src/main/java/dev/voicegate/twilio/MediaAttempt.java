@@ -12,9 +12,9 @@ import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 import io.smallrye.mutiny.subscription.UniEmitter;
 import io.smallrye.mutiny.subscription.UniSubscriber;
 import io.smallrye.mutiny.subscription.UniSubscription;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
@@ -43,7 +43,9 @@ final class MediaAttempt {
     }
 
     private final Vertx vertx;
-    private final HttpClient http;
+    private final LoopClients http;
+    /** The caller's context: requests go out on its event loop, whichever thread granted the slot. */
+    private final Context origin;
     private final AccountLimiter limiter;
     private final Target target;
     private final Duration headersTimeout;
@@ -56,10 +58,11 @@ final class MediaAttempt {
     private AccountLimiter.Lease lease;
     private HttpClientRequest current;
 
-    MediaAttempt(Vertx vertx, HttpClient http, AccountLimiter limiter, Target target, Duration headersTimeout,
+    MediaAttempt(Vertx vertx, LoopClients http, AccountLimiter limiter, Target target, Duration headersTimeout,
             Duration claimWithin, UniEmitter<? super MediaDownload> emitter) {
         this.vertx = vertx;
         this.http = http;
+        this.origin = vertx.getOrCreateContext();
         this.limiter = limiter;
         this.target = target;
         this.headersTimeout = headersTimeout;
@@ -118,6 +121,10 @@ final class MediaAttempt {
     }
 
     private void send(URI uri, int redirects) {
+        origin.runOnContext(ignored -> request(uri, redirects));
+    }
+
+    private void request(URI uri, int redirects) {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(uri.toString());
         if (sameOrigin(uri, target.first())) {
             options.putHeader(HttpHeaders.AUTHORIZATION, target.authorization());
@@ -125,7 +132,7 @@ final class MediaAttempt {
         if (target.range() != null) {
             options.putHeader("Range", target.range());
         }
-        http.request(options).onFailure(this::end).onSuccess(request -> {
+        http.current().request(options).onFailure(this::end).onSuccess(request -> {
             boolean abandoned;
             synchronized (this) {
                 abandoned = ended;

@@ -17,7 +17,6 @@ import io.smallrye.faulttolerance.api.CustomBackoff;
 import io.smallrye.faulttolerance.api.RetryWhen;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 
 /**
@@ -36,7 +35,7 @@ public class TwilioMediaClient {
     private static final int MAX_CHUNK_BYTES = 64 * 1024;
 
     private final Vertx vertx;
-    private final HttpClient http;
+    private final LoopClients http;
     private final AccountLimiter limiter;
     private final String baseUrl;
     private final VoicegateConfig.Media config;
@@ -46,7 +45,7 @@ public class TwilioMediaClient {
         VoicegateConfig.Media media = config.media();
         this.vertx = vertx;
         this.config = media;
-        this.http = vertx.createHttpClient(new HttpClientOptions()
+        this.http = new LoopClients(vertx, new HttpClientOptions()
                 .setConnectTimeout((int) media.connectTimeout().toMillis())
                 .setIdleTimeout((int) media.idleTimeout().toMillis())
                 .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
