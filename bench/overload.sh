@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 LATENCY_MS="${LATENCY_MS:-50}"
 SECONDS_PER_PHASE="${OVERLOAD_SECONDS:-10}"
 [ "${OVERLOAD_QUICK:-0}" != 1 ] || SECONDS_PER_PHASE=2
-SERVICE_JAVA_OPTS="${SERVICE_JAVA_OPTS:--Xmx128m -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:ReservedCodeCacheSize=64m -Xss512k}"
+SERVICE_JAVA_OPTS="${SERVICE_JAVA_OPTS:--Xmx128m -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:ReservedCodeCacheSize=64m -Xss512k -XX:TrimNativeHeapInterval=1000}"
 ACCOUNT=AC0123456789abcdef0123456789abcdef
 KEY=bench-service-key
 JAR="${OVERLOAD_JAR:-target/quarkus-app/quarkus-run.jar}"

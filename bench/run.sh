@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 LATENCY_MS="${LATENCY_MS:-50}"
-SERVICE_JAVA_OPTS="${SERVICE_JAVA_OPTS:--Xmx128m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=64m -Xss512k}"
+SERVICE_JAVA_OPTS="${SERVICE_JAVA_OPTS:--Xmx128m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=64m -Xss512k -XX:TrimNativeHeapInterval=1000}"
 ACCOUNT=AC0123456789abcdef0123456789abcdef
 KEY=bench-service-key
 # A named key with a policy (README "Guardrails"); its quotas are far above what the bench sends.
