@@ -3,10 +3,13 @@ package dev.voicegate.twilio;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.net.impl.ConnectionBase;
 
 /**
  * One HTTP client, with its own connection pool, per event loop. A pooled connection stays on the event loop that
@@ -15,6 +18,9 @@ import io.vertx.core.http.HttpClientOptions;
  * pool per loop, a download is read and written on the caller's own loop.
  */
 final class LoopClients {
+
+    /** The largest read from a media connection, and so the largest piece of body handed on (setMaxChunkSize). */
+    static final int MAX_READ_BYTES = 256 * 1024;
 
     private final Vertx vertx;
     private final HttpClientOptions options;
@@ -33,6 +39,21 @@ final class LoopClients {
             return others;
         }
         return perLoop.computeIfAbsent(Thread.currentThread(), loop -> vertx.createHttpClient(options));
+    }
+
+    /**
+     * Lets a media connection read up to {@value #MAX_READ_BYTES} bytes at a time instead of Netty's 64 KiB: a 50 MB
+     * download then takes ~200 reads and writes instead of ~800, each a system call and a wake-up of the other side
+     * (paired runs: 0.82x the time, 0.83x the CPU). Adaptive, so small answers stay small. Larger reads gained no
+     * more: buffers above Netty's pooled chunk (application.properties) are allocated and zeroed each time. Vert.x offers this only together with a fixed SO_RCVBUF, which
+     * would turn off the kernel's receive-window tuning that a download over a long distance needs; hence the
+     * channel itself, through Vert.x's ConnectionBase.
+     */
+    static void readLargeChunks(HttpConnection connection) {
+        if (connection instanceof ConnectionBase base) {
+            base.channel().config().setRecvByteBufAllocator(
+                    new AdaptiveRecvByteBufAllocator(64, 64 * 1024, MAX_READ_BYTES));
+        }
     }
 
     void close() {

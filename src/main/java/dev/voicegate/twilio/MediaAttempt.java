@@ -144,6 +144,7 @@ final class MediaAttempt {
                 request.reset();
                 return;
             }
+            LoopClients.readLargeChunks(request.connection());
             request.send().onFailure(this::end).onSuccess(response -> answered(uri, redirects, request, response));
         });
     }

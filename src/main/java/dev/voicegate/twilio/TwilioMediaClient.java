@@ -32,8 +32,6 @@ import io.vertx.core.http.HttpClientOptions;
 @ApplicationScoped
 public class TwilioMediaClient {
 
-    private static final int MAX_CHUNK_BYTES = 64 * 1024;
-
     private final Vertx vertx;
     private final LoopClients http;
     private final AccountLimiter limiter;
@@ -51,8 +49,8 @@ public class TwilioMediaClient {
                 .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
                 .setMaxPoolSize(media.maxConnections())
                 // 8 KB by default: every piece of body is a write and a flush to the caller, so pieces as large as
-                // a socket read (64 KB) cost an eighth of the calls.
-                .setMaxChunkSize(MAX_CHUNK_BYTES)
+                // a socket read (up to 1 MiB, LoopClients.readLargeChunks) cost far fewer calls.
+                .setMaxChunkSize(LoopClients.MAX_READ_BYTES)
                 .setVerifyHost(true));
         this.limiter = limiter;
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;

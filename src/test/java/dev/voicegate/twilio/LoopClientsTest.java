@@ -1,10 +1,14 @@
 package dev.voicegate.twilio;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -14,7 +18,10 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.impl.VertxInternal;
 
 /** A media download must be read and written on one event loop: each loop gets a client, and so a pool, of its own. */
@@ -61,6 +68,39 @@ class LoopClientsTest {
         CompletableFuture<Thread> thread = new CompletableFuture<>();
         context.runOnContext(ignored -> thread.complete(Thread.currentThread()));
         return thread.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aMediaConnectionReadsMoreThanNettysDefaultAtATime() throws Exception {
+        int bodyBytes = 16 * 1024 * 1024;
+        Buffer body = Buffer.buffer(new byte[bodyBytes]);
+        HttpServer server = vertx.createHttpServer().requestHandler(request -> request.response().end(body))
+                .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        LoopClients large = new LoopClients(vertx, new HttpClientOptions().setMaxChunkSize(LoopClients.MAX_READ_BYTES));
+        AtomicInteger largest = new AtomicInteger();
+        AtomicLong received = new AtomicLong();
+        try {
+            large.current().request(HttpMethod.GET, server.actualPort(), "127.0.0.1", "/")
+                    .compose(request -> {
+                        LoopClients.readLargeChunks(request.connection());
+                        return request.send();
+                    })
+                    .compose(response -> {
+                        response.handler(chunk -> {
+                            largest.accumulateAndGet(chunk.length(), Math::max);
+                            received.addAndGet(chunk.length());
+                        });
+                        return response.end();
+                    })
+                    .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } finally {
+            large.close();
+            server.close();
+        }
+
+        assertEquals(bodyBytes, received.get());
+        // Netty's default reads stop at 64 KiB; the body on loopback arrives faster than it is read.
+        assertTrue(largest.get() > 64 * 1024, "largest piece: " + largest.get());
     }
 
     private HttpClient on(Context context) throws Exception {
