@@ -46,7 +46,7 @@ SERVICE_PORT="$(free_port)"
 # shellcheck disable=SC2086
 TWILIO_BASE_URL="http://127.0.0.1:$STANDIN_PORT" TWILIO_ACCOUNT_SID="$ACCOUNT" TWILIO_AUTH_TOKEN=bench-token \
     SERVICE_API_KEYS="$KEY" QUARKUS_HTTP_PORT="$SERVICE_PORT" QUARKUS_HTTP_HOST=127.0.0.1 \
-    "${SERVICE_PIN[@]}" java $SERVICE_JAVA_OPTS -jar "$JAR" >"$WORK/service.log" 2>&1 &
+    MALLOC_ARENA_MAX="${SERVICE_MALLOC_ARENA_MAX:-2}" "${SERVICE_PIN[@]}" java $SERVICE_JAVA_OPTS -jar "$JAR" >"$WORK/service.log" 2>&1 &
 PIDS+=("$!")
 wait_for "http://127.0.0.1:$SERVICE_PORT/q/health/ready" 60
 

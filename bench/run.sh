@@ -2,7 +2,8 @@
 # The benchmark of the actions and the recording media (issues #5, #10, #11, #12), MCP against /v1/actions included: builds the jar, starts a local Twilio stand-in
 # with a per-request latency (LATENCY_MS, default 50) and the service against it, both on free loopback ports,
 # runs bench/src/BenchDriver.java and prints one Markdown table. Stops by itself; kills what it started.
-# Only needs the JDK 17 that builds the project. JVM flags of the service: SERVICE_JAVA_OPTS.
+# Only needs the JDK 17 that builds the project. JVM flags of the service: SERVICE_JAVA_OPTS; its glibc malloc arenas:
+# SERVICE_MALLOC_ARENA_MAX (default 2; with the native-heap trim, this keeps freed JIT memory from piling up in RSS).
 # BENCH_QUICK=1 runs a few iterations of each phase (CI checks the benchmark that way); BENCH_SKIP_BUILD=1 uses
 # the jar already in target/quarkus-app. Exits non-zero when list_calls' recording SIDs differ from per-call lookups.
 # The service also has a named key with a policy (the policy rows); with redis-server on the PATH, a second service
@@ -54,7 +55,7 @@ SERVICE_PORT="$(free_port)"
 # shellcheck disable=SC2086
 TWILIO_BASE_URL="http://127.0.0.1:$STANDIN_PORT" TWILIO_ACCOUNT_SID="$ACCOUNT" TWILIO_AUTH_TOKEN=bench-token \
     SERVICE_API_KEYS="$KEY" QUARKUS_HTTP_PORT="$SERVICE_PORT" QUARKUS_HTTP_HOST=127.0.0.1 \
-    "${SERVICE_PIN[@]}" java $SERVICE_JAVA_OPTS "${POLICY[@]}" -jar target/quarkus-app/quarkus-run.jar >"$WORK/service.log" 2>&1 &
+    MALLOC_ARENA_MAX="${SERVICE_MALLOC_ARENA_MAX:-2}" "${SERVICE_PIN[@]}" java $SERVICE_JAVA_OPTS "${POLICY[@]}" -jar target/quarkus-app/quarkus-run.jar >"$WORK/service.log" 2>&1 &
 SERVICE_PID=$!
 PIDS+=("$SERVICE_PID")
 wait_for "http://127.0.0.1:$SERVICE_PORT/q/health/ready" 60
@@ -73,7 +74,7 @@ if command -v redis-server >/dev/null 2>&1; then
     TWILIO_BASE_URL="http://127.0.0.1:$STANDIN_PORT" TWILIO_ACCOUNT_SID="$ACCOUNT" TWILIO_AUTH_TOKEN=bench-token \
         SERVICE_API_KEYS="$KEY" QUARKUS_HTTP_PORT="$REDIS_SERVICE_PORT" QUARKUS_HTTP_HOST=127.0.0.1 \
         REDIS_URL="redis://127.0.0.1:$REDIS_PORT" TWILIO_SHARED_BUDGET=false \
-        "${SERVICE_PIN[@]}" java $SERVICE_JAVA_OPTS "${POLICY[@]}" -jar target/quarkus-app/quarkus-run.jar \
+        MALLOC_ARENA_MAX="${SERVICE_MALLOC_ARENA_MAX:-2}" "${SERVICE_PIN[@]}" java $SERVICE_JAVA_OPTS "${POLICY[@]}" -jar target/quarkus-app/quarkus-run.jar \
         >"$WORK/service-redis.log" 2>&1 &
     PIDS+=("$!")
     wait_for "http://127.0.0.1:$REDIS_SERVICE_PORT/q/health/ready" 60

@@ -32,7 +32,7 @@ start_service() { # port, extra environment…
     # shellcheck disable=SC2086
     env TWILIO_BASE_URL="http://127.0.0.1:$STANDIN_PORT" TWILIO_ACCOUNT_SID="$ACCOUNT" TWILIO_AUTH_TOKEN=bench-token \
         SERVICE_API_KEYS="$KEY" QUARKUS_HTTP_PORT="$port" QUARKUS_HTTP_HOST=127.0.0.1 "$@" \
-        java $SERVICE_JAVA_OPTS -jar target/quarkus-app/quarkus-run.jar >"$WORK/service-$port.log" 2>&1 &
+        MALLOC_ARENA_MAX="${SERVICE_MALLOC_ARENA_MAX:-2}" java $SERVICE_JAVA_OPTS -jar target/quarkus-app/quarkus-run.jar >"$WORK/service-$port.log" 2>&1 &
     PIDS+=("$!")
 }
 LOCAL_PORT="$(free_port)"
