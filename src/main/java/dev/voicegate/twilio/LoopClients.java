@@ -44,8 +44,7 @@ final class LoopClients {
     /**
      * Lets a media connection read up to {@value #MAX_READ_BYTES} bytes at a time instead of Netty's 64 KiB: a 50 MB
      * download then takes ~200 reads and writes instead of ~800, each a system call and a wake-up of the other side
-     * (paired runs: 0.82x the time, 0.83x the CPU). Adaptive, so small answers stay small. Larger reads gained no
-     * more: buffers above Netty's pooled chunk (application.properties) are allocated and zeroed each time. Vert.x offers this only together with a fixed SO_RCVBUF, which
+     * (paired runs: 0.82x the time, 0.83x the CPU). Adaptive, so small answers stay small. 1 MiB gained no more. Vert.x offers this only together with a fixed SO_RCVBUF, which
      * would turn off the kernel's receive-window tuning that a download over a long distance needs; hence the
      * channel itself, through Vert.x's ConnectionBase.
      */
