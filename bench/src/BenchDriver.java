@@ -360,7 +360,9 @@ public final class BenchDriver {
                     try {
                         op.run();
                     } catch (Exception e) {
-                        failures.incrementAndGet();
+                        if (failures.incrementAndGet() == 1) {
+                            System.err.println("first failed request: " + e.getMessage());
+                        }
                     }
                 }
             });
