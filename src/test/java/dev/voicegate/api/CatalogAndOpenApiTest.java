@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -64,6 +65,21 @@ class CatalogAndOpenApiTest {
             assertEquals(contract(name + ".output.schema.json"), action.get("output_schema"), name + " output schema");
         }
         assertEquals(Set.copyOf(ACTIONS), Set.copyOf(names));
+    }
+
+    @Test
+    void getRecordingPointsToTheMediaEndpoint() throws IOException {
+        // media_url stays Twilio's (it needs Twilio credentials): the description says where to get the audio instead.
+        JsonNode actions = json.readTree(given().get("/v1/actions").then().statusCode(200).extract().asString())
+                .get("actions");
+        String description = null;
+        for (JsonNode action : actions) {
+            if (action.get("name").asText().equals("get_recording")) {
+                description = action.get("description").asText();
+            }
+        }
+        assertNotNull(description);
+        assertTrue(description.contains("GET /v1/accounts/{account_sid}/recordings/{recording_sid}/media"), description);
     }
 
     @Test
