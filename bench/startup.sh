@@ -4,7 +4,9 @@
 #   JVM plain (JDK 17) · AppCDS (JDK 17, app-cds.jsa) · JVM plain (JDK 25) · AOT cache (JDK 25, app.aot)
 # measuring the time from the command to /q/health/ready answering 200, the CPU time the process had used by then
 # (all its threads; less sensitive than wall time to other load on the machine) and the JIT compiler threads' part of
-# it, the RSS one second later, Quarkus's own "started in" and the JVM's start before Quarkus's clock begins. Production profile, no Twilio traffic, loopback only; every start is bounded (60 s) and stopped.
+# it, the main thread's time on a core and waiting for one, the RSS one second later, Quarkus's own "started in" and
+# the JVM's start before Quarkus's clock begins. Production profile, no Twilio traffic, loopback only; every start is
+# bounded (60 s) and stopped.
 # Prints a Markdown table. JDK 25: JDK25 (default /usr/lib/jvm/temurin-25-jdk-amd64); without one its rows are
 # skipped, and the script says so. STARTUP_JAVA_OPTS: JVM options of every measured start (default none).
 # STARTUP_SKIP_BUILD=1 measures again the builds and caches left in bench/out/startup by an earlier run.
@@ -33,7 +35,8 @@ now_ms() { echo $(($(date +%s%N) / 1000000)); }
 have_jdk25() { [ -x "$JAVA25" ] && "$JAVA25" -version >/dev/null 2>&1; }
 
 # start APP_DIR JAVA LOG [JVM options…]: starts the service from its directory (as the README runs it) and waits for
-# readiness; sets PID, PORT, READY_MS (command to ready) and CPU_MS (CPU time used by then), or fails after 60 s.
+# readiness; sets PID, PORT, READY_MS (command to ready), CPU_MS (CPU time used by then), JIT_MS and MAIN_MS, or fails
+# after 60 s.
 start() {
     local app="$1" java="$2" log="$3"
     shift 3
@@ -52,6 +55,13 @@ start() {
             JIT_MS="$(for task in /proc/"$PID"/task/*; do
                 case "$(cat "$task/comm" 2>/dev/null)" in C1\ Compiler*|C2\ Compiler*) cat "$task/stat" ;; esac
             done | awk -v hz="$(getconf CLK_TCK)" '{sum += $14 + $15} END {print int(sum * 1000 / hz)}')"
+            # The main thread runs Quarkus's start: its time on a core, and runnable but waiting for one (the JIT
+            # compilers hold the other core), from the kernel's schedstat.
+            MAIN_MS="$(for task in /proc/"$PID"/task/*; do
+                if [ "${task##*/}" != "$PID" ] && [ "$(cat "$task/comm" 2>/dev/null)" = java ]; then
+                    cat "$task/schedstat"
+                fi
+            done | awk 'NR == 1 {printf "%d / %d", $1 / 1e6, $2 / 1e6}')"
             T0_MS="$t0"
             return 0
         fi
@@ -139,7 +149,7 @@ else
     echo "No JDK 25 at $JDK25 (set JDK25): the JDK 25 rows are skipped" >&2
 fi
 
-declare -A READY CPU JIT RSS STARTED BOOT
+declare -A READY CPU JIT MAIN RSS STARTED BOOT
 for run in $(seq 1 "$RUNS"); do
     for variant in "${VARIANTS[@]}"; do
         IFS='|' read -r name jdk dir java flags <<<"$variant"
@@ -157,13 +167,15 @@ for run in $(seq 1 "$RUNS"); do
         if [ -n "$logged" ] && [ "$started" != '?' ]; then
             boot=$(($(date -d "$logged" +%s%N) / 1000000 - T0_MS - $(awk -v s="$started" 'BEGIN {print int(s * 1000)}')))
         fi
-        echo "run $run, $name on $jdk: ready in $READY_MS ms, CPU $CPU_MS ms (JIT threads $JIT_MS), RSS $rss MiB," \
+        echo "run $run, $name on $jdk: ready in $READY_MS ms, CPU $CPU_MS ms (JIT threads $JIT_MS;" \
+            "main thread on a core / waiting $MAIN_MS), RSS $rss MiB," \
             "Quarkus started in $started s, before Quarkus's clock $boot ms" >&2
         READY["$name|$jdk"]+="$READY_MS "
         CPU["$name|$jdk"]+="$CPU_MS "
         RSS["$name|$jdk"]+="$rss "
         STARTED["$name|$jdk"]+="$started "
         JIT["$name|$jdk"]+="$JIT_MS "
+        MAIN["$name|$jdk"]+="${MAIN_MS:-?}|"
         BOOT["$name|$jdk"]+="$boot "
     done
 done
@@ -172,13 +184,15 @@ median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{a[NR]=$1} END {print a[i
 list() { sed 's/ $//; s/ /, /g'; }
 echo
 echo "| JVM | start-up cache | ready, ms ($RUNS runs) | median | CPU used by then, ms | of which JIT, ms |" \
-    "RSS 1 s later, MiB | Quarkus \"started in\", s | JVM start before it, ms |"
-echo "|---|---|---|---:|---|---|---|---|---|"
+    "main thread on a core / waiting for one, ms | RSS 1 s later, MiB | Quarkus \"started in\", s |" \
+    "JVM start before it, ms |"
+echo "|---|---|---|---:|---|---|---|---|---|---|"
 for variant in "${VARIANTS[@]}"; do
     IFS='|' read -r name jdk _ <<<"$variant"
     key="$name|$jdk"
     echo "| $jdk | $name | $(list <<<"${READY[$key]}") | $(median <<<"${READY[$key]}") |" \
-        "$(list <<<"${CPU[$key]}") | $(list <<<"${JIT[$key]}") | $(list <<<"${RSS[$key]}") |" \
+        "$(list <<<"${CPU[$key]}") | $(list <<<"${JIT[$key]}") | $(sed 's/|$//; s/|/, /g' <<<"${MAIN[$key]}") |" \
+        "$(list <<<"${RSS[$key]}") |" \
         "$(list <<<"${STARTED[$key]}") | $(list <<<"${BOOT[$key]}") |"
 done
 echo
