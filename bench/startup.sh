@@ -61,7 +61,7 @@ start() {
                 if [ "${task##*/}" != "$PID" ] && [ "$(cat "$task/comm" 2>/dev/null)" = java ]; then
                     cat "$task/schedstat"
                 fi
-            done | awk 'NR == 1 {printf "%d / %d", $1 / 1e6, $2 / 1e6}')"
+            done | awk 'NR == 1 {printf "%d/%d", $1 / 1e6, $2 / 1e6}')"
             T0_MS="$t0"
             return 0
         fi
@@ -175,7 +175,7 @@ for run in $(seq 1 "$RUNS"); do
         RSS["$name|$jdk"]+="$rss "
         STARTED["$name|$jdk"]+="$started "
         JIT["$name|$jdk"]+="$JIT_MS "
-        MAIN["$name|$jdk"]+="${MAIN_MS:-?}|"
+        MAIN["$name|$jdk"]+="${MAIN_MS:-?} "
         BOOT["$name|$jdk"]+="$boot "
     done
 done
@@ -191,7 +191,7 @@ for variant in "${VARIANTS[@]}"; do
     IFS='|' read -r name jdk _ <<<"$variant"
     key="$name|$jdk"
     echo "| $jdk | $name | $(list <<<"${READY[$key]}") | $(median <<<"${READY[$key]}") |" \
-        "$(list <<<"${CPU[$key]}") | $(list <<<"${JIT[$key]}") | $(sed 's/|$//; s/|/, /g' <<<"${MAIN[$key]}") |" \
+        "$(list <<<"${CPU[$key]}") | $(list <<<"${JIT[$key]}") | $(list <<<"${MAIN[$key]}") |" \
         "$(list <<<"${RSS[$key]}") |" \
         "$(list <<<"${STARTED[$key]}") | $(list <<<"${BOOT[$key]}") |"
 done
