@@ -6,8 +6,9 @@ import java.util.regex.Pattern;
 /** Masks phone numbers before they reach a log line or an error string. */
 public final class Redact {
 
-    // Runs of 6+ digits, optionally behind '+': E.164 numbers and bare national numbers alike.
-    private static final Pattern PHONE = Pattern.compile("\\+?\\d{6,15}");
+    // Runs of 6+ digits, optionally behind '+': E.164 numbers and bare national numbers alike. Not digits inside a
+    // word: a Twilio SID (CA…, RE…, AC…) is an identifier, not personal data, and is shown whole.
+    private static final Pattern PHONE = Pattern.compile("(?<![A-Za-z0-9])\\+?\\d{6,15}(?![A-Za-z0-9])");
 
     private Redact() {
     }
@@ -20,7 +21,7 @@ public final class Redact {
         return number.length() <= 4 ? "***" : "***" + number.substring(number.length() - 4);
     }
 
-    /** Masks every phone-number-like run inside free text (e.g. a Twilio error message). */
+    /** Masks every phone-number-like run inside free text (e.g. a Twilio error message); SIDs stay as they are. */
     public static String phonesIn(String text) {
         if (text == null) {
             return null;
