@@ -92,7 +92,7 @@ public class Guard {
         String range = blockedPrefixes.stream().filter(to::startsWith).findFirst().orElse(null);
         if (range != null && !optedIn(policy, range, to)) {
             throw forbidden("blocked-prefixes", "'to' " + masked + " is in " + range + ", an international "
-                    + "premium-rate or satellite range often used for toll fraud", "to allow it, add " + range
+                    + "premium-rate or satellite range often used for toll fraud", "add " + range
                     + " (or a narrower prefix) to " + policy.destinationsSetting()
                     + ", or remove it from voicegate.policy.blocked-prefixes");
         }

@@ -135,7 +135,7 @@ class GuardrailsTest {
                         List.of("'to' ***5121 is not a valid phone number for its country")),
                 new Denied(SERVICE, ACCOUNT, "+881612345678", FROM, "blocked-prefixes",
                         List.of("'to' ***5678 is in +881, an international premium-rate or satellite range",
-                                "add +881 (or a narrower prefix) to voicegate.policy.destinations")),
+                                "To change it, add +881 (or a narrower prefix) to voicegate.policy.destinations")),
                 new Denied(GuardedKeys.bearer("outbound"), ACCOUNT, "+883510012345", FROM, "blocked-prefixes",
                         List.of("to voicegate.access.keys.outbound.destinations")),
                 new Denied(PASS_THROUGH, TestAccounts.PASS_THROUGH_ACCOUNT_SID, "+8823421234", FROM, "blocked-prefixes",
@@ -210,7 +210,7 @@ class GuardrailsTest {
         twilio.verify(3, postRequestedFor(urlEqualTo(CALLS)));
     }
 
-    /** The numbers the sandbox and Twilio's test credentials use pass the guard (README, TWILIO.md §8). */
+    /** The numbers the sandbox and Twilio's test credentials use pass the guard (docs/sandbox.md, TWILIO.md §8). */
     @ParameterizedTest
     @ValueSource(strings = { "+14155551234", "+15005550001", "+15005550002", "+15005550003", "+15005550004",
             "+15005550006" })
