@@ -9,7 +9,7 @@ import java.util.Optional;
  * whenever asked, so the lifecycle advances without timers and a test can move time by swapping the clock.
  * <p>
  * Most calls are answered by a person and completed. A few {@code to} numbers script the other outcomes, so that
- * every result of get_call can be tried without an account (README, sandbox section): {@link #BUSY_TO} ends
+ * every result of get_call can be tried without an account (docs/sandbox.md#test-numbers): {@link #BUSY_TO} ends
  * {@code busy}, {@link #NO_ANSWER_TO} rings out to {@code no-answer}, and {@link #MACHINE_TO} is answered by a
  * machine. With {@code MachineDetection}, {@code answered_by} is {@code machine_start} for that number and
  * {@code human} for every other answered call, from the moment of answering.

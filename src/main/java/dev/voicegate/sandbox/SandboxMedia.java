@@ -9,7 +9,7 @@ import io.vertx.core.http.HttpServerResponse;
 
 /**
  * A sandbox recording's audio, as Twilio serves {@code /Recordings/{Sid}} (WAV), {@code .wav} and {@code .mp3}:
- * one second of silence ({@link SandboxWav}, {@link SandboxMp3}), one channel unless {@code RequestedChannels=2},
+ * silence as long as the recording's {@code duration} ({@link SandboxWav}, {@link SandboxMp3}), one channel unless {@code RequestedChannels=2},
  * with {@code Accept-Ranges: bytes}. A single byte range gets 206 and {@code Content-Range}; a range that starts
  * past the end gets 416; any other {@code Range} is ignored, as HTTP allows.
  */
@@ -27,8 +27,8 @@ final class SandboxMedia {
         }
         boolean stereo = "2".equals(requestedChannels);
         boolean mp3 = "mp3".equals(extension);
-        byte[] audio = mp3 ? (stereo ? SandboxMp3.ONE_SECOND_OF_STEREO_SILENCE : SandboxMp3.ONE_SECOND_OF_SILENCE)
-                : (stereo ? SandboxWav.ONE_SECOND_OF_STEREO_SILENCE : SandboxWav.ONE_SECOND_OF_SILENCE);
+        byte[] audio = mp3 ? (stereo ? SandboxMp3.STEREO_SILENCE : SandboxMp3.SILENCE)
+                : (stereo ? SandboxWav.STEREO_SILENCE : SandboxWav.SILENCE);
         response.putHeader(HttpHeaders.CONTENT_TYPE, mp3 ? "audio/mpeg" : "audio/x-wav")
                 .putHeader(HttpHeaders.ACCEPT_RANGES, "bytes");
         Matcher bytes = range == null ? null : RANGE.matcher(range.trim());

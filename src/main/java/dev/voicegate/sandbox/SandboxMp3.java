@@ -3,18 +3,20 @@ package dev.voicegate.sandbox;
 import java.nio.ByteBuffer;
 
 /**
- * The MP3 every sandbox recording serves: about one second of silence as 42 MPEG-1 Layer III frames (48 kHz,
+ * The MP3 every sandbox recording serves: silence as long as the recording's {@code duration}
+ * ({@link SandboxCall#DURATION_SECONDS}; 125 frames for 3 s) as MPEG-1 Layer III frames (48 kHz,
  * 32 kbit/s, 1152 samples and 96 bytes per frame, no padding, no CRC), mono or stereo. Each frame is its 4-byte
  * header followed by zeros: all-zero side information (17 bytes mono, 32 stereo) says "no main data", which every
- * decoder plays as silence. No ID3 tag. Built once; 4 KB.
+ * decoder plays as silence. No ID3 tag. Built once; 4 KB per second.
  */
 final class SandboxMp3 {
 
-    private static final int FRAMES = 42; // 42 × 1152 / 48000 s = 1.008 s
+    /** 1152 samples of 48 kHz each: 24 ms, so 125 frames are exactly 3 s. */
+    static final int FRAMES = (int) (SandboxCall.DURATION_SECONDS * 48_000 / 1152);
     private static final int FRAME_BYTES = 144 * 32_000 / 48_000;
 
-    static final byte[] ONE_SECOND_OF_SILENCE = silence(true);
-    static final byte[] ONE_SECOND_OF_STEREO_SILENCE = silence(false);
+    static final byte[] SILENCE = silence(true);
+    static final byte[] STEREO_SILENCE = silence(false);
 
     private SandboxMp3() {
     }

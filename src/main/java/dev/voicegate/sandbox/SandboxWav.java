@@ -5,16 +5,17 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The WAV every sandbox recording serves: one second of silence as a RIFF/WAVE file in the format of Twilio's
- * recordings (8 kHz, 16-bit PCM), mono or with one channel per party. Built once; 16 KB per channel.
+ * The WAV every sandbox recording serves: silence as long as the recording's {@code duration}
+ * ({@link SandboxCall#DURATION_SECONDS}) as a RIFF/WAVE file in the format of Twilio's recordings (8 kHz, 16-bit
+ * PCM), mono or with one channel per party. Built once; 16 KB per second and channel.
  */
 final class SandboxWav {
 
     private static final int SAMPLE_RATE = 8000;
     private static final short BITS_PER_SAMPLE = 16;
 
-    static final byte[] ONE_SECOND_OF_SILENCE = silence(SAMPLE_RATE, 1);
-    static final byte[] ONE_SECOND_OF_STEREO_SILENCE = silence(SAMPLE_RATE, 2);
+    static final byte[] SILENCE = silence((int) (SAMPLE_RATE * SandboxCall.DURATION_SECONDS), 1);
+    static final byte[] STEREO_SILENCE = silence((int) (SAMPLE_RATE * SandboxCall.DURATION_SECONDS), 2);
 
     private SandboxWav() {
     }

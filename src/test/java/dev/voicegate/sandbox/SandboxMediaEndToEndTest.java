@@ -58,28 +58,28 @@ class SandboxMediaEndToEndTest {
         String media = "/v1/accounts/" + ACCOUNT + "/recordings/" + recording + "/media";
 
         byte[] wav = given().header("Authorization", KEY).get(media).then().statusCode(200)
-                .contentType("audio/x-wav").header("Content-Length", "16044").header("Accept-Ranges", "bytes")
+                .contentType("audio/x-wav").header("Content-Length", "48044").header("Accept-Ranges", "bytes")
                 .header("Content-Disposition", "attachment; filename=\"" + recording + ".wav\"")
                 .extract().asByteArray();
-        assertArrayEquals(SandboxWav.ONE_SECOND_OF_SILENCE, wav);
+        assertArrayEquals(SandboxWav.SILENCE, wav);
 
         byte[] mp3 = given().header("Authorization", KEY).queryParam("format", "mp3").get(media).then().statusCode(200)
                 .contentType("audio/mpeg").header("Content-Disposition", "attachment; filename=\"" + recording + ".mp3\"")
                 .extract().asByteArray();
-        assertArrayEquals(SandboxMp3.ONE_SECOND_OF_SILENCE, mp3);
+        assertArrayEquals(SandboxMp3.SILENCE, mp3);
 
         byte[] stereo = given().header("Authorization", KEY).queryParam("channels", "2").get(media).then()
                 .statusCode(200).extract().asByteArray();
-        assertArrayEquals(SandboxWav.ONE_SECOND_OF_STEREO_SILENCE, stereo);
+        assertArrayEquals(SandboxWav.STEREO_SILENCE, stereo);
 
         byte[] part = given().header("Authorization", KEY).header("Range", "bytes=0-43").get(media).then()
-                .statusCode(206).header("Content-Range", "bytes 0-43/16044").extract().asByteArray();
-        assertArrayEquals(Arrays.copyOfRange(SandboxWav.ONE_SECOND_OF_SILENCE, 0, 44), part, "the WAV header");
+                .statusCode(206).header("Content-Range", "bytes 0-43/48044").extract().asByteArray();
+        assertArrayEquals(Arrays.copyOfRange(SandboxWav.SILENCE, 0, 44), part, "the WAV header");
         byte[] mp3Part = given().header("Authorization", KEY).header("Range", "bytes=96-191").queryParam("format", "mp3")
-                .get(media).then().statusCode(206).header("Content-Range", "bytes 96-191/4032").extract().asByteArray();
-        assertArrayEquals(Arrays.copyOfRange(SandboxMp3.ONE_SECOND_OF_SILENCE, 96, 192), mp3Part, "the second frame");
+                .get(media).then().statusCode(206).header("Content-Range", "bytes 96-191/12000").extract().asByteArray();
+        assertArrayEquals(Arrays.copyOfRange(SandboxMp3.SILENCE, 96, 192), mp3Part, "the second frame");
 
-        given().header("Authorization", KEY).head(media).then().statusCode(200).header("Content-Length", "16044");
+        given().header("Authorization", KEY).head(media).then().statusCode(200).header("Content-Length", "48044");
         given().header("Authorization", KEY).header("Range", "bytes=99999-").get(media).then().statusCode(416);
     }
 }

@@ -60,22 +60,25 @@ class SandboxMediaTest {
     }
 
     @Test
-    void wavIsOneSecondOfPcmSilenceInTheChannelsAskedFor() {
+    void wavIsPcmSilenceAsLongAsTheRecordingInTheChannelsAskedFor() {
         String media = BASE + "/Recordings/" + recording();
 
         byte[] mono = twilio().get(media + ".wav").then().statusCode(200).contentType("audio/x-wav")
-                .header("Accept-Ranges", "bytes").header("Content-Length", "16044").extract().asByteArray();
+                .header("Accept-Ranges", "bytes").header("Content-Length", "48044").extract().asByteArray();
         ByteBuffer header = ByteBuffer.wrap(mono).order(ByteOrder.LITTLE_ENDIAN);
         assertEquals("RIFF", new String(mono, 0, 4, StandardCharsets.US_ASCII));
         assertEquals(1, header.getShort(22), "channels");
         assertEquals(8000, header.getInt(24), "sample rate");
+        String duration = twilio().get(media + ".json").then().statusCode(200).extract().path("duration");
+        assertEquals(Integer.parseInt(duration) * 8000 * 2, header.getInt(40), "data bytes: 'duration' seconds of "
+                + "8 kHz 16-bit mono");
         assertArrayEquals(mono, twilio().get(media).then().statusCode(200).extract().asByteArray(),
                 "no extension is WAV");
 
         byte[] stereo = twilio().queryParam("RequestedChannels", "2").get(media + ".wav").then().statusCode(200)
                 .extract().asByteArray();
         assertEquals(2, ByteBuffer.wrap(stereo).order(ByteOrder.LITTLE_ENDIAN).getShort(22));
-        assertEquals(44 + 2 * 16000, stereo.length);
+        assertEquals(44 + 2 * 48000, stereo.length);
 
         twilio().queryParam("RequestedChannels", "3").get(media + ".wav").then().statusCode(400)
                 .body("code", equalTo(20001));
@@ -87,8 +90,8 @@ class SandboxMediaTest {
 
         byte[] mp3 = twilio().get(media).then().statusCode(200).contentType("audio/mpeg")
                 .header("Accept-Ranges", "bytes").extract().asByteArray();
-        assertEquals(42 * 96, mp3.length);
-        for (int frame = 0; frame < 42; frame++) {
+        assertEquals(125 * 96, mp3.length, "3 s of 24 ms frames, as long as the recording's duration");
+        for (int frame = 0; frame < 125; frame++) {
             int at = frame * 96;
             // MPEG-1 Layer III, no CRC, 32 kbit/s, 48 kHz, no padding, mono: each frame is 144 * 32000 / 48000 bytes.
             assertArrayEquals(new byte[] { (byte) 0xFF, (byte) 0xFB, 0x14, (byte) 0xC0 },
@@ -106,20 +109,20 @@ class SandboxMediaTest {
         byte[] whole = twilio().get(media + ".wav").then().extract().asByteArray();
 
         byte[] part = twilio().header("Range", "bytes=40-99").get(media + ".wav").then().statusCode(206)
-                .header("Content-Range", "bytes 40-99/16044").header("Content-Length", "60")
+                .header("Content-Range", "bytes 40-99/48044").header("Content-Length", "60")
                 .header("Accept-Ranges", "bytes").extract().asByteArray();
         assertArrayEquals(Arrays.copyOfRange(whole, 40, 100), part);
 
         byte[] tail = twilio().header("Range", "bytes=-10").get(media + ".wav").then().statusCode(206)
-                .header("Content-Range", "bytes 16034-16043/16044").extract().asByteArray();
-        assertArrayEquals(Arrays.copyOfRange(whole, 16034, 16044), tail);
+                .header("Content-Range", "bytes 48034-48043/48044").extract().asByteArray();
+        assertArrayEquals(Arrays.copyOfRange(whole, 48034, 48044), tail);
 
-        twilio().header("Range", "bytes=4000-").get(media + ".mp3").then().statusCode(206)
-                .header("Content-Range", "bytes 4000-4031/4032").contentType("audio/mpeg");
+        twilio().header("Range", "bytes=11968-").get(media + ".mp3").then().statusCode(206)
+                .header("Content-Range", "bytes 11968-11999/12000").contentType("audio/mpeg");
         twilio().header("Range", "bytes=99999-").get(media + ".wav").then().statusCode(416)
-                .header("Content-Range", "bytes */16044");
+                .header("Content-Range", "bytes */48044");
         twilio().header("Range", "bytes=0-1,5-6").get(media + ".wav").then().statusCode(200)
-                .header("Content-Length", "16044");
+                .header("Content-Length", "48044");
     }
 
     @Test

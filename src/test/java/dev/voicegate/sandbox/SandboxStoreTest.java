@@ -305,9 +305,9 @@ class SandboxStoreTest {
     }
 
     @Test
-    void wavIsOneSecondOfEightKilohertzSixteenBitMonoPcm() {
-        byte[] wav = SandboxWav.ONE_SECOND_OF_SILENCE;
-        assertEquals(44 + 16000, wav.length);
+    void wavIsTheRecordingsDurationOfEightKilohertzSixteenBitMonoPcm() {
+        byte[] wav = SandboxWav.SILENCE;
+        assertEquals(44 + SandboxCall.DURATION_SECONDS * 16000, wav.length);
         assertEquals("RIFF", new String(wav, 0, 4, java.nio.charset.StandardCharsets.US_ASCII));
         assertEquals("WAVE", new String(wav, 8, 4, java.nio.charset.StandardCharsets.US_ASCII));
         assertEquals("data", new String(wav, 36, 4, java.nio.charset.StandardCharsets.US_ASCII));
