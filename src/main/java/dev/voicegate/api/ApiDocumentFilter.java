@@ -30,7 +30,8 @@ import io.quarkus.smallrye.openapi.OpenApiFilter;
  * order, made from the one of {@link ActionResource#invoke} and typed with the action's contract schemas (as the
  * catalog serves them);</li>
  * <li>an operation without security gets the document's; a public one says so with an empty list;</li>
- * <li>every operation answers 4xx with the {@link Envelope}.</li>
+ * <li>every operation answers 4xx with the {@link Envelope}, and declares the statuses and headers it can answer
+ * with ({@link ApiOutcomes}).</li>
  * </ul>
  * It runs at run time, where the registry ({@link ActionDispatcher}) exists; a new action needs no edit here. It runs
  * per request of the document (a worker thread, on a copy of the build-time model), not at start-up: with a start-up
@@ -69,8 +70,10 @@ public class ApiDocumentFilter implements OASFilter {
                     OASFactory.createPathItem().POST(toolCall(template, entry.name(), input, output)));
         }
         List<SecurityRequirement> secured = openAPI.getSecurity();
-        openAPI.getPaths().getPathItems().values().forEach(item -> item.getOperations().values()
-                .forEach(operation -> complete(operation, secured)));
+        openAPI.getPaths().getPathItems().forEach((path, item) -> item.getOperations().forEach((method, operation) -> {
+            ApiOutcomes.declare(path, method, operation);
+            complete(operation, secured);
+        }));
     }
 
     /**

@@ -185,6 +185,52 @@ class CatalogAndOpenApiTest {
         assertTrue(openapi.at("/info/license/name").isTextual(), openapi.get("info").toString());
     }
 
+    /** Every status and header a caller can receive is declared where it can come, each error with the envelope. */
+    @Test
+    void openApiDeclaresEveryStatusAndHeaderCallersReceive() throws IOException {
+        JsonNode paths = openApi().get("paths");
+        String calls = "/v1/accounts/{account_sid}/calls";
+        Set<String> reads = Set.of("200", "400", "401", "403", "404", "429", "502", "503", "504");
+        assertTrue(fieldNames(responses(paths, calls, "post")).containsAll(
+                Set.of("201", "400", "401", "403", "404", "409", "413", "429", "502", "503", "504")));
+        assertTrue(fieldNames(responses(paths, calls, "get")).containsAll(reads));
+        assertTrue(fieldNames(responses(paths, calls + "/{call_sid}", "get")).containsAll(reads));
+        assertTrue(fieldNames(responses(paths, "/v1/accounts/{account_sid}/recordings/{recording_sid}", "get"))
+                .containsAll(reads));
+        JsonNode media = responses(paths, "/v1/accounts/{account_sid}/recordings/{recording_sid}/media", "get");
+        assertTrue(fieldNames(media).containsAll(Set.of("200", "206", "401", "403", "404", "416", "429", "503")));
+
+        assertTrue(responses(paths, calls, "post").at("/201/headers/Idempotent-Replayed/schema").isObject());
+        assertTrue(responses(paths, calls, "get").at("/200/headers/Link/schema").isObject());
+        for (String retried : List.of("409", "429", "503")) {
+            assertTrue(responses(paths, calls, "post").at("/" + retried + "/headers/Retry-After/schema").isObject(),
+                    retried);
+        }
+        for (String action : ACTIONS) {
+            JsonNode toolCall = responses(paths, "/v1/actions/" + action, "post");
+            assertTrue(toolCall.at("/200/headers/Retry-After/schema").isObject(), action);
+            assertTrue(toolCall.has("503"), action);
+            assertEquals(action.equals("list_calls"), toolCall.at("/200/headers/Next-Page-Token").isObject(), action);
+            assertEquals(action.equals("make_call"), toolCall.at("/200/headers/Idempotent-Replayed").isObject(), action);
+        }
+        for (JsonNode item : paths) {
+            for (JsonNode operation : item) {
+                operation.get("responses").fields().forEachRemaining(response -> {
+                    if (response.getKey().startsWith("4") || response.getKey().startsWith("5")) {
+                        assertEquals(ApiDocumentFilter.ENVELOPE, response.getValue()
+                                .at("/content/application~1json/schema/$ref").asText(), operation.toString());
+                    }
+                });
+            }
+        }
+    }
+
+    static JsonNode responses(JsonNode paths, String path, String method) {
+        JsonNode responses = paths.path(path).path(method).path("responses");
+        assertTrue(responses.isObject(), method + " " + path);
+        return responses;
+    }
+
     /**
      * The contract schema as the document holds it: no $schema, its $defs among the components, and no
      * {@code "default": null} (the OpenAPI model has no JSON null; such a default adds nothing to its anyOf with null).
