@@ -8,7 +8,7 @@
 # target/quarkus-app; OVERLOAD_JAR=<path to quarkus-run.jar> measures another build (e.g. an earlier commit's).
 # Exits non-zero when a rate_limited answer has no Retry-After. JVM flags of the service: SERVICE_JAVA_OPTS, by default
 # G1 with a 20 ms pause goal: under overload the 128 MB heap fills with waiting work, and the serial collector's full
-# collections (60-75 ms each) then set the p99 of every answer, refusals included (README, "Overload").
+# collections (60-75 ms each) then set the p99 of every answer, refusals included (docs/performance.md#overload).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

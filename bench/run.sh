@@ -15,7 +15,7 @@ LATENCY_MS="${LATENCY_MS:-50}"
 SERVICE_JAVA_OPTS="${SERVICE_JAVA_OPTS:--Xmx128m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=64m -Xss512k -XX:TrimNativeHeapInterval=1000}"
 ACCOUNT=AC0123456789abcdef0123456789abcdef
 KEY=bench-service-key
-# A named key with a policy (README "Guardrails"); its quotas are far above what the bench sends.
+# A named key with a policy (docs/access.md#guardrails); its quotas are far above what the bench sends.
 GUARDED_KEY=bench-guarded-key
 POLICY=(-Dvoicegate.access.keys.guarded.secret-sha256="$(printf %s "$GUARDED_KEY" | sha256sum | cut -d' ' -f1)"
     -Dvoicegate.access.keys.guarded.destinations=+1 -Dvoicegate.access.keys.guarded.from=+15017122661

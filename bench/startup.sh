@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Start-up of the packaged service (README, "Start-up"). Builds the jar (fast-jar, Java 17) and the aot-jar, trains
+# Start-up of the packaged service (docs/operations.md#start-up). Builds the jar (fast-jar, Java 17) and the aot-jar, trains
 # the aot-jar's caches with src/main/docker/aot-train.sh, then starts each variant RUNS times (default 3), in turn:
 #   JVM plain (JDK 17) · AppCDS (JDK 17, app-cds.jsa) · JVM plain (JDK 25) · AOT cache (JDK 25, app.aot)
 # measuring the time from the command to /q/health/ready answering 200, the CPU time the process had used by then
@@ -34,7 +34,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 have_jdk25() { [ -x "$JAVA25" ] && "$JAVA25" -version >/dev/null 2>&1; }
 
-# start APP_DIR JAVA LOG [JVM options…]: starts the service from its directory (as the README runs it) and waits for
+# start APP_DIR JAVA LOG [JVM options…]: starts the service from its directory (as docs/operations.md runs it) and waits for
 # readiness; sets PID, PORT, READY_MS (command to ready), CPU_MS (CPU time used by then), JIT_MS and MAIN_MS, or fails
 # after 60 s.
 start() {
