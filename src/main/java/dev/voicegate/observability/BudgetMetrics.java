@@ -16,10 +16,15 @@ import io.micrometer.core.instrument.MeterRegistry;
  * {@code shared}: every replica's, as of Redis's latest answer), {@code voicegate_upstream_budget_waits_total{account}}
  * (requests that found the budget full and waited), {@code voicegate_upstream_budget_refusals_total{account}} (waited
  * in vain: rate_limited, nothing sent) and {@code voicegate_upstream_budget_fallback} (1 while Redis is unreachable and
- * the local share applies). {@code account} is a short hash of the account SID, never the SID.
+ * the local share applies). {@code account} is a short hash of a configured account's SID, never the SID, or
+ * {@link #OTHER} for every pass-through account together (their {@code replica} slots summed, no {@code shared}
+ * series): anyone may send a well-formed SID, so the tag set stays bounded by the configuration.
  */
 @ApplicationScoped
 public class BudgetMetrics {
+
+    /** The {@code account} tag of every account without server-side credentials (pass-through). */
+    public static final String OTHER = "other";
 
     private final MeterRegistry registry;
     private final Map<String, AtomicInteger> inUse = new ConcurrentHashMap<>();

@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 
 import org.jboss.logging.Logger;
 
@@ -27,20 +28,31 @@ final class BudgetLeases {
     private final SharedBudget.Settings settings;
     private final RedisBudget redis;
     private final BudgetMetrics metrics;
+    private final Predicate<String> named;
     private final String replica = Long.toHexString(ThreadLocalRandom.current().nextLong());
     private final AtomicLong ids = new AtomicLong();
     private final AtomicBoolean fallback = new AtomicBoolean();
     /** Lease ids held, per account; an account holding none is dropped. Guarded by itself. */
     private final Map<String, Set<String>> held = new HashMap<>();
+    /** Leases held of every account without series of its own (pass-through), together. Guarded by held. */
+    private int otherHeld;
 
-    BudgetLeases(SharedBudget.Settings settings, RedisBudget redis, BudgetMetrics metrics) {
+    /** {@code named}: the accounts with metric series of their own (the configured ones). */
+    BudgetLeases(SharedBudget.Settings settings, RedisBudget redis, BudgetMetrics metrics, Predicate<String> named) {
         this.settings = settings;
         this.redis = redis;
         this.metrics = metrics;
+        this.named = named;
     }
 
     boolean fallback() {
         return fallback.get();
+    }
+
+    int accounts() {
+        synchronized (held) {
+            return held.size();
+        }
     }
 
     /** One try for a slot: the lease, or null when the budget (or the local share) is full. Never fails. */
@@ -51,7 +63,7 @@ final class BudgetLeases {
         }
         return redis.take(account, settings.bound(), settings.lease(), id)
                 .map(taken -> {
-                    metrics.shared(SharedBudget.label(account), taken.inUse());
+                    shared(account, taken.inUse());
                     return taken.taken() ? hold(account, id) : null;
                 })
                 .onFailure().recoverWithItem(failure -> {
@@ -72,9 +84,9 @@ final class BudgetLeases {
         synchronized (held) {
             Set<String> leases = held.computeIfAbsent(account, a -> new HashSet<>());
             leases.add(id);
-            count = leases.size();
+            count = named.test(account) ? leases.size() : ++otherHeld;
         }
-        metrics.held(SharedBudget.label(account), count);
+        metrics.held(label(account), count);
         AtomicBoolean released = new AtomicBoolean();
         return () -> {
             if (released.compareAndSet(false, true)) {
@@ -88,15 +100,14 @@ final class BudgetLeases {
         synchronized (held) {
             Set<String> leases = held.get(account);
             leases.remove(id);
-            count = leases.size();
-            if (count == 0) {
+            if (leases.isEmpty()) {
                 held.remove(account);
             }
+            count = named.test(account) ? leases.size() : --otherHeld;
         }
-        metrics.held(SharedBudget.label(account), count);
+        metrics.held(label(account), count);
         if (!fallback.get()) { // while Redis is out of reach, the lease expires there instead
-            redis.give(account, id).subscribe().with(inUse -> metrics.shared(SharedBudget.label(account), inUse),
-                    this::unreachable);
+            redis.give(account, id).subscribe().with(inUse -> shared(account, inUse), this::unreachable);
         }
     }
 
@@ -118,7 +129,7 @@ final class BudgetLeases {
             held.forEach((account, leases) -> snapshot.put(account, List.copyOf(leases)));
         }
         snapshot.forEach((account, leases) -> redis.renew(account, settings.lease(), leases).subscribe().with(renewed -> {
-            metrics.shared(SharedBudget.label(account), renewed.inUse());
+            shared(account, renewed.inUse());
             // A lease given back while the renewal was on its way may have been added again: give it back again.
             List<String> gone;
             synchronized (held) {
@@ -128,6 +139,17 @@ final class BudgetLeases {
             gone.forEach(id -> redis.give(account, id).subscribe().with(ignored -> {
             }, this::unreachable));
         }, this::unreachable));
+    }
+
+    private String label(String account) {
+        return named.test(account) ? SharedBudget.label(account) : BudgetMetrics.OTHER;
+    }
+
+    /** Only a configured account's shared use has a series: Redis counts each pass-through account apart. */
+    private void shared(String account, int inUse) {
+        if (named.test(account)) {
+            metrics.shared(SharedBudget.label(account), inUse);
+        }
     }
 
     /** A Redis command failed or timed out: the local share applies until Redis answers again. Logged once. */

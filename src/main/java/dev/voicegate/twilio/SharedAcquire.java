@@ -101,7 +101,7 @@ final class SharedAcquire implements UniSubscription {
                 return;
             }
             if (tries++ == 0) {
-                budget.metrics().waited(SharedBudget.label(account));
+                budget.metrics().waited(budget.metricLabel(account));
             }
             long pause = Math.max(1, Math.min(SharedBudget.pause(followUp ? Math.min(tries, 2) : tries), left / 1_000_000));
             timer = budget.vertx().setTimer(pause, ignored -> {
@@ -149,7 +149,7 @@ final class SharedAcquire implements UniSubscription {
             toRelease.release();
         }
         if (refused) {
-            budget.metrics().refused(SharedBudget.label(account));
+            budget.metrics().refused(budget.metricLabel(account));
         }
         onOwnContext(() -> subscriber.onFailure(failure));
     }

@@ -3,6 +3,7 @@ package dev.voicegate.twilio;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -55,24 +56,31 @@ public class SharedBudget {
     private final BudgetLeases leases; // null: no shared budget
     private final Vertx vertx;
     private final BudgetMetrics metrics;
+    /** Accounts with metric series of their own: the configured ones. */
+    private final Predicate<String> named;
     private final long renewal;
 
     @Inject
     SharedBudget(VoicegateConfig config, @ConfigProperty(name = "quarkus.redis.hosts") Optional<String> redisHosts,
-            Instance<ReactiveRedisDataSource> redis, Vertx vertx, BudgetMetrics metrics) {
+            Instance<ReactiveRedisDataSource> redis, Vertx vertx, BudgetMetrics metrics, TwilioAccounts accounts) {
         this(Settings.of(config.upstream()), config.upstream().sharedBudget() && redisHosts.filter(h -> !h.isBlank())
                 .isPresent() ? new RedisBudget(redis.get()::execute, config.upstream().sharedTimeout()) : null,
-                vertx, metrics);
+                vertx, metrics, account -> accounts.forAccount(account).isPresent());
     }
 
     SharedBudget(Settings settings, RedisBudget redis, Vertx vertx, BudgetMetrics metrics) {
+        this(settings, redis, vertx, metrics, account -> true);
+    }
+
+    SharedBudget(Settings settings, RedisBudget redis, Vertx vertx, BudgetMetrics metrics, Predicate<String> named) {
         this.settings = settings;
         this.vertx = vertx;
         this.metrics = metrics;
+        this.named = named;
         if (redis != null) {
             LOG.infof("Twilio requests in flight are bounded per account for every replica together (Redis), %d at "
                     + "most; %d per replica while Redis is unreachable", settings.bound(), settings.localShare());
-            leases = new BudgetLeases(settings, redis, metrics);
+            leases = new BudgetLeases(settings, redis, metrics, named);
             renewal = vertx.setPeriodic(Math.max(100, settings.lease().toMillis() / 3), ignored -> leases.renew());
         } else {
             leases = null;
@@ -82,7 +90,7 @@ public class SharedBudget {
 
     /** No shared budget: the local bound alone. */
     static SharedBudget off() {
-        return new SharedBudget(null, null, null, null);
+        return new SharedBudget(null, null, null, null, account -> false);
     }
 
     /**
@@ -104,6 +112,11 @@ public class SharedBudget {
     /** "local" (no shared budget), "shared", or "local-share" while Redis is unreachable. */
     public String mode() {
         return leases == null ? "local" : leases.fallback() ? "local-share" : "shared";
+    }
+
+    /** Accounts this replica holds a lease of now; 0 without a shared budget. */
+    public int busyAccounts() {
+        return leases == null ? 0 : leases.accounts();
     }
 
     /** Slots per account this replica may hold in its mode. */
@@ -136,6 +149,14 @@ public class SharedBudget {
 
     static String label(String account) {
         return RedisBudget.hash(account).substring(0, 12);
+    }
+
+    /**
+     * The account's label in metrics: its {@link #label} when configured, else {@link BudgetMetrics#OTHER}. Anyone
+     * can send a well-formed pass-through SID, so a series per SID would grow without bound.
+     */
+    String metricLabel(String account) {
+        return named.test(account) ? label(account) : BudgetMetrics.OTHER;
     }
 
     TwilioException.Throttled full() {

@@ -46,6 +46,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.ValidatableResponse;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 
 /**
  * Named keys and their policies, the toll-fraud guard and the quotas (in memory): every rule refuses with its
@@ -175,21 +177,50 @@ class GuardrailsTest {
     }
 
     @Test
-    void mcpListsAKeyOnlyTheToolsItMayCallAndRefusesTheOthers() {
+    void mcpListsAKeyOnlyTheToolsItMayCall() {
         List<String> listed = McpClients.messages(McpClients.request(GuardedKeys.bearer("reporting"))
                 .body("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}").post("/mcp")).get(0)
                 .getJsonObject("result").getJsonArray("tools").stream()
-                .map(tool -> ((io.vertx.core.json.JsonObject) tool).getString("name")).toList();
+                .map(tool -> ((JsonObject) tool).getString("name")).toList();
         assertEquals(List.of("list_calls", "get_recording"), listed);
         List<String> all = McpClients.messages(McpClients.request(TestAccounts.bearer(TestAccounts.SERVICE_KEY))
                 .body("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}").post("/mcp")).get(0)
                 .getJsonObject("result").getJsonArray("tools").stream()
-                .map(tool -> ((io.vertx.core.json.JsonObject) tool).getString("name")).toList();
+                .map(tool -> ((JsonObject) tool).getString("name")).toList();
         assertTrue(all.containsAll(List.of("make_call", "list_calls", "get_recording", "get_call")), all.toString());
+    }
 
-        String called = McpClients.request(GuardedKeys.bearer("reporting"))
-                .body(McpClients.toolsCall(2, "make_call", call(ACCOUNT, TO, FROM))).post("/mcp").asString();
-        assertTrue(!called.contains("\"success\":true"), "a key without make_call never places one over MCP: " + called);
+    @Test
+    void mcpRefusesAToolTheKeyMayNotUseAsV1DoesWithTheAuditLine() {
+        String v1 = tool(GuardedKeys.bearer("reporting"), "make_call", call(ACCOUNT, TO, FROM))
+                .body("success", equalTo(false)).extract().asString();
+        JsonObject envelope = new JsonObject(v1);
+        assertTrue(envelope.getString("error").startsWith("forbidden: key 'reporting' may not use make_call; it may use "
+                + "list_calls, get_recording"), v1);
+        try (LogCapture logs = LogCapture.install()) {
+            JsonObject answer = McpClients.messages(McpClients.request(GuardedKeys.bearer("reporting"))
+                    .body(McpClients.toolsCall(2, "make_call", call(ACCOUNT, TO, FROM))).post("/mcp")).get(0);
+
+            // A tool result, not a JSON-RPC error: the envelope exactly as /v1 gives it, and its error as the text.
+            assertEquals(new JsonObject().put("jsonrpc", "2.0").put("id", 2).put("result", new JsonObject()
+                    .put("content", new JsonArray().add(new JsonObject().put("type", "text")
+                            .put("text", envelope.getString("error"))))
+                    .put("isError", true)
+                    .put("structuredContent", envelope)), answer);
+            ContractSchemas.assertValidOutput("make_call", answer.getJsonObject("result")
+                    .getJsonObject("structuredContent").encode());
+            List<String> audit = logs.lines().stream().filter(line -> line.contains(" voicegate.audit: ")).toList();
+            assertEquals(1, audit.size(), String.join("\n", logs.lines()));
+            assertTrue(audit.get(0).contains("voicegate.audit: {\"audit\":true,\"action\":\"make_call\","
+                    + "\"key\":\"reporting\",\"account_sid\":\"" + ACCOUNT + "\",\"to\":\"***1212\",\"from\":\"***2661\","
+                    + "\"decision\":\"deny\",\"rule\":\"actions\",\"replay\":false,\"call_sid\":null,"
+                    + "\"outcome\":\"forbidden\"}"), audit.get(0));
+        }
+        // A tool no key has is still the protocol's error.
+        JsonObject unknown = McpClients.messages(McpClients.request(GuardedKeys.bearer("reporting"))
+                .body(McpClients.toolsCall(3, "send_sms", "{}")).post("/mcp")).get(0);
+        assertEquals(-32602, unknown.getJsonObject("error").getInteger("code"), unknown.encode());
+        assertEquals("Invalid tool name: send_sms", unknown.getJsonObject("error").getString("message"));
         twilio.verify(0, postRequestedFor(urlEqualTo(CALLS)));
     }
 

@@ -223,6 +223,31 @@ class SharedBudgetTest {
     }
 
     @Test
+    void passThroughAccountsShareOneOtherSeriesAndOnlyConfiguredOnesHaveTheirOwn() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        SharedBudget budget = new SharedBudget(new SharedBudget.Settings(4, 1, Duration.ofSeconds(1), LEASE, TIMEOUT),
+                redis(), vertx, new BudgetMetrics(registry), ACCOUNT::equals);
+        budgets.add(budget);
+        AccountLimiter replica = new AccountLimiter(4, 256, Duration.ofSeconds(1), Duration.ofHours(1), budget);
+        List<AccountLimiter.Lease> leases = new ArrayList<>();
+        for (String account : List.of(ACCOUNT, "ac11111111111111111111111111111111", "ac22222222222222222222222222222222")) {
+            leases.add(replica.acquire(account, Turn.FIRST).await().atMost(Duration.ofSeconds(5)));
+        }
+        String label = SharedBudget.label(ACCOUNT);
+        assertEquals(2.0, inUse(registry, BudgetMetrics.OTHER, "replica"), "both pass-through accounts' slots");
+        assertEquals(1.0, inUse(registry, label, "replica"));
+        assertEquals(1.0, inUse(registry, label, "shared"));
+        assertEquals(3, registry.find("voicegate.upstream.budget.in.use").gauges().size(), "no shared series for other");
+        leases.forEach(AccountLimiter.Lease::release);
+        assertEquals(0.0, inUse(registry, BudgetMetrics.OTHER, "replica"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> budget.busyAccounts() == 0 && replica.busyAccounts() == 0);
+    }
+
+    static double inUse(MeterRegistry registry, String account, String scope) {
+        return registry.get("voicegate.upstream.budget.in.use").tag("account", account).tag("scope", scope).gauge().value();
+    }
+
+    @Test
     void aFollowUpWaitsForTheSharedBudgetPastTheQueueWaitAndGetsTheFirstFreedSlot() {
         AccountLimiter replica = replica(1, Duration.ofMillis(100));
         AccountLimiter other = replica(1, Duration.ofMillis(100));
