@@ -1,5 +1,6 @@
-package dev.voicegate.twilio;
+package dev.voicegate.twilio.limit;
 
+import dev.voicegate.twilio.TwilioException;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniSubscriber;
 import io.smallrye.mutiny.subscription.UniSubscription;

@@ -1,4 +1,4 @@
-package dev.voicegate.twilio;
+package dev.voicegate.twilio.limit;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;

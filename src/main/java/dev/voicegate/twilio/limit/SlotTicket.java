@@ -1,8 +1,9 @@
-package dev.voicegate.twilio;
+package dev.voicegate.twilio.limit;
 
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
+import dev.voicegate.twilio.TwilioException;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.mutiny.subscription.UniSubscriber;
 import io.smallrye.mutiny.subscription.UniSubscription;

@@ -1,4 +1,4 @@
-package dev.voicegate.twilio;
+package dev.voicegate.access;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,6 +8,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import dev.voicegate.testing.TestConfig;
+import dev.voicegate.twilio.TwilioCredentials;
 
 /** Server-side credentials from real configuration: primary account, API keys, further accounts. */
 class TwilioAccountsTest {

@@ -1,4 +1,4 @@
-package dev.voicegate.twilio;
+package dev.voicegate.twilio.limit;
 
 import java.time.Duration;
 import java.util.Locale;
@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import dev.voicegate.config.VoicegateConfig;
+import dev.voicegate.twilio.TwilioException;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.operators.AbstractUni;
 import io.smallrye.mutiny.subscription.UniSubscriber;

@@ -1,4 +1,4 @@
-package dev.voicegate.twilio;
+package dev.voicegate.twilio.limit;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;

@@ -1,8 +1,9 @@
-package dev.voicegate.twilio;
+package dev.voicegate.twilio.media;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import dev.voicegate.twilio.limit.AccountLimiter;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;

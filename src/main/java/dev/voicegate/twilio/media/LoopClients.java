@@ -1,4 +1,4 @@
-package dev.voicegate.twilio;
+package dev.voicegate.twilio.media;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

@@ -1,4 +1,4 @@
-package dev.voicegate.twilio;
+package dev.voicegate.twilio.media;
 
 import java.net.URI;
 import java.time.temporal.ChronoUnit;
@@ -12,6 +12,13 @@ import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.faulttolerance.Retry;
 
 import dev.voicegate.config.VoicegateConfig;
+import dev.voicegate.twilio.RetryAfterBackoff;
+import dev.voicegate.twilio.RetryPolicy;
+import dev.voicegate.twilio.TwilioClient;
+import dev.voicegate.twilio.TwilioCredentials;
+import dev.voicegate.twilio.TwilioException;
+import dev.voicegate.twilio.TwilioFailures;
+import dev.voicegate.twilio.limit.AccountLimiter;
 import io.smallrye.faulttolerance.api.CircuitBreakerName;
 import io.smallrye.faulttolerance.api.CustomBackoff;
 import io.smallrye.faulttolerance.api.RetryWhen;
@@ -25,7 +32,7 @@ import io.vertx.core.http.HttpClientOptions;
  * the Vert.x HTTP client with a connect and an idle timeout but no total timeout, and follows redirects itself.
  * <p>
  * Fault tolerance covers the part up to the headers only: retries of what may be transient and a breaker, as for
- * {@link TwilioClient} (overridable as {@code quarkus.fault-tolerance."dev.voicegate.twilio.TwilioMediaClient/open".*}),
+ * {@link TwilioClient} (overridable as {@code quarkus.fault-tolerance."dev.voicegate.twilio.media.TwilioMediaClient/open".*}),
  * and a timeout to the headers per attempt ({@code voicegate.media.headers-timeout}, kept by {@link MediaAttempt}).
  * Once the headers are in, nothing is retried.
  */

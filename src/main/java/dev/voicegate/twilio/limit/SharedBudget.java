@@ -1,4 +1,4 @@
-package dev.voicegate.twilio;
+package dev.voicegate.twilio.limit;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -14,6 +14,7 @@ import org.jboss.logging.Logger;
 
 import dev.voicegate.config.VoicegateConfig;
 import dev.voicegate.observability.BudgetMetrics;
+import dev.voicegate.twilio.TwilioException;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;

@@ -1,4 +1,4 @@
-package dev.voicegate.twilio;
+package dev.voicegate.twilio.media;
 
 /**
  * Which audio of a recording to download: {@code GET /Recordings/{Sid}.wav} or {@code .mp3}, with

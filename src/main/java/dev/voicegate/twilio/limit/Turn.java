@@ -1,4 +1,6 @@
-package dev.voicegate.twilio;
+package dev.voicegate.twilio.limit;
+
+import dev.voicegate.twilio.TwilioClient;
 
 /**
  * Where a Twilio request stands in the action that sends it, said by the action itself at each call of

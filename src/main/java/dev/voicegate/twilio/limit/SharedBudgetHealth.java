@@ -1,4 +1,4 @@
-package dev.voicegate.twilio;
+package dev.voicegate.twilio.limit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 

@@ -1,4 +1,4 @@
-package dev.voicegate.twilio;
+package dev.voicegate.twilio.media;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -9,6 +9,10 @@ import java.util.Set;
 
 import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 
+import dev.voicegate.twilio.TwilioException;
+import dev.voicegate.twilio.TwilioFailures;
+import dev.voicegate.twilio.limit.AccountLimiter;
+import dev.voicegate.twilio.limit.Turn;
 import io.smallrye.mutiny.subscription.UniEmitter;
 import io.smallrye.mutiny.subscription.UniSubscriber;
 import io.smallrye.mutiny.subscription.UniSubscription;

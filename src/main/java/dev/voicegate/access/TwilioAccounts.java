@@ -1,4 +1,4 @@
-package dev.voicegate.twilio;
+package dev.voicegate.access;
 
 import java.util.HashMap;
 import java.util.List;
@@ -8,6 +8,7 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.voicegate.config.VoicegateConfig;
+import dev.voicegate.twilio.TwilioCredentials;
 
 /**
  * The server-side Twilio credentials, by account SID: the primary account from

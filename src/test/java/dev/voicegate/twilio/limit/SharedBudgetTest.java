@@ -1,4 +1,4 @@
-package dev.voicegate.twilio;
+package dev.voicegate.twilio.limit;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import dev.voicegate.observability.BudgetMetrics;
 import dev.voicegate.testing.LogCapture;
 import dev.voicegate.testing.RedisServer;
+import dev.voicegate.twilio.TwilioException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.mutiny.Uni;
