@@ -32,6 +32,7 @@ import dev.voicegate.access.AccessControl;
 import dev.voicegate.access.Caller;
 import dev.voicegate.failure.ActionException;
 import dev.voicegate.observability.ActionMetrics;
+import dev.voicegate.registry.ActionDispatcher;
 import dev.voicegate.twilio.media.MediaDownload;
 import dev.voicegate.voice.RecordingMedia;
 import dev.voicegate.voice.RecordingMediaInput;

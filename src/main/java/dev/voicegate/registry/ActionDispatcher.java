@@ -1,4 +1,4 @@
-package dev.voicegate.api;
+package dev.voicegate.registry;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;

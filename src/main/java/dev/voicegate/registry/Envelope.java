@@ -1,4 +1,4 @@
-package dev.voicegate.api;
+package dev.voicegate.registry;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 

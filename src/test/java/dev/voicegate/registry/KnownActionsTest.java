@@ -1,4 +1,4 @@
-package dev.voicegate.api;
+package dev.voicegate.registry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package dev.voicegate.api;
+package dev.voicegate.registry;
 
 import java.util.Iterator;
 import java.util.Map;
