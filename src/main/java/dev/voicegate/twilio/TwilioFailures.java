@@ -13,9 +13,12 @@ import jakarta.ws.rs.core.Response;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.voicegate.twilio.limit.LimitReachedException;
+
 /**
  * Turns what Twilio answered, or how a request to it failed, into a {@link TwilioException}: the one place that reads
- * Twilio failures, for the REST client and the media client alike.
+ * Twilio failures, for the REST client and the media client alike. A refusal of the per-account limiter becomes
+ * {@link TwilioException.Throttled} here too, before any guard sees it: never retried, never counted by a breaker.
  */
 public final class TwilioFailures {
 
@@ -52,6 +55,9 @@ public final class TwilioFailures {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof TwilioException twilio) {
                 return twilio;
+            }
+            if (t instanceof LimitReachedException refused) {
+                return new TwilioException.Throttled(refused.getMessage());
             }
             if (t instanceof ConnectException || t instanceof UnknownHostException
                     || t instanceof NoRouteToHostException) {

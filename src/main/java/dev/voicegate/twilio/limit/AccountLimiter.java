@@ -11,7 +11,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import dev.voicegate.config.VoicegateConfig;
-import dev.voicegate.twilio.TwilioException;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.operators.AbstractUni;
 import io.smallrye.mutiny.subscription.UniSubscriber;
@@ -26,7 +25,7 @@ import io.smallrye.mutiny.subscription.UniSubscriber;
  * admitted action is never starved by newer ones, and a follow-up is never refused here: its number is bounded by
  * the admitted actions times their fan-out (their own concurrency), and it leaves the queue only when its caller
  * gives up (the per-attempt timeout cancels). Shedding happens at the door instead: a first request that finds no
- * free slot is refused at once with {@link TwilioException.Throttled}, nothing sent, when {@code max-queued} first
+ * free slot is refused at once with {@link LimitReachedException}, nothing sent, when {@code max-queued} first
  * requests already wait or when {@link Door} estimates its wait above {@code max-admission-wait}; a queued first
  * request still fails after {@code max-queue-wait} without a slot. Refusals are immediate, and what is admitted
  * waits at most about the admission wait for its first slot.
@@ -78,7 +77,7 @@ public class AccountLimiter {
 
     /**
      * A slot of this account, once one is free; a {@link Turn#FIRST} request fails with
-     * {@link TwilioException.Throttled} when refused at the door or when its wait is over. Each subscription is one
+     * {@link LimitReachedException} when refused at the door or when its wait is over. Each subscription is one
      * lease. Cancelling before the lease arrives gives up the place in the queue (or the slot just granted); a lease
      * that arrives is the subscriber's to release, even if it cancelled at that very moment, so subscribe with a
      * subscriber that releases such a lease rather than dropping it.
@@ -147,19 +146,19 @@ public class AccountLimiter {
         accounts.remove(key, account);
     }
 
-    TwilioException.Throttled queueFull() {
-        return new TwilioException.Throttled(limitReached() + " and " + maxQueued + " more "
+    LimitReachedException queueFull() {
+        return new LimitReachedException(limitReached() + " and " + maxQueued + " more "
                 + (maxQueued == 1 ? "request is" : "requests are") + " already waiting");
     }
 
-    TwilioException.Throttled wouldWaitTooLong(long estimateNanos) {
-        return new TwilioException.Throttled(limitReached() + " and the requests already waiting would keep a new one "
+    LimitReachedException wouldWaitTooLong(long estimateNanos) {
+        return new LimitReachedException(limitReached() + " and the requests already waiting would keep a new one "
                 + "waiting about " + format(Duration.ofNanos(estimateNanos)) + ", more than the "
                 + format(Duration.ofNanos(door.maxWaitNanos())) + " a new request may wait");
     }
 
-    TwilioException.Throttled waitedTooLong() {
-        return new TwilioException.Throttled(limitReached() + " and no slot freed up within " + format(maxWait));
+    LimitReachedException waitedTooLong() {
+        return new LimitReachedException(limitReached() + " and no slot freed up within " + format(maxWait));
     }
 
     private String limitReached() {

@@ -1,6 +1,5 @@
 package dev.voicegate.twilio.limit;
 
-import dev.voicegate.twilio.TwilioException;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniSubscriber;
 import io.smallrye.mutiny.subscription.UniSubscription;
@@ -11,7 +10,7 @@ import io.vertx.core.Vertx;
  * One subscription to {@link SharedBudget#after}: the local lease, then a slot of the shared budget. While the budget
  * is full it asks again after a short jittered pause (a timer, never a parked thread). A first request asks until the
  * queue wait ({@code TWILIO_MAX_QUEUE_WAIT}, counted from the subscription) is over: then it fails with
- * {@link TwilioException.Throttled}, the local lease given back and nothing sent. A follow-up asks until it gets a
+ * {@link LimitReachedException}, the local lease given back and nothing sent. A follow-up asks until it gets a
  * slot or its caller gives up. Cancelling gives back whatever is
  * held; a slot that arrives after that is given back at once. The lease goes to the subscriber on its own context.
  */

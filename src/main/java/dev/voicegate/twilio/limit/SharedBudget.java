@@ -14,7 +14,6 @@ import org.jboss.logging.Logger;
 
 import dev.voicegate.config.VoicegateConfig;
 import dev.voicegate.observability.BudgetMetrics;
-import dev.voicegate.twilio.TwilioException;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
@@ -139,9 +138,9 @@ public class SharedBudget {
         return RedisBudget.hash(account).substring(0, 12);
     }
 
-    TwilioException.Throttled full() {
+    LimitReachedException full() {
         long millis = settings.maxWait().toMillis();
-        return new TwilioException.Throttled("Voicegate's own limit of " + settings.bound() + " concurrent Twilio requests"
+        return new LimitReachedException("Voicegate's own limit of " + settings.bound() + " concurrent Twilio requests"
                 + " for this account, shared by every replica, is reached and no slot freed up within "
                 + (millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms"));
     }

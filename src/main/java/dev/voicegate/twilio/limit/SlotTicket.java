@@ -3,7 +3,6 @@ package dev.voicegate.twilio.limit;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
-import dev.voicegate.twilio.TwilioException;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.mutiny.subscription.UniSubscriber;
 import io.smallrye.mutiny.subscription.UniSubscription;
@@ -40,7 +39,7 @@ final class SlotTicket implements UniSubscription, AccountLimiter.Lease {
     private State state;
     private Runnable timer; // stops the wait timer
     private long heldSince;
-    private TwilioException.Throttled refusal;
+    private LimitReachedException refusal;
 
     SlotTicket(AccountLimiter limiter, String key, Turn turn, boolean timed,
             UniSubscriber<? super AccountLimiter.Lease> subscriber) {

@@ -1,10 +1,8 @@
 package dev.voicegate.twilio.limit;
 
-import dev.voicegate.twilio.TwilioClient;
-
 /**
  * Where a Twilio request stands in the action that sends it, said by the action itself at each call of
- * {@link TwilioClient}: it decides the request's place in {@link AccountLimiter}. A retry keeps its request's turn.
+ * the Twilio client: it decides the request's place in {@link AccountLimiter}. A retry keeps its request's turn.
  */
 public enum Turn {
 

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.voicegate.twilio.RetryPolicy;
 import dev.voicegate.twilio.TwilioException;
+import dev.voicegate.twilio.TwilioFailures;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.helpers.test.UniAssertSubscriber;
 import io.smallrye.mutiny.subscription.UniSubscriber;
@@ -124,11 +125,15 @@ class AccountLimiterTest {
         List<Request> requests = requests(4);
         List<UniAssertSubscriber<String>> outcomes = requests.stream().map(r -> submit(limiter, ACCOUNT, r)).toList();
 
-        Throwable failure = outcomes.get(3).assertFailedWith(TwilioException.Throttled.class).getFailure();
+        Throwable failure = outcomes.get(3).assertFailedWith(LimitReachedException.class).getFailure();
         assertEquals("Voicegate's own limit of 2 concurrent Twilio requests for this account is reached "
                 + "and 1 more request is already waiting", failure.getMessage());
         assertFalse(requests.get(3).started, "a throttled request is never sent");
-        assertEquals(0, ((TwilioException) failure).httpStatus());
+        // Mapped where every failure is classified: the caller sees Throttled with the same message.
+        Throwable mapped = TwilioFailures.classify(failure);
+        assertInstanceOf(TwilioException.Throttled.class, mapped);
+        assertEquals(failure.getMessage(), mapped.getMessage());
+        assertEquals(0, ((TwilioException) mapped).httpStatus());
         assertEquals(2, limiter.inFlight(ACCOUNT));
         assertEquals(1, limiter.queued(ACCOUNT));
         outcomes.get(2).assertNotTerminated();
@@ -139,7 +144,7 @@ class AccountLimiterTest {
         AccountLimiter limiter = new AccountLimiter(1, 0, LONG, LONG);
         submit(limiter, ACCOUNT, new Request("first"));
 
-        submit(limiter, ACCOUNT, new Request("second")).assertFailedWith(TwilioException.Throttled.class);
+        submit(limiter, ACCOUNT, new Request("second")).assertFailedWith(LimitReachedException.class);
     }
 
     @Test
@@ -177,7 +182,7 @@ class AccountLimiterTest {
         List<UniAssertSubscriber<String>> outcomes = followUps.stream()
                 .map(r -> submit(limiter, ACCOUNT, Turn.FOLLOW_UP, r)).toList();
 
-        submit(limiter, ACCOUNT, Turn.FIRST, new Request("new")).assertFailedWith(TwilioException.Throttled.class);
+        submit(limiter, ACCOUNT, Turn.FIRST, new Request("new")).assertFailedWith(LimitReachedException.class);
         assertEquals(20, limiter.queued(ACCOUNT), "beyond max-queued, which counts first requests only");
         // Longer than max-queue-wait: a follow-up waits as long as its caller does.
         await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
@@ -202,7 +207,7 @@ class AccountLimiterTest {
         Request refused = new Request("refused");
         long started = System.nanoTime();
         UniAssertSubscriber<String> outcome = submit(limiter, ACCOUNT, Turn.FIRST, refused);
-        Throwable failure = outcome.assertFailedWith(TwilioException.Throttled.class).getFailure();
+        Throwable failure = outcome.assertFailedWith(LimitReachedException.class).getFailure();
         long tookMillis = (System.nanoTime() - started) / 1_000_000;
 
         assertTrue(failure.getMessage().startsWith("Voicegate's own limit of 1 concurrent Twilio requests for this "
@@ -248,7 +253,7 @@ class AccountLimiterTest {
         assertEquals(1, limiter.queued(ACCOUNT));
 
         await().atMost(Duration.ofSeconds(5)).until(() -> waiting.getFailure() != null);
-        waiting.assertFailedWith(TwilioException.Throttled.class,
+        waiting.assertFailedWith(LimitReachedException.class,
                 "Voicegate's own limit of 1 concurrent Twilio requests for this account is reached and no slot freed up "
                         + "within 150 ms");
         assertFalse(waiter.started);
@@ -352,7 +357,7 @@ class AccountLimiterTest {
         Request other = new Request("other");
         submit(limiter, OTHER, other);
         assertTrue(other.started, "another account has its own slots");
-        submit(limiter, ACCOUNT.toLowerCase(), new Request("same")).assertFailedWith(TwilioException.Throttled.class);
+        submit(limiter, ACCOUNT.toLowerCase(), new Request("same")).assertFailedWith(LimitReachedException.class);
         assertEquals(2, limiter.busyAccounts());
 
         busy.complete();

@@ -21,7 +21,6 @@ import org.junit.jupiter.api.Test;
 import dev.voicegate.observability.BudgetMetrics;
 import dev.voicegate.testing.LogCapture;
 import dev.voicegate.testing.RedisServer;
-import dev.voicegate.twilio.TwilioException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.mutiny.Uni;
@@ -211,7 +210,7 @@ class SharedBudgetTest {
         AccountLimiter other = replica(1, Duration.ofMillis(200));
         acquire(other).awaitItem();
         Throwable refused = acquire(replica).awaitFailure(Duration.ofSeconds(5)).getFailure();
-        assertInstanceOf(TwilioException.Throttled.class, refused);
+        assertInstanceOf(LimitReachedException.class, refused);
         assertTrue(refused.getMessage().contains("limit of 1 concurrent Twilio requests for this account, shared by "
                 + "every replica, is reached and no slot freed up within 200 ms"), refused.getMessage());
         assertEquals(0, replica.inFlight(ACCOUNT), "the local slot was given back");
@@ -232,7 +231,7 @@ class SharedBudgetTest {
                 .withSubscriber(UniAssertSubscriber.create());
         subscribers.add(followUp);
         UniAssertSubscriber<AccountLimiter.Lease> first = acquire(replica);
-        assertInstanceOf(TwilioException.Throttled.class, first.awaitFailure(Duration.ofSeconds(5)).getFailure());
+        assertInstanceOf(LimitReachedException.class, first.awaitFailure(Duration.ofSeconds(5)).getFailure());
         // Three queue waits later the follow-up still asks, and gets the slot as soon as the other replica frees it.
         await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
                 .until(() -> followUp.getItem() == null && followUp.getFailure() == null);
@@ -254,7 +253,7 @@ class SharedBudgetTest {
             assertEquals("local-share", budget.mode());
             assertEquals(2, budget.perAccount());
             for (int i = 0; i < 3; i++) {
-                assertInstanceOf(TwilioException.Throttled.class, acquire(limiter).awaitFailure(Duration.ofSeconds(5))
+                assertInstanceOf(LimitReachedException.class, acquire(limiter).awaitFailure(Duration.ofSeconds(5))
                         .getFailure());
             }
             assertEquals(1.0, registry.get("voicegate.upstream.budget.fallback").gauge().value());
@@ -270,7 +269,7 @@ class SharedBudgetTest {
             for (int i = 0; i < 6; i++) {
                 assertNotNull(acquire(limiter).awaitItem(Duration.ofSeconds(5)).getItem());
             }
-            assertInstanceOf(TwilioException.Throttled.class, acquire(limiter).awaitFailure(Duration.ofSeconds(5))
+            assertInstanceOf(LimitReachedException.class, acquire(limiter).awaitFailure(Duration.ofSeconds(5))
                     .getFailure());
             assertEquals(0.0, registry.get("voicegate.upstream.budget.fallback").gauge().value());
             share.forEach(AccountLimiter.Lease::release);
