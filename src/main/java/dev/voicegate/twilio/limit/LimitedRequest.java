@@ -18,10 +18,10 @@ final class LimitedRequest<T> {
     private final Uni<AccountLimiter.Lease> acquire;
     private final Supplier<Uni<T>> request;
     private final UniEmitter<? super T> emitter;
+    private final LeaseWait slot = new LeaseWait();
     // Guarded by this.
     private boolean ended;
-    private UniSubscription pending; // the wait for a lease, then the request
-    private AccountLimiter.Lease lease;
+    private UniSubscription running; // the request, once it runs
 
     LimitedRequest(Uni<AccountLimiter.Lease> acquire, Supplier<Uni<T>> request, UniEmitter<? super T> emitter) {
         this.acquire = acquire;
@@ -37,32 +37,14 @@ final class LimitedRequest<T> {
                 return;
             }
         }
-        acquire.subscribe().withSubscriber(new UniSubscriber<AccountLimiter.Lease>() {
-            @Override
-            public void onSubscribe(UniSubscription subscription) {
-                hold(subscription);
-            }
-
-            @Override
-            public void onItem(AccountLimiter.Lease granted) {
-                run(granted);
-            }
-
-            @Override
-            public void onFailure(Throwable failure) {
-                end(failure, null);
-            }
-        });
+        slot.start(acquire, granted -> run(), failure -> end(failure, null));
     }
 
-    private void run(AccountLimiter.Lease granted) {
+    private void run() {
         synchronized (this) {
             if (ended) {
-                granted.release(); // cancelled while the lease was on its way
-                return;
+                return; // cancelled as the lease arrived: the cancellation gives it back
             }
-            lease = granted;
-            pending = null;
         }
         Uni<T> uni;
         try {
@@ -92,7 +74,7 @@ final class LimitedRequest<T> {
     private void hold(UniSubscription subscription) {
         synchronized (this) {
             if (!ended) {
-                pending = subscription;
+                running = subscription;
                 return;
             }
         }
@@ -101,19 +83,14 @@ final class LimitedRequest<T> {
 
     /** The outcome: the lease goes back first, then the item or failure goes on; only the first outcome counts. */
     private void end(Throwable failure, T item) {
-        AccountLimiter.Lease held;
         synchronized (this) {
             if (ended) {
                 return;
             }
             ended = true;
-            held = lease;
-            lease = null;
-            pending = null;
+            running = null;
         }
-        if (held != null) {
-            held.release();
-        }
+        slot.cancel();
         if (failure != null) {
             emitter.fail(failure);
         } else {
@@ -124,22 +101,17 @@ final class LimitedRequest<T> {
     /** The subscriber is gone (cancelled), or the outcome went on already: cancel and give back what is held. */
     private void cancel() {
         UniSubscription toCancel;
-        AccountLimiter.Lease held;
         synchronized (this) {
             if (ended) {
                 return;
             }
             ended = true;
-            toCancel = pending;
-            held = lease;
-            pending = null;
-            lease = null;
+            toCancel = running;
+            running = null;
         }
         if (toCancel != null) {
             toCancel.cancel();
         }
-        if (held != null) {
-            held.release();
-        }
+        slot.cancel();
     }
 }

@@ -23,10 +23,9 @@ final class SharedAcquire implements UniSubscription {
     private final Context context = Vertx.currentContext();
     private final Turn turn;
     private final long deadline;
+    private final LeaseWait localSlot = new LeaseWait();
     // Guarded by this.
     private boolean ended;
-    private UniSubscription localWait;
-    private AccountLimiter.Lease localLease;
     private long timer = -1;
     private int tries;
 
@@ -42,56 +41,20 @@ final class SharedAcquire implements UniSubscription {
 
     void start() {
         subscriber.onSubscribe(this);
-        local.subscribe().withSubscriber(new UniSubscriber<AccountLimiter.Lease>() {
-            @Override
-            public void onSubscribe(UniSubscription subscription) {
-                boolean cancel;
-                synchronized (SharedAcquire.this) {
-                    cancel = ended;
-                    localWait = subscription;
-                }
-                if (cancel) {
-                    subscription.cancel();
-                }
-            }
-
-            @Override
-            public void onItem(AccountLimiter.Lease lease) {
-                boolean held;
-                synchronized (SharedAcquire.this) {
-                    held = !ended;
-                    if (held) {
-                        localLease = lease;
-                        localWait = null;
-                    }
-                }
-                if (held) {
-                    ask();
-                } else {
-                    lease.release(); // cancelled while the local slot was on its way
-                }
-            }
-
-            @Override
-            public void onFailure(Throwable failure) {
-                fail(failure, false);
-            }
-        });
+        localSlot.start(local, held -> ask(), failure -> fail(failure, false));
     }
 
     private void ask() {
         budget.tryTake(account).subscribe().with(this::answered, failure -> fail(failure, false));
     }
 
+    /** Redis answered: a shared slot, or null when the budget is full; then wait and ask again, or give up. */
     private void answered(AccountLimiter.Lease shared) {
         if (shared != null) {
             grant(shared);
             return;
         }
-        // A follow-up is never refused here either (as in AccountLimiter): it asks again until it gets a slot or its
-        // caller gives up (the per-attempt timeout cancels), and it asks more often than a first request.
-        boolean followUp = turn == Turn.FOLLOW_UP;
-        long left = followUp ? Long.MAX_VALUE : deadline - System.nanoTime();
+        long left = nanosLeft();
         if (left <= 0) {
             fail(budget.full(), true);
             return;
@@ -100,33 +63,45 @@ final class SharedAcquire implements UniSubscription {
             if (ended) {
                 return;
             }
-            if (tries++ == 0) {
+            if (++tries == 1) {
                 budget.metrics().waited(SharedBudget.label(account));
             }
-            long pause = Math.max(1, Math.min(SharedBudget.pause(followUp ? Math.min(tries, 2) : tries), left / 1_000_000));
-            timer = budget.vertx().setTimer(pause, ignored -> {
-                synchronized (this) {
-                    if (ended) {
-                        return;
-                    }
-                    timer = -1;
-                }
-                ask();
-            });
+            timer = budget.vertx().setTimer(pauseMillis(left), ignored -> askAgain());
         }
+    }
+
+    /**
+     * How long this request may still wait. A follow-up is never refused here either (as in AccountLimiter): it asks
+     * again until it gets a slot or its caller gives up (the per-attempt timeout cancels).
+     */
+    private long nanosLeft() {
+        return turn == Turn.FOLLOW_UP ? Long.MAX_VALUE : deadline - System.nanoTime();
+    }
+
+    /**
+     * The pause before the next try: it grows with the tries (a follow-up's stops growing at the second, so that it
+     * asks more often) and never passes the deadline.
+     */
+    private long pauseMillis(long nanosLeft) {
+        int step = turn == Turn.FOLLOW_UP ? Math.min(tries, 2) : tries;
+        return Math.max(1, Math.min(SharedBudget.pause(step), nanosLeft / 1_000_000));
+    }
+
+    private void askAgain() {
+        synchronized (this) {
+            if (ended) {
+                return;
+            }
+            timer = -1;
+        }
+        ask();
     }
 
     private void grant(AccountLimiter.Lease shared) {
         AccountLimiter.Lease both;
         synchronized (this) {
-            if (!ended) {
-                ended = true;
-                AccountLimiter.Lease first = localLease;
-                localLease = null;
-                both = new Both(shared, first);
-            } else {
-                both = null;
-            }
+            both = ended ? null : new Both(shared, localSlot.take());
+            ended = true;
         }
         if (both == null) {
             shared.release(); // cancelled while the slot was on its way
@@ -136,18 +111,13 @@ final class SharedAcquire implements UniSubscription {
     }
 
     private void fail(Throwable failure, boolean refused) {
-        AccountLimiter.Lease toRelease;
         synchronized (this) {
             if (ended) {
                 return;
             }
             ended = true;
-            toRelease = localLease;
-            localLease = null;
         }
-        if (toRelease != null) {
-            toRelease.release();
-        }
+        localSlot.cancel();
         if (refused) {
             budget.metrics().refused(SharedBudget.label(account));
         }
@@ -156,30 +126,19 @@ final class SharedAcquire implements UniSubscription {
 
     @Override
     public void cancel() {
-        UniSubscription toCancel;
-        AccountLimiter.Lease toRelease;
         long toStop;
         synchronized (this) {
             if (ended) {
                 return;
             }
             ended = true;
-            toCancel = localWait;
-            toRelease = localLease;
             toStop = timer;
-            localWait = null;
-            localLease = null;
             timer = -1;
         }
         if (toStop != -1) {
             budget.vertx().cancelTimer(toStop);
         }
-        if (toCancel != null) {
-            toCancel.cancel();
-        }
-        if (toRelease != null) {
-            toRelease.release();
-        }
+        localSlot.cancel();
     }
 
     private void onOwnContext(Runnable action) {

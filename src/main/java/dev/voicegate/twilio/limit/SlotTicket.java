@@ -10,9 +10,10 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 
 /**
- * One subscription to {@link AccountLimiter#acquire}: a place in its turn's queue (or a refusal at the door), then a
- * slot, then nothing. The slot is granted in {@link #admitTo} (a free one) or {@link #handOver} (a released one):
- * the two places where a budget shared across replicas would take its own lease.
+ * One subscription to this replica's slots, for {@link AccountLimiter#acquire}: a place in its turn's queue (or a
+ * refusal at the door), then a slot, then nothing. A ticket takes a free slot in {@link #admitTo}, or a released one
+ * passed on by {@link #handOver}. With Redis, the shared budget's slot is asked for only after this one is held
+ * ({@link SharedAcquire}), so a ticket knows nothing of it.
  */
 final class SlotTicket implements UniSubscription, AccountLimiter.Lease {
 
@@ -78,7 +79,7 @@ final class SlotTicket implements UniSubscription, AccountLimiter.Lease {
             account = candidate;
             if (candidate.inFlight < limiter.maxConcurrent) {
                 candidate.inFlight++;
-                granted(this);
+                takeSlot();
             } else if (turn == Turn.FOLLOW_UP) {
                 candidate.enqueue(this);
                 state = State.QUEUED;
@@ -100,11 +101,11 @@ final class SlotTicket implements UniSubscription, AccountLimiter.Lease {
         }
     }
 
-    /** Under the account's monitor: the slot is {@code ticket}'s now. */
-    private void granted(SlotTicket ticket) {
-        ticket.state = State.GRANTED;
-        account.taken(ticket.turn);
-        limiter.door.granted(ticket.turn);
+    /** Under the account's monitor: this ticket holds a slot now, on its way to the subscriber. */
+    private void takeSlot() {
+        state = State.GRANTED;
+        account.taken(turn);
+        limiter.door.granted(turn);
     }
 
     private void startTimer() {
@@ -210,7 +211,7 @@ final class SlotTicket implements UniSubscription, AccountLimiter.Lease {
     private SlotTicket handOver() {
         SlotTicket next = account.next();
         if (next != null) {
-            granted(next);
+            next.takeSlot(); // same account, same monitor
             return next;
         }
         account.inFlight--;

@@ -12,10 +12,9 @@ import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 import dev.voicegate.twilio.TwilioException;
 import dev.voicegate.twilio.TwilioFailures;
 import dev.voicegate.twilio.limit.AccountLimiter;
+import dev.voicegate.twilio.limit.LeaseWait;
 import dev.voicegate.twilio.limit.Turn;
 import io.smallrye.mutiny.subscription.UniEmitter;
-import io.smallrye.mutiny.subscription.UniSubscriber;
-import io.smallrye.mutiny.subscription.UniSubscription;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -32,7 +31,7 @@ import io.vertx.core.http.RequestOptions;
  * Ends with a {@link MediaDownload} that owns the slot, or a failure with the slot given back.
  * <p>
  * The attempt times itself (slot, redirects and headers together) rather than leaving it to a fault-tolerance
- * {@code @Timeout}: that one fails the caller but leaves the attempt running, whose download would then arrive with
+ * timeout: that one fails the caller but leaves the attempt running, whose download would then arrive with
  * nobody to take it. Here the timeout cancels the attempt and fails it with the same {@link TimeoutException}.
  */
 final class MediaAttempt {
@@ -55,11 +54,10 @@ final class MediaAttempt {
     private final Duration headersTimeout;
     private final Duration claimWithin;
     private final UniEmitter<? super MediaDownload> emitter;
+    private final LeaseWait slot = new LeaseWait();
     // Guarded by this.
     private boolean ended;
     private long timer = -1;
-    private UniSubscription waiting;
-    private AccountLimiter.Lease lease;
     private HttpClientRequest current;
 
     MediaAttempt(Vertx vertx, LoopClients http, AccountLimiter limiter, Target target, Duration headersTimeout,
@@ -77,7 +75,7 @@ final class MediaAttempt {
     void start() {
         // The caller gave up (a client that hung up, a retry that moved on): give back whatever is held.
         // Runs at once if already cancelled; after the outcome it finds nothing left to do.
-        emitter.onTermination(() -> end(null));
+        emitter.onTermination(this::abandon);
         long id = vertx.setTimer(Math.max(1, headersTimeout.toMillis()), ignored -> end(new TimeoutException(
                 "Twilio's answer with the recording's media did not arrive within " + headersTimeout.toMillis() + " ms")));
         synchronized (this) {
@@ -87,41 +85,8 @@ final class MediaAttempt {
             }
             timer = id;
         }
-        limiter.acquire(target.accountSid(), Turn.FIRST).subscribe().withSubscriber(new UniSubscriber<AccountLimiter.Lease>() {
-            @Override
-            public void onSubscribe(UniSubscription subscription) {
-                boolean cancel;
-                synchronized (MediaAttempt.this) {
-                    cancel = ended;
-                    waiting = subscription;
-                }
-                if (cancel) {
-                    subscription.cancel();
-                }
-            }
-
-            @Override
-            public void onItem(AccountLimiter.Lease granted) {
-                boolean held;
-                synchronized (MediaAttempt.this) {
-                    held = !ended;
-                    if (held) {
-                        lease = granted;
-                        waiting = null;
-                    }
-                }
-                if (held) {
-                    send(target.first(), 0);
-                } else {
-                    granted.release(); // the attempt ended while the slot was on its way
-                }
-            }
-
-            @Override
-            public void onFailure(Throwable failure) {
-                end(failure);
-            }
-        });
+        slot.start(limiter.acquire(target.accountSid(), Turn.FIRST), granted -> send(target.first(), 0),
+                this::end);
     }
 
     private void send(URI uri, int redirects) {
@@ -129,6 +94,11 @@ final class MediaAttempt {
     }
 
     private void request(URI uri, int redirects) {
+        synchronized (this) {
+            if (ended) {
+                return; // ended as the slot arrived: the slot went back already
+            }
+        }
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(uri.toString());
         if (sameOrigin(uri, target.first())) {
             options.putHeader(HttpHeaders.AUTHORIZATION, target.authorization());
@@ -160,10 +130,7 @@ final class MediaAttempt {
         } else if (REDIRECTS.contains(status)) {
             response.exceptionHandler(ignored -> {
             }); // its body is not needed: cut short when the attempt ends meanwhile
-            URI next = redirect(uri, redirects, response.getHeader(HttpHeaders.LOCATION));
-            if (next != null) {
-                send(next, redirects + 1); // this response's small body drains by itself; its connection is reused
-            }
+            follow(uri, redirects, response.getHeader(HttpHeaders.LOCATION));
         } else {
             Buffer body = Buffer.buffer();
             response.handler(chunk -> body.appendBuffer(chunk, 0, Math.min(chunk.length(), MAX_ERROR_BODY - body.length())));
@@ -173,29 +140,28 @@ final class MediaAttempt {
         }
     }
 
-    /** Where a redirect leads, or null after failing the attempt (too many, none, or not HTTP). */
-    private URI redirect(URI from, int redirects, String location) {
-        String problem = null;
-        URI next = null;
+    /** Follows a redirect, or fails the attempt: too many redirects, or a Location missing, unreadable or not HTTP. */
+    private void follow(URI from, int redirects, String location) {
         if (location == null) {
-            problem = "a redirect without a Location";
-        } else if (redirects == MAX_REDIRECTS) {
-            problem = "more than " + MAX_REDIRECTS + " redirects for the recording's media";
-        } else {
-            try {
-                next = from.resolve(location.trim());
-            } catch (IllegalArgumentException e) {
-                problem = "a redirect to an unreadable Location";
-            }
-            if (next != null && !"http".equals(next.getScheme()) && !"https".equals(next.getScheme())) {
-                problem = "a redirect to a non-HTTP Location";
-            }
+            end(new TwilioException.BadResponse("a redirect without a Location", null));
+            return;
         }
-        if (problem != null) {
-            end(new TwilioException.BadResponse(problem, null));
-            return null;
+        if (redirects == MAX_REDIRECTS) {
+            end(new TwilioException.BadResponse("more than " + MAX_REDIRECTS + " redirects for the recording's media", null));
+            return;
         }
-        return next;
+        URI next;
+        try {
+            next = from.resolve(location.trim());
+        } catch (IllegalArgumentException e) {
+            end(new TwilioException.BadResponse("a redirect to an unreadable Location", null));
+            return;
+        }
+        if (!"http".equals(next.getScheme()) && !"https".equals(next.getScheme())) {
+            end(new TwilioException.BadResponse("a redirect to a non-HTTP Location", null));
+            return;
+        }
+        send(next, redirects + 1); // this response's small body drains by itself; its connection is reused
     }
 
     /** Hands the download, and with it the slot, to the subscriber; only the first outcome counts. */
@@ -207,9 +173,8 @@ final class MediaAttempt {
                 return; // already failed or abandoned: the request was reset and the slot given back
             }
             ended = true;
-            held = lease;
+            held = slot.take();
             toCancel = timer;
-            lease = null;
             current = null;
         }
         vertx.cancelTimer(toCancel);
@@ -218,35 +183,29 @@ final class MediaAttempt {
         emitter.complete(new MediaDownload(held, request, response, vertx, claimWithin));
     }
 
+    /** The caller gave up (a client that hung up, a retry that moved on): end without telling anyone. */
+    private void abandon() {
+        end(null);
+    }
+
     /**
      * Ends the attempt without a download: with {@code failure} (then it goes to the subscriber), or abandoned
      * (null). Whatever is in progress is cancelled and the slot given back; only the first outcome counts.
      */
     private void end(Throwable failure) {
-        UniSubscription toCancel;
         HttpClientRequest toReset;
-        AccountLimiter.Lease held;
         long toStop;
         synchronized (this) {
             if (ended) {
                 return;
             }
             ended = true;
-            toCancel = waiting;
             toReset = current;
-            held = lease;
             toStop = timer;
-            waiting = null;
             current = null;
-            lease = null;
         }
         vertx.cancelTimer(toStop);
-        if (toCancel != null) {
-            toCancel.cancel();
-        }
-        if (held != null) {
-            held.release();
-        }
+        slot.cancel();
         if (toReset != null) {
             toReset.reset(); // after a complete error answer this does nothing, and the connection is reused
         }
