@@ -16,6 +16,7 @@ import dev.voicegate.twilio.TwilioFailures;
 import dev.voicegate.twilio.TwilioGuards;
 import dev.voicegate.twilio.limit.AccountLimiter;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
 
@@ -75,9 +76,14 @@ public class TwilioMediaClient {
                 + (request.channels() == null ? "" : "?RequestedChannels=" + request.channels()));
         MediaAttempt.Target target = new MediaAttempt.Target(uri, credentials.accountSid(),
                 credentials.basicAuthorization(), request.range());
-        return guards.run(TwilioGuards.RECORDING_MEDIA, () -> Uni.createFrom().<MediaDownload> emitter(
-                emitter -> new MediaAttempt(vertx, http, limiter, target, config.headersTimeout(), config.idleTimeout(),
-                        emitter).start())
+        Context caller = Vertx.currentContext();
+        Uni<MediaDownload> guarded = guards.run(TwilioGuards.RECORDING_MEDIA, () -> Uni.createFrom()
+                .<MediaDownload> emitter(emitter -> new MediaAttempt(vertx, http, limiter, target,
+                        config.headersTimeout(), config.idleTimeout(), emitter).start())
                 .onFailure().transform(TwilioFailures::classify));
+        // Called directly, a guard may complete off the caller's Vert.x context (the annotations stayed on it). The
+        // download must reach its caller there, or a caller that hangs up is not told apart from a Twilio failure
+        // (RecordingMediaTest's abort case).
+        return caller == null ? guarded : guarded.emitOn(task -> caller.runOnContext(ignored -> task.run()));
     }
 }
