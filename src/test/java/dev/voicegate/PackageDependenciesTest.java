@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.BiPredicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -20,9 +21,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The main packages depend on each other one way: surfaces (api, mcp) on voice, voice on twilio,
- * cross-cutting packages below or beside, and no cycle anywhere. Read from the sources, so an import,
- * a static import or a fully qualified name (even in a comment) all count.
+ * The main packages depend on each other one way: surfaces (api, mcp) on the registry and voice, voice on twilio,
+ * twilio on twilio.limit, cross-cutting packages below or beside, and no cycle anywhere. Read from the sources, so an
+ * import, a static import or a fully qualified name (even in a comment) all count.
  */
 class PackageDependenciesTest {
 
@@ -32,6 +33,12 @@ class PackageDependenciesTest {
     static final Pattern REFERENCE = Pattern.compile("\\b(dev\\.voicegate(?:\\.[a-z_][a-z0-9_]*)*)\\.(?:[A-Z]|\\*)");
     static final Pattern PACKAGE = Pattern.compile("(?m)^package\\s+([\\w.]+)\\s*;");
     static final Set<String> SURFACES = Set.of(BASE + ".api", BASE + ".mcp");
+    static final String TWILIO = BASE + ".twilio";
+    static final String LIMIT = TWILIO + ".limit";
+    static final String MEDIA = TWILIO + ".media";
+    static final String REGISTRY = BASE + ".registry";
+    /** What the Twilio side (twilio and its sub-packages) never uses: it knows nothing of actions or surfaces. */
+    static final Set<String> ABOVE_TWILIO = Set.of(BASE + ".voice", REGISTRY, BASE + ".api", BASE + ".mcp");
 
     /** Package to the packages it references, with the files that do it, for the failure messages. */
     static Map<String, Map<String, Set<String>>> graph() {
@@ -59,9 +66,14 @@ class PackageDependenciesTest {
     @Test
     void theSourcesAreFound() {
         Map<String, Map<String, Set<String>>> graph = graph();
-        assertTrue(graph.keySet().containsAll(Set.of(BASE + ".api", BASE + ".voice", BASE + ".twilio")), graph.keySet()::toString);
+        assertTrue(graph.keySet().containsAll(Set.of(BASE + ".api", BASE + ".mcp", REGISTRY, BASE + ".voice", TWILIO,
+                LIMIT, MEDIA)), graph.keySet()::toString);
+        assertTrue(graph.get(BASE + ".api").containsKey(REGISTRY), "api is expected to use the registry");
+        assertTrue(graph.get(BASE + ".mcp").containsKey(REGISTRY), "mcp is expected to use the registry");
         assertTrue(graph.get(BASE + ".api").containsKey(BASE + ".voice"), "api is expected to use voice");
-        assertTrue(graph.get(BASE + ".voice").containsKey(BASE + ".twilio"), "voice is expected to use twilio");
+        assertTrue(graph.get(BASE + ".voice").containsKey(TWILIO), "voice is expected to use twilio");
+        assertTrue(graph.get(TWILIO).containsKey(LIMIT), "twilio is expected to use twilio.limit");
+        assertTrue(graph.get(MEDIA).containsKey(LIMIT), "twilio.media is expected to use twilio.limit");
     }
 
     @Test
@@ -72,17 +84,42 @@ class PackageDependenciesTest {
     }
 
     @Test
-    void surfacesOnVoiceOnTwilio() {
-        Map<String, Map<String, Set<String>>> graph = graph();
+    void nothingDependsOnASurface() {
+        assertEquals(List.of(), edges((from, to) -> SURFACES.contains(to)),
+                "api and mcp are surfaces: nothing depends on them, not even the other surface");
+    }
+
+    @Test
+    void theTwilioSideKnowsNothingAbove() {
+        assertEquals(List.of(), edges((from, to) -> isTwilioSide(from) && ABOVE_TWILIO.contains(to)),
+                "twilio and its sub-packages never depend on voice, registry, api or mcp");
+    }
+
+    @Test
+    void theLimiterStandsAlone() {
+        assertEquals(List.of(), edges((from, to) -> from.equals(LIMIT) && isTwilioSide(to)),
+                "twilio.limit depends on neither twilio nor twilio.media: the client uses the limiter, not back");
+    }
+
+    @Test
+    void theRegistryIsBelowTheSurfaces() {
+        assertEquals(List.of(), edges((from, to) -> from.equals(REGISTRY) && SURFACES.contains(to)),
+                "the registry is shared by api and mcp, so it depends on neither");
+    }
+
+    static boolean isTwilioSide(String name) {
+        return name.equals(TWILIO) || name.startsWith(TWILIO + ".");
+    }
+
+    /** Every dependency the rule forbids, as "from -> to [files]". */
+    static List<String> edges(BiPredicate<String, String> forbidden) {
         List<String> wrongWay = new ArrayList<>();
-        graph.forEach((from, edges) -> edges.forEach((to, files) -> {
-            boolean intoSurface = SURFACES.contains(to) && !SURFACES.contains(from);
-            boolean twilioUp = from.equals(BASE + ".twilio") && to.equals(BASE + ".voice");
-            if (intoSurface || twilioUp) {
+        graph().forEach((from, edges) -> edges.forEach((to, files) -> {
+            if (forbidden.test(from, to)) {
                 wrongWay.add(from + " -> " + to + " " + files);
             }
         }));
-        assertEquals(List.of(), wrongWay, "dependencies must point api -> voice -> twilio, never back");
+        return wrongWay;
     }
 
     /** A cycle as its packages in order (the first repeated at the end), or an empty list. */

@@ -17,7 +17,6 @@ import dev.voicegate.config.VoicegateConfig;
 import dev.voicegate.failure.ActionException;
 import dev.voicegate.failure.ActionFailure;
 import dev.voicegate.failure.ErrorCategory;
-import dev.voicegate.twilio.TwilioAccounts;
 
 /**
  * Who may use Voicegate. A service API key ({@code Authorization: Bearer}) unlocks the server-side Twilio

@@ -4,7 +4,6 @@ import dev.voicegate.Sid;
 import dev.voicegate.failure.ActionException;
 import dev.voicegate.failure.ActionFailure;
 import dev.voicegate.failure.ErrorCategory;
-import dev.voicegate.twilio.TwilioAccounts;
 import dev.voicegate.twilio.TwilioCredentials;
 
 /** An authenticated caller: its name, its policy, and the Twilio credentials it may use for an account. */

@@ -33,6 +33,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.voicegate.access.AccessControl;
 import dev.voicegate.access.Caller;
 import dev.voicegate.failure.ActionException;
+import dev.voicegate.registry.ActionDispatcher;
+import dev.voicegate.registry.InputParser;
 import dev.voicegate.voice.GetRecordingAction;
 import dev.voicegate.voice.GetRecordingOutput;
 import dev.voicegate.voice.ListCallsAction;

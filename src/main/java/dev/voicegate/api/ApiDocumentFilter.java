@@ -19,6 +19,9 @@ import org.eclipse.microprofile.openapi.models.security.SecurityRequirement;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.voicegate.registry.ActionCatalog;
+import dev.voicegate.registry.ActionDispatcher;
+import dev.voicegate.registry.Envelope;
 import dev.voicegate.voice.Action;
 import io.quarkus.arc.Arc;
 import io.quarkus.smallrye.openapi.OpenApiFilter;

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.voicegate.failure.ActionFailure;
 import dev.voicegate.failure.ErrorCategory;
+import dev.voicegate.registry.Envelope;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;

@@ -31,6 +31,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.voicegate.access.AccessControl;
 import dev.voicegate.access.Caller;
 import dev.voicegate.failure.ActionException;
+import dev.voicegate.registry.ActionDispatcher;
 import dev.voicegate.voice.GetCallAction;
 import dev.voicegate.voice.GetCallOutput;
 import dev.voicegate.voice.Surface;

@@ -9,6 +9,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import dev.voicegate.failure.ActionException;
 import dev.voicegate.failure.ActionFailure;
 import dev.voicegate.failure.ErrorCategory;
+import dev.voicegate.registry.Envelope;
 
 /** The one place where exceptions become HTTP: always the envelope, never a stack trace. */
 public class ErrorMapper {

@@ -21,6 +21,7 @@ import dev.voicegate.access.AccessControl;
 import dev.voicegate.access.Caller;
 import dev.voicegate.access.Guard;
 import dev.voicegate.access.Policy;
+import dev.voicegate.registry.ActionDispatcher;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**

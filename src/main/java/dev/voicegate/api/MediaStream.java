@@ -6,7 +6,7 @@ import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import dev.voicegate.failure.ErrorCategory;
-import dev.voicegate.twilio.MediaDownload;
+import dev.voicegate.twilio.media.MediaDownload;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;

@@ -11,6 +11,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 
+import dev.voicegate.registry.Envelope;
+
 /**
  * OpenAPI metadata, the two ways to authenticate (either one; every operation that does not say otherwise) and
  * the envelope that 4xx answers carry (see {@link ApiDocumentFilter}). The servers come from configuration.

@@ -6,8 +6,9 @@ import jakarta.ws.rs.core.MediaType;
 import org.jboss.resteasy.reactive.RestResponse;
 
 import dev.voicegate.failure.ActionFailure;
-import dev.voicegate.voice.ActionResult;
 import dev.voicegate.failure.ErrorCategory;
+import dev.voicegate.registry.Envelope;
+import dev.voicegate.voice.ActionResult;
 
 /** Turns action results and failures into HTTP responses: status, {@code Retry-After}, {@code WWW-Authenticate}. */
 final class Responses {

@@ -260,7 +260,7 @@ public interface VoicegateConfig {
 
         /**
          * A download connection that carries nothing for this long is closed. There is no total timeout: a long
-         * download runs to its last byte. (Time to Twilio's headers is the per-attempt fault-tolerance timeout.)
+         * download runs to its last byte. (The time to Twilio's headers is bounded per attempt by headers-timeout.)
          */
         @WithDefault("PT30S")
         Duration idleTimeout();

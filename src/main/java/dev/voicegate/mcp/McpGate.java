@@ -10,9 +10,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.voicegate.access.AccessControl;
-import dev.voicegate.api.Envelope;
 import dev.voicegate.failure.ActionException;
 import dev.voicegate.observability.RequestIds;
+import dev.voicegate.registry.Envelope;
 import io.opentelemetry.context.Context;
 import io.quarkiverse.mcp.server.runtime.ConnectionManager;
 import io.quarkus.runtime.configuration.MemorySize;

@@ -10,11 +10,11 @@ import org.jboss.logging.MDC;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.voicegate.access.Caller;
-import dev.voicegate.api.ActionCatalog;
-import dev.voicegate.api.ActionDispatcher;
 import dev.voicegate.failure.ActionFailure;
 import dev.voicegate.failure.ErrorCategory;
 import dev.voicegate.observability.RequestIds;
+import dev.voicegate.registry.ActionCatalog;
+import dev.voicegate.registry.ActionDispatcher;
 import dev.voicegate.voice.Action;
 import dev.voicegate.voice.Surface;
 import io.opentelemetry.context.Context;

@@ -6,13 +6,15 @@ import java.util.function.Predicate;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 
+import dev.voicegate.twilio.limit.AccountLimiter;
+
 /**
  * Which failures are worth another attempt: each guard of {@link TwilioGuards} takes one of these. The cap on
  * {@code Retry-After} is read from {@link ConfigProvider}, as {@link RetryAfterBackoff} (built per invocation) does.
  * {@link TwilioException.Throttled} (Voicegate's own per-account limit) is never retried: the attempt has
  * already waited as long as {@link AccountLimiter} allows, and retrying would only queue it again.
  */
-final class RetryPolicy {
+public final class RetryPolicy {
 
     private RetryPolicy() {
     }

@@ -9,6 +9,8 @@ import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 import dev.voicegate.config.VoicegateConfig;
+import dev.voicegate.twilio.limit.AccountLimiter;
+import dev.voicegate.twilio.limit.Turn;
 import io.smallrye.mutiny.Uni;
 
 /**

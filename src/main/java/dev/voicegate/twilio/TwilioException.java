@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Optional;
 
 import dev.voicegate.Redact;
+import dev.voicegate.twilio.limit.AccountLimiter;
 
 /**
  * Every way a Twilio request can fail, decided once at the edge ({@link TwilioFailures}).

@@ -13,11 +13,14 @@ import jakarta.ws.rs.core.Response;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.voicegate.twilio.limit.LimitReachedException;
+
 /**
  * Turns what Twilio answered, or how a request to it failed, into a {@link TwilioException}: the one place that reads
- * Twilio failures, for the REST client and the media client alike.
+ * Twilio failures, for the REST client and the media client alike. A refusal of the per-account limiter becomes
+ * {@link TwilioException.Throttled} here too, before any guard sees it: never retried, never counted by a breaker.
  */
-final class TwilioFailures {
+public final class TwilioFailures {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -33,7 +36,7 @@ final class TwilioFailures {
      * A non-2xx answer from its parts, whichever client received it: the status, the body as text (possibly
      * empty or cut short) and the {@code Retry-After} header (possibly null).
      */
-    static TwilioException classify(int status, String body, String retryAfterHeader) {
+    public static TwilioException classify(int status, String body, String retryAfterHeader) {
         TwilioError error = readError(body);
         Integer code = error == null ? null : error.code();
         String message = error == null || error.message() == null ? "no error body" : error.message();
@@ -48,10 +51,13 @@ final class TwilioFailures {
     }
 
     /** Any failure of a request (REST or media client), classified by its cause chain. */
-    static Throwable classify(Throwable failure) {
+    public static Throwable classify(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof TwilioException twilio) {
                 return twilio;
+            }
+            if (t instanceof LimitReachedException refused) {
+                return new TwilioException.Throttled(refused.getMessage());
             }
             if (t instanceof ConnectException || t instanceof UnknownHostException
                     || t instanceof NoRouteToHostException) {

@@ -1,5 +1,6 @@
 package dev.voicegate.twilio;
 
+import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
@@ -18,9 +19,10 @@ import io.smallrye.faulttolerance.api.Guard;
 import io.smallrye.mutiny.Uni;
 
 /**
- * The fault tolerance of every Twilio operation, defined once: each operation of {@link TwilioClient} runs under its
- * own guard ({@link #run}), built by {@link #guard} from {@code TWILIO_TIMEOUT_MS}, {@code TWILIO_MAX_RETRIES} and
- * {@code TWILIO_RETRY_DELAY_MS}. Outermost first: a retry, a circuit breaker and a per-attempt timeout. Each guard has
+ * The fault tolerance of every Twilio operation, defined once: each operation of {@link TwilioClient}, and the media
+ * client's download, runs under its own guard ({@link #run}), built by {@link #guard} from {@code TWILIO_TIMEOUT_MS},
+ * {@code TWILIO_MAX_RETRIES} and {@code TWILIO_RETRY_DELAY_MS}. Outermost first: a retry, a circuit breaker and a
+ * per-attempt timeout (none for media, whose attempt times itself to the headers). Each guard has
  * its own breaker, named as the guard (for metrics and {@code CircuitBreakerMaintenance}); breakers count 5xx, I/O
  * failures and timeouts, never a 4xx, a 429 or Voicegate's own throttling. Built at start-up, so the breaker
  * names are known before the first request.
@@ -34,7 +36,7 @@ import io.smallrye.mutiny.Uni;
  */
 @Singleton
 @Startup
-class TwilioGuards {
+public class TwilioGuards {
 
     static final String CREATE_CALL = "twilio-create-call";
     static final String LIST_CALLS = "twilio-list-calls";
@@ -43,6 +45,8 @@ class TwilioGuards {
     static final String LIST_RECORDINGS = "twilio-list-recordings";
     static final String FETCH_RECORDING = "twilio-fetch-recording";
     static final String LIST_TRANSCRIPTIONS = "twilio-list-transcriptions";
+    /** A recording's audio, up to its headers: never retried after them. */
+    public static final String RECORDING_MEDIA = "twilio-recording-media";
 
     private final VoicegateConfig.Twilio config;
     private final boolean breakers;
@@ -53,21 +57,27 @@ class TwilioGuards {
             boolean breakers) {
         this.config = config.twilio();
         this.breakers = breakers;
-        guards.put(CREATE_CALL, guard(CREATE_CALL, new RetryPolicy.CreateCall()));
+        Duration timeout = Duration.ofMillis(this.config.timeoutMs());
+        guards.put(CREATE_CALL, guard(CREATE_CALL, new RetryPolicy.CreateCall(), timeout));
         for (String read : List.of(LIST_CALLS, FETCH_CALL, LIST_CALL_RECORDINGS, LIST_RECORDINGS, FETCH_RECORDING,
                 LIST_TRANSCRIPTIONS)) {
-            guards.put(read, guard(read, new RetryPolicy.Reads()));
+            guards.put(read, guard(read, new RetryPolicy.Reads(), timeout));
         }
+        // No timeout here: MediaAttempt times itself and cancels, so that a late download finds nobody to leak to.
+        guards.put(RECORDING_MEDIA, guard(RECORDING_MEDIA, new RetryPolicy.Reads(), null));
     }
 
     /** Runs one Twilio operation under its guard; {@code attempt} is subscribed to once per attempt. */
-    <T> Uni<T> run(String operation, Supplier<Uni<T>> attempt) {
+    public <T> Uni<T> run(String operation, Supplier<Uni<T>> attempt) {
         return guards.get(operation).get(attempt, new TypeLiteral<Uni<T>>() {
         });
     }
 
-    /** One operation's guard: {@code retryWhen} decides which failures are worth another attempt. */
-    private Guard guard(String name, Predicate<Throwable> retryWhen) {
+    /**
+     * One operation's guard: {@code retryWhen} decides which failures are worth another attempt; {@code timeout}
+     * bounds each attempt (null: the attempt bounds itself).
+     */
+    private Guard guard(String name, Predicate<Throwable> retryWhen, Duration timeout) {
         Guard.Builder guard = Guard.create()
                 .withDescription(name)
                 .withRetry()
@@ -77,8 +87,10 @@ class TwilioGuards {
                     .maxDuration(60, ChronoUnit.SECONDS)
                     .whenException(retryWhen)
                     .withCustomBackoff().strategy(RetryAfterBackoff::new).done()
-                    .done()
-                .withTimeout().duration(config.timeoutMs(), ChronoUnit.MILLIS).done();
+                    .done();
+        if (timeout != null) {
+            guard = guard.withTimeout().duration(timeout.toMillis(), ChronoUnit.MILLIS).done();
+        }
         if (breakers) {
             guard = guard.withCircuitBreaker()
                     .name(name)

@@ -9,7 +9,7 @@ import dev.voicegate.lifecycle.Draining;
 import dev.voicegate.twilio.TwilioCall;
 import dev.voicegate.twilio.TwilioClient;
 import dev.voicegate.twilio.TwilioCredentials;
-import dev.voicegate.twilio.Turn;
+import dev.voicegate.twilio.limit.Turn;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
 import io.vertx.core.Context;

@@ -15,7 +15,7 @@ import dev.voicegate.twilio.CallQuery;
 import dev.voicegate.twilio.TwilioCall;
 import dev.voicegate.twilio.TwilioClient;
 import dev.voicegate.twilio.TwilioCredentials;
-import dev.voicegate.twilio.Turn;
+import dev.voicegate.twilio.limit.Turn;
 import io.smallrye.mutiny.Uni;
 
 /**

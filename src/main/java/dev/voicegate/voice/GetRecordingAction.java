@@ -17,7 +17,7 @@ import dev.voicegate.twilio.TwilioCredentials;
 import dev.voicegate.twilio.TwilioException;
 import dev.voicegate.twilio.TwilioRecording;
 import dev.voicegate.twilio.TwilioTranscription;
-import dev.voicegate.twilio.Turn;
+import dev.voicegate.twilio.limit.Turn;
 import io.smallrye.mutiny.Uni;
 
 /** get_recording: a recording's metadata and media URL, and its most recent transcription, fetched together. */

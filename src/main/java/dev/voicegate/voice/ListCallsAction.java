@@ -19,7 +19,7 @@ import dev.voicegate.twilio.TwilioCall;
 import dev.voicegate.twilio.TwilioCallPage;
 import dev.voicegate.twilio.TwilioClient;
 import dev.voicegate.twilio.TwilioCredentials;
-import dev.voicegate.twilio.Turn;
+import dev.voicegate.twilio.limit.Turn;
 import dev.voicegate.voice.RecordingFanOut.Lookup;
 import io.smallrye.mutiny.Uni;
 

@@ -13,7 +13,7 @@ import dev.voicegate.failure.ActionFailure;
 import dev.voicegate.failure.ErrorCategory;
 import dev.voicegate.twilio.TwilioClient;
 import dev.voicegate.twilio.TwilioCredentials;
-import dev.voicegate.twilio.Turn;
+import dev.voicegate.twilio.limit.Turn;
 import io.smallrye.mutiny.Uni;
 
 /** make_call: places one outbound call driven by a TwiML URL or inline TwiML. */

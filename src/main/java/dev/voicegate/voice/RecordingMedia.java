@@ -5,11 +5,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import dev.voicegate.failure.ActionException;
 import dev.voicegate.failure.ActionFailure;
 import dev.voicegate.failure.ErrorCategory;
-import dev.voicegate.twilio.MediaDownload;
-import dev.voicegate.twilio.MediaRequest;
 import dev.voicegate.twilio.TwilioCredentials;
 import dev.voicegate.twilio.TwilioException;
-import dev.voicegate.twilio.TwilioMediaClient;
+import dev.voicegate.twilio.media.MediaDownload;
+import dev.voicegate.twilio.media.MediaRequest;
+import dev.voicegate.twilio.media.TwilioMediaClient;
 import io.smallrye.mutiny.Uni;
 
 /**

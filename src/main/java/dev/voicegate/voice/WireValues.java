@@ -12,7 +12,11 @@ import java.util.Set;
 /** Conversions from Twilio's wire values to the contract's: RFC 2822 dates, string durations, final statuses. */
 public final class WireValues {
 
-    /** Call statuses after which a call no longer changes (TWILIO.md section 4); an unknown status is not final. */
+    /**
+     * Call statuses after which a call no longer changes: in Twilio's call resource documentation these are the
+     * statuses of a call that has ended, while queued, initiated, ringing and in-progress still change
+     * (https://www.twilio.com/docs/voice/api/call-resource#call-status-values). An unknown status is not final.
+     */
     private static final Set<String> FINAL_STATUSES = Set.of("completed", "busy", "failed", "no-answer", "canceled");
     private static final String MONTHS = "JanFebMarAprMayJunJulAugSepOctNovDec";
     private static final String DAYS = "MonTueWedThuFriSatSun";

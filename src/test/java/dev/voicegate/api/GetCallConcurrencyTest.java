@@ -33,7 +33,7 @@ import dev.voicegate.testing.Fixtures;
 import dev.voicegate.testing.InjectWireMock;
 import dev.voicegate.testing.TestAccounts;
 import dev.voicegate.testing.WireMockTwilio;
-import dev.voicegate.twilio.AccountLimiter;
+import dev.voicegate.twilio.limit.AccountLimiter;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;

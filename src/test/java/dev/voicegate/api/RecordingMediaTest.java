@@ -57,7 +57,7 @@ import dev.voicegate.testing.Fixtures;
 import dev.voicegate.testing.InjectWireMock;
 import dev.voicegate.testing.MediaWireMocks;
 import dev.voicegate.testing.TestAccounts;
-import dev.voicegate.twilio.AccountLimiter;
+import dev.voicegate.twilio.limit.AccountLimiter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;

@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 
-import dev.voicegate.api.ActionDispatcher;
+import dev.voicegate.registry.ActionDispatcher;
 
 import dev.voicegate.testing.Breakers;
 import dev.voicegate.testing.ContractSchemas;

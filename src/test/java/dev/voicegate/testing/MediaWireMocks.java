@@ -65,7 +65,7 @@ public class MediaWireMocks implements QuarkusTestResourceLifecycleManager {
         twilio.start();
         storage.start();
         Map<String, String> config = WireMockTwilio.serviceConfig(WireMockTwilio.baseUrl(twilio));
-        String media = "quarkus.fault-tolerance.\"dev.voicegate.twilio.TwilioMediaClient/open\"";
+        String media = "quarkus.fault-tolerance.\"dev.voicegate.twilio.media.TwilioMediaClient/open\"";
         config.put("voicegate.media.headers-timeout", MEDIA_TIMEOUT_MS + "ms");
         config.put(media + ".retry.delay", WireMockTwilio.TEST_RETRY_DELAY_MS);
         config.put(media + ".retry.jitter", "0");

@@ -1,0 +1,172 @@
+package dev.voicegate.twilio.limit;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import dev.voicegate.testing.Fixtures;
+import dev.voicegate.testing.PackagedApp;
+import dev.voicegate.testing.RedisServer;
+import dev.voicegate.testing.TestAccounts;
+import io.restassured.response.Response;
+
+/**
+ * Two processes of the packaged service share one Redis, each with a local bound of 4 (8 together without the shared
+ * budget): loaded at once, the Twilio stand-in never sees more than 4 requests in flight. Then one replica is killed
+ * (SIGKILL: no release, no renewal) while it holds all 4 slots, and they come back to the other within the lease time.
+ */
+class SharedBudgetIT {
+
+    static final int BOUND = 4;
+    static final Duration LEASE = Duration.ofSeconds(2);
+    static final String CALLS = "/2010-04-01/Accounts/" + TestAccounts.ACCOUNT_SID + "/Calls.json";
+
+    final RedisServer redis = new RedisServer();
+    final List<Process> replicas = new ArrayList<>();
+    final List<Integer> ports = new ArrayList<>();
+    final ScheduledExecutorService answers = Executors.newScheduledThreadPool(2);
+    final ExecutorService clients = Executors.newFixedThreadPool(32);
+    /** The stand-in: requests in flight now and at most, and how long it takes to answer. */
+    final AtomicInteger inFlight = new AtomicInteger();
+    final AtomicInteger maxInFlight = new AtomicInteger();
+    final AtomicInteger served = new AtomicInteger();
+    final AtomicLong delayMillis = new AtomicLong(300);
+    HttpServer twilio;
+
+    @BeforeEach
+    void start() throws IOException {
+        redis.start();
+        twilio = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 128);
+        twilio.setExecutor(Executors.newFixedThreadPool(4));
+        byte[] page = Fixtures.read("calls-page-last.json").getBytes(StandardCharsets.UTF_8);
+        twilio.createContext(CALLS, exchange -> {
+            maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            // Answered later, on a timer: counted out just before the answer goes, so the count never runs behind.
+            answers.schedule(() -> answer(exchange, page), delayMillis.get(), TimeUnit.MILLISECONDS);
+        });
+        twilio.start();
+        for (int i = 0; i < 2; i++) {
+            startReplica(i);
+        }
+        for (int port : ports) {
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() -> readyAt(port));
+            listCalls(port); // warm
+        }
+        maxInFlight.set(0);
+        served.set(0);
+    }
+
+    void answer(HttpExchange exchange, byte[] page) {
+        inFlight.decrementAndGet();
+        served.incrementAndGet();
+        try (exchange; OutputStream body = exchange.getResponseBody()) {
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, page.length);
+            body.write(page);
+        } catch (IOException gone) { // the replica was killed
+        }
+    }
+
+    void startReplica(int index) throws IOException {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        ports.add(port);
+        Map<String, String> settings = Map.of(
+                "quarkus.http.port", Integer.toString(port),
+                "quarkus.rest-client.twilio.url", "http://127.0.0.1:" + twilio.getAddress().getPort(),
+                "quarkus.redis.hosts", redis.url(),
+                "voicegate.twilio.account-sid", TestAccounts.ACCOUNT_SID,
+                "voicegate.twilio.auth-token", TestAccounts.AUTH_TOKEN,
+                "voicegate.access.service-api-keys", TestAccounts.SERVICE_KEY,
+                "voicegate.upstream.max-concurrent-per-account", Integer.toString(BOUND),
+                "voicegate.upstream.shared-lease", LEASE.toString(),
+                "voicegate.upstream.max-queue-wait", "PT8S",
+                "voicegate.twilio.timeout-ms", "20000");
+        // The burst is meant to queue for the shared slots, not to be shed at the door: admit whatever can wait.
+        List<String> properties = new ArrayList<>(List.of("-Dvoicegate.upstream.max-admission-wait=PT8S"));
+        properties.addAll(settings.entrySet().stream().map(e -> "-D" + e.getKey() + "=" + e.getValue()).toList());
+        replicas.add(new ProcessBuilder(PackagedApp.command(properties)).redirectErrorStream(true)
+                .redirectOutput(new File("target/shared-budget-replica-" + index + ".log")).start());
+    }
+
+    @AfterEach
+    void stop() {
+        replicas.forEach(Process::destroy);
+        clients.shutdownNow();
+        answers.shutdownNow();
+        if (twilio != null) {
+            twilio.stop(0);
+        }
+        redis.stop();
+    }
+
+    static boolean readyAt(int port) {
+        try {
+            return given().port(port).get("/q/health/ready").statusCode() == 200;
+        } catch (Exception notYet) { // RestAssured rethrows ConnectException undeclared
+            return false;
+        }
+    }
+
+    static Response listCalls(int port) {
+        return given().port(port).header("Authorization", TestAccounts.bearer(TestAccounts.SERVICE_KEY))
+                .get("/v1/accounts/" + TestAccounts.ACCOUNT_SID + "/calls?include_recordings=false");
+    }
+
+    @Test
+    void twoLoadedReplicasNeverExceedTheBoundAndAKilledOnesSlotsComeBack() throws Exception {
+        List<CompletableFuture<Integer>> load = IntStream.range(0, 32)
+                .mapToObj(i -> CompletableFuture.supplyAsync(() -> listCalls(ports.get(i % 2)).statusCode(), clients))
+                .toList();
+        Map<Integer, Long> statuses = load.stream().map(CompletableFuture::join)
+                .collect(Collectors.groupingBy(status -> status, Collectors.counting()));
+        assertEquals(Map.of(200, 32L), statuses);
+        assertEquals(32, served.get());
+        assertEquals(BOUND, maxInFlight.get(), "the two replicas together: at most the bound in flight, and reached");
+
+        // The second replica takes every slot and holds it (the stand-in answers only after a minute)...
+        delayMillis.set(60_000);
+        for (int i = 0; i < BOUND; i++) {
+            CompletableFuture.runAsync(() -> listCalls(ports.get(1)), clients);
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> inFlight.get() == BOUND);
+        // ... and dies holding them.
+        replicas.get(1).destroyForcibly();
+        long killed = System.nanoTime();
+        delayMillis.set(50);
+        assertEquals(200, listCalls(ports.get(0)).statusCode());
+        Duration back = Duration.ofNanos(System.nanoTime() - killed);
+        assertTrue(back.compareTo(LEASE.dividedBy(2)) > 0, "the dead replica's slots held the request back: " + back);
+        assertTrue(back.compareTo(LEASE.plusSeconds(2)) < 0, "its slots came back within the lease time: " + back);
+    }
+}
