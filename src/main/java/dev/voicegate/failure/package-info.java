@@ -1,0 +1,4 @@
+/**
+ * An action's failure and the error categories of the envelope ({@code "<category>: <message>"}).
+ */
+package dev.voicegate.failure;
