@@ -53,6 +53,7 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.voicegate.testing.ContractSchemas;
 import dev.voicegate.testing.Fixtures;
 import dev.voicegate.testing.InjectWireMock;
+import dev.voicegate.testing.ServiceApi;
 import dev.voicegate.testing.TestAccounts;
 import dev.voicegate.testing.TwilioStubs;
 import dev.voicegate.testing.WireMockTwilio;
@@ -103,16 +104,13 @@ class GetCallTest {
     }
 
     static ValidatableResponse action(String json) {
-        return given().header("Authorization", KEY).contentType(ContentType.JSON).body(json)
-                .post("/v1/actions/get_call").then();
+        return ServiceApi.action("get_call", json);
     }
 
     /** REST GET with the path and query sent exactly as written. */
     static ValidatableResponse rest(String callSidSegment, String query) {
-        return given().header("Authorization", KEY).urlEncodingEnabled(false)
-                .get("/v1/accounts/" + TestAccounts.ACCOUNT_SID + "/calls/" + callSidSegment
-                        + (query.isEmpty() ? "" : "?" + query))
-                .then();
+        return ServiceApi.get("/v1/accounts/" + TestAccounts.ACCOUNT_SID + "/calls/" + callSidSegment
+                + (query.isEmpty() ? "" : "?" + query));
     }
 
     static ValidatableResponse validOutput(ValidatableResponse response) {

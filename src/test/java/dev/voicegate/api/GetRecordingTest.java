@@ -41,6 +41,7 @@ import dev.voicegate.testing.Breakers;
 import dev.voicegate.testing.ContractSchemas;
 import dev.voicegate.testing.Fixtures;
 import dev.voicegate.testing.InjectWireMock;
+import dev.voicegate.testing.ServiceApi;
 import dev.voicegate.testing.TestAccounts;
 import dev.voicegate.testing.TwilioStubs;
 import dev.voicegate.testing.WireMockTwilio;
@@ -74,17 +75,12 @@ class GetRecordingTest {
     }
 
     static ValidatableResponse action(String json) {
-        return given().header("Authorization", TestAccounts.bearer(TestAccounts.SERVICE_KEY))
-                .contentType(ContentType.JSON).body(json)
-                .post("/v1/actions/get_recording").then();
+        return ServiceApi.action("get_recording", json);
     }
 
     /** REST GET with the path sent exactly as written (no client-side encoding or normalisation). */
     static ValidatableResponse rest(String recordingSidPathSegment) {
-        return given().header("Authorization", TestAccounts.bearer(TestAccounts.SERVICE_KEY))
-                .urlEncodingEnabled(false)
-                .get("/v1/accounts/" + TestAccounts.ACCOUNT_SID + "/recordings/" + recordingSidPathSegment)
-                .then();
+        return ServiceApi.get("/v1/accounts/" + TestAccounts.ACCOUNT_SID + "/recordings/" + recordingSidPathSegment);
     }
 
     static ValidatableResponse validOutput(ValidatableResponse response) {

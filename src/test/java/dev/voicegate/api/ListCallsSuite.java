@@ -8,7 +8,6 @@ import static dev.voicegate.testing.TwilioStubs.BASIC;
 import static dev.voicegate.testing.TwilioStubs.CALLS;
 import static dev.voicegate.testing.TwilioStubs.fixture;
 import static dev.voicegate.testing.TwilioStubs.json;
-import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -33,11 +32,11 @@ import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 
 import dev.voicegate.testing.ContractSchemas;
 import dev.voicegate.testing.InjectWireMock;
+import dev.voicegate.testing.ServiceApi;
 import dev.voicegate.testing.TestAccounts;
 import dev.voicegate.testing.TwilioStubs;
 import dev.voicegate.testing.WireMockTwilio;
 import io.quarkus.test.common.WithTestResource;
-import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 /**
  * list_calls end to end: the service's output, and exactly what Twilio receives (calls page + recording lookups).
@@ -69,16 +68,11 @@ abstract class ListCallsSuite {
     }
 
     static ValidatableResponse action(String json) {
-        return given().header("Authorization", TestAccounts.bearer(TestAccounts.SERVICE_KEY))
-                .contentType(ContentType.JSON).body(json)
-                .post("/v1/actions/list_calls").then();
+        return ServiceApi.action("list_calls", json);
     }
 
     static ValidatableResponse rest(String query) {
-        return given().header("Authorization", TestAccounts.bearer(TestAccounts.SERVICE_KEY))
-                .urlEncodingEnabled(false)
-                .get("/v1/accounts/" + TestAccounts.ACCOUNT_SID + "/calls" + (query.isEmpty() ? "" : "?" + query))
-                .then();
+        return ServiceApi.get("/v1/accounts/" + TestAccounts.ACCOUNT_SID + "/calls" + (query.isEmpty() ? "" : "?" + query));
     }
 
     static ValidatableResponse validOutput(ValidatableResponse response) {

@@ -33,6 +33,7 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
 import dev.voicegate.testing.ContractSchemas;
 import dev.voicegate.testing.InjectWireMock;
+import dev.voicegate.testing.ServiceApi;
 import dev.voicegate.testing.TestAccounts;
 import dev.voicegate.testing.TwilioStubs;
 import dev.voicegate.testing.WireMockTwilio;
@@ -60,9 +61,7 @@ class MakeCallTest {
     }
 
     static ValidatableResponse action(String json) {
-        return given().header("Authorization", TestAccounts.bearer(TestAccounts.SERVICE_KEY))
-                .contentType(ContentType.JSON).body(json)
-                .post("/v1/actions/make_call").then();
+        return ServiceApi.action("make_call", json);
     }
 
     static void validOutput(ValidatableResponse response) {

@@ -35,6 +35,7 @@ import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import dev.voicegate.testing.ContractSchemas;
 import dev.voicegate.testing.InjectWireMock;
 import dev.voicegate.testing.McpClients;
+import dev.voicegate.testing.ServiceApi;
 import dev.voicegate.testing.TestAccounts;
 import dev.voicegate.testing.TwilioStubs;
 import dev.voicegate.testing.WireMockTwilio;
@@ -145,9 +146,7 @@ class UpstreamLimitTest {
     }
 
     static ValidatableResponse action(String name, String json) {
-        return given().header("Authorization", TestAccounts.bearer(TestAccounts.SERVICE_KEY))
-                .contentType(ContentType.JSON).body(json)
-                .post("/v1/actions/" + name).then();
+        return ServiceApi.action(name, json);
     }
 
     List<ServeEvent> lookupsServed() {
