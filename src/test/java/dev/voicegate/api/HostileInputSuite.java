@@ -26,7 +26,9 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 
@@ -563,8 +565,13 @@ abstract class HostileInputSuite {
         }
     }
 
-    /** The hostile request gets the envelope with the expected status and category, and Twilio sees nothing. */
-    void assertCostsNothing(String name, Case hostile) {
+    /**
+     * Each case of the suite's corpus (its static {@code corpus()}) gets the envelope with the expected status and
+     * category, and Twilio sees nothing.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("corpus")
+    void costsNothing(String name, Case hostile) {
         Response response = hostile.request().apply(given().urlEncodingEnabled(false));
         String body = response.asString();
         String seen = name + " -> HTTP " + response.statusCode() + " " + abbreviate(body, 400);
