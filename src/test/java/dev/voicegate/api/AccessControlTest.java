@@ -1,12 +1,12 @@
 package dev.voicegate.api;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlMatching;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static dev.voicegate.testing.TwilioStubs.fixture;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.anyOf;
 import static org.hamcrest.Matchers.containsString;
@@ -22,9 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
-
-import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,7 +30,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
@@ -41,12 +37,11 @@ import dev.voicegate.access.AccessControl;
 import dev.voicegate.access.Caller;
 import dev.voicegate.failure.ActionException;
 import dev.voicegate.failure.ErrorCategory;
-import dev.voicegate.testing.Breakers;
 import dev.voicegate.testing.ContractSchemas;
-import dev.voicegate.testing.Fixtures;
 import dev.voicegate.testing.InjectWireMock;
 import dev.voicegate.testing.TestAccounts;
 import dev.voicegate.testing.TestConfig;
+import dev.voicegate.testing.TwilioStubs;
 import dev.voicegate.testing.WireMockTwilio;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -152,11 +147,9 @@ class AccessControlTest {
     @InjectWireMock
     WireMockServer twilio;
 
-
     @BeforeEach
     void reset() {
-        twilio.resetAll();
-        Breakers.resetAll();
+        TwilioStubs.reset(twilio);
     }
 
     static String makeCallBody(String account, boolean withAccount) {
@@ -170,19 +163,15 @@ class AccessControlTest {
 
     /** Twilio answering every request the endpoints make, for this account. */
     void stubTwilio(String account) {
-        twilio.stubFor(post(urlPathEqualTo(accountPath(account) + "/Calls.json")).willReturn(json(201, "call-created.json")));
-        twilio.stubFor(get(urlPathEqualTo(accountPath(account) + "/Calls.json")).willReturn(json(200, "calls-page-last.json")));
+        twilio.stubFor(post(urlPathEqualTo(accountPath(account) + "/Calls.json")).willReturn(fixture(201, "call-created.json")));
+        twilio.stubFor(get(urlPathEqualTo(accountPath(account) + "/Calls.json")).willReturn(fixture(200, "calls-page-last.json")));
         twilio.stubFor(get(urlPathEqualTo(accountPath(account) + "/Recordings/" + RECORDING_SID + ".json"))
-                .willReturn(json(200, "recording.json")));
+                .willReturn(fixture(200, "recording.json")));
         twilio.stubFor(get(urlPathEqualTo(accountPath(account) + "/Recordings/" + RECORDING_SID + "/Transcriptions.json"))
-                .willReturn(json(200, "transcriptions-empty.json")));
-        twilio.stubFor(get(urlPathEqualTo(accountPath(account) + "/Calls/" + CALL_SID + ".json")).willReturn(json(200, "call.json")));
+                .willReturn(fixture(200, "transcriptions-empty.json")));
+        twilio.stubFor(get(urlPathEqualTo(accountPath(account) + "/Calls/" + CALL_SID + ".json")).willReturn(fixture(200, "call.json")));
         twilio.stubFor(get(urlPathEqualTo(accountPath(account) + "/Calls/" + CALL_SID + "/Recordings.json"))
-                .willReturn(json(200, "call-recordings.json")));
-    }
-
-    static ResponseDefinitionBuilder json(int status, String fixture) {
-        return aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody(Fixtures.read(fixture));
+                .willReturn(fixture(200, "call-recordings.json")));
     }
 
     static void assertUnauthorized(Response response, Endpoint endpoint) {
@@ -377,7 +366,7 @@ class AccessControlTest {
             "/v1/accounts/ACaaaaaaaabbbbbbbbccccccccdddddddd%2F..%2FACeeeeeeeeffffffff0000000011111111/calls/CAa1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1" })
     void sidInjectionInRestPathsIsRejectedWithoutAnUpstreamRequest(String path) {
         stubTwilio(TestAccounts.ACCOUNT_SID);
-        twilio.stubFor(WireMock.any(urlMatching(".*")).atPriority(10).willReturn(json(200, "calls-page-last.json")));
+        twilio.stubFor(WireMock.any(urlMatching(".*")).atPriority(10).willReturn(fixture(200, "calls-page-last.json")));
         for (String method : new String[] { "GET", "POST" }) {
             if (method.equals("POST") && !path.endsWith("/calls")) {
                 continue;

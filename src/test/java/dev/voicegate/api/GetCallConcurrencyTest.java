@@ -1,9 +1,12 @@
 package dev.voicegate.api;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static dev.voicegate.testing.TwilioStubs.ACCOUNT;
+import static dev.voicegate.testing.TwilioStubs.ANY_CALL;
+import static dev.voicegate.testing.TwilioStubs.fixture;
+import static dev.voicegate.testing.TwilioStubs.json;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,7 +30,6 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 
 import dev.voicegate.testing.Fixtures;
 import dev.voicegate.testing.InjectWireMock;
@@ -63,8 +65,6 @@ class GetCallConcurrencyTest {
     static final int WAITING = 200;
     /** After its first fetch each get_call pauses until its wait is over (polls are 60 s apart here), then fetches again. */
     static final int WAIT_SECONDS = 30;
-    static final String ACCOUNT = "/2010-04-01/Accounts/" + TestAccounts.ACCOUNT_SID;
-    static final String ANY_CALL = ACCOUNT + "/Calls/CA[0-9a-f]{32}\\.json";
 
     /** The tiny worker pool is this instance's own. */
     public static class OwnInstance implements QuarkusTestProfile {
@@ -81,7 +81,7 @@ class GetCallConcurrencyTest {
         String completed = Fixtures.read("call.json");
         twilio.stubFor(get(urlPathMatching(ANY_CALL)).willReturn(json(completed.replace("\"completed\"", "\"ringing\""))));
         twilio.stubFor(get(urlPathMatching(ACCOUNT + "/Calls/CA[0-9a-f]{32}/Recordings\\.json"))
-                .willReturn(json(Fixtures.read("call-recordings-empty.json"))));
+                .willReturn(fixture(200, "call-recordings-empty.json")));
         ExecutorService clientThreads = Executors.newFixedThreadPool(2);
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(clientThreads).build();
         assertEquals(200, getCall(http, callSid(WAITING), 0).get(20, TimeUnit.SECONDS).statusCode(), "warm-up");
@@ -136,9 +136,5 @@ class GetCallConcurrencyTest {
 
     int fetches() {
         return twilio.findAll(getRequestedFor(urlPathMatching(ANY_CALL))).size();
-    }
-
-    static ResponseDefinitionBuilder json(String body) {
-        return aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(body);
     }
 }

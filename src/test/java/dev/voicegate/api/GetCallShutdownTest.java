@@ -1,10 +1,12 @@
 package dev.voicegate.api;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static dev.voicegate.testing.TwilioStubs.ACCOUNT;
+import static dev.voicegate.testing.TwilioStubs.fixture;
+import static dev.voicegate.testing.TwilioStubs.json;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -50,7 +52,6 @@ import io.restassured.RestAssured;
         @ResourceArg(name = "voicegate.get-call.max-poll", value = "30s") })
 class GetCallShutdownTest {
 
-    static final String ACCOUNT = "/2010-04-01/Accounts/" + TestAccounts.ACCOUNT_SID;
     /** Its get_call is in a 30 s pause between two fetches when SIGTERM comes. */
     static final String PAUSED = "CAa1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1";
     /** Its get_call has a fetch in flight when SIGTERM comes. */
@@ -81,10 +82,10 @@ class GetCallShutdownTest {
         twilio.stubFor(get(urlEqualTo(callPath(FETCHING))).willReturn(json(ringing.replace(PAUSED, FETCHING))
                 .withFixedDelay(FETCH_DELAY_MS)));
         twilio.stubFor(get(urlPathMatching(ACCOUNT + "/Calls/CA[0-9a-f]{32}/Recordings\\.json"))
-                .willReturn(json(Fixtures.read("call-recordings-empty.json"))));
+                .willReturn(fixture(200, "call-recordings-empty.json")));
 
         // A first get_call warms the service up, so that no fetch below outlasts the 1 s test timeout and is retried.
-        twilio.stubFor(get(urlEqualTo(callPath(WARM_UP))).willReturn(json(Fixtures.read("call.json"))));
+        twilio.stubFor(get(urlEqualTo(callPath(WARM_UP))).willReturn(fixture(200, "call.json")));
         assertEquals(200, getCall(WARM_UP).get(20, TimeUnit.SECONDS).statusCode());
         twilio.resetRequests();
 
@@ -140,9 +141,5 @@ class GetCallShutdownTest {
 
     static String callPath(String callSid) {
         return ACCOUNT + "/Calls/" + callSid + ".json";
-    }
-
-    static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder json(String body) {
-        return aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(body);
     }
 }

@@ -1,12 +1,15 @@
 package dev.voicegate.api;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static dev.voicegate.testing.TwilioStubs.ACCOUNT;
+import static dev.voicegate.testing.TwilioStubs.BASIC;
+import static dev.voicegate.testing.TwilioStubs.fixture;
+import static dev.voicegate.testing.TwilioStubs.json;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
@@ -20,8 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.URI;
 import java.net.Socket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,11 +50,12 @@ import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
-import dev.voicegate.testing.Breakers;
 import dev.voicegate.testing.ContractSchemas;
 import dev.voicegate.testing.Fixtures;
 import dev.voicegate.testing.InjectWireMock;
+import dev.voicegate.testing.ServiceApi;
 import dev.voicegate.testing.TestAccounts;
+import dev.voicegate.testing.TwilioStubs;
 import dev.voicegate.testing.WireMockTwilio;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -68,11 +72,9 @@ import io.restassured.response.ValidatableResponse;
 @WithTestResource(WireMockTwilio.class)
 class GetCallTest {
 
-    static final String ACCOUNT = "/2010-04-01/Accounts/" + TestAccounts.ACCOUNT_SID;
     static final String CA = "CAa1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1";
     static final String CALL = ACCOUNT + "/Calls/" + CA + ".json";
     static final String RECORDINGS = ACCOUNT + "/Calls/" + CA + "/Recordings.json";
-    static final String BASIC = TestAccounts.basic(TestAccounts.ACCOUNT_SID, TestAccounts.AUTH_TOKEN);
     static final String KEY = TestAccounts.bearer(TestAccounts.SERVICE_KEY);
     static final String WAITING_SCENARIO = "call goes on";
 
@@ -84,8 +86,7 @@ class GetCallTest {
 
     @BeforeEach
     void reset() {
-        twilio.resetAll();
-        Breakers.resetAll();
+        TwilioStubs.reset(twilio);
         if (!warm) {
             // The first Twilio request of a fresh JVM can outlast the 1 s test timeout and be retried, which would
             // consume a step of the WireMock scenarios below; one get_call first keeps them exact.
@@ -103,16 +104,13 @@ class GetCallTest {
     }
 
     static ValidatableResponse action(String json) {
-        return given().header("Authorization", KEY).contentType(ContentType.JSON).body(json)
-                .post("/v1/actions/get_call").then();
+        return ServiceApi.action("get_call", json);
     }
 
     /** REST GET with the path and query sent exactly as written. */
     static ValidatableResponse rest(String callSidSegment, String query) {
-        return given().header("Authorization", KEY).urlEncodingEnabled(false)
-                .get("/v1/accounts/" + TestAccounts.ACCOUNT_SID + "/calls/" + callSidSegment
-                        + (query.isEmpty() ? "" : "?" + query))
-                .then();
+        return ServiceApi.get("/v1/accounts/" + TestAccounts.ACCOUNT_SID + "/calls/" + callSidSegment
+                + (query.isEmpty() ? "" : "?" + query));
     }
 
     static ValidatableResponse validOutput(ValidatableResponse response) {
@@ -131,15 +129,6 @@ class GetCallTest {
                 .replace("\"price\": \"-0.03000\"", "\"price\": null")
                 .replace("\"answered_by\": \"machine_start\"", "\"answered_by\": null")
                 .replaceAll("\"end_time\": \"[^\"]*\"", "\"end_time\": null");
-    }
-
-    static ResponseDefinitionBuilder json(String body) {
-        return aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(body);
-    }
-
-    static ResponseDefinitionBuilder twilioError(int status, String fixture) {
-        return aResponse().withStatus(status).withHeader("Content-Type", "application/json")
-                .withBody(Fixtures.read(fixture));
     }
 
     /** A fetch of the call: the exact path, no query, the account's credentials. */
@@ -166,7 +155,7 @@ class GetCallTest {
                     .willReturn(json(call(statuses[i]))).willSetStateTo(next));
             state = next;
         }
-        twilio.stubFor(get(urlPathEqualTo(RECORDINGS)).willReturn(json(Fixtures.read("call-recordings.json"))));
+        twilio.stubFor(get(urlPathEqualTo(RECORDINGS)).willReturn(fixture(200, "call-recordings.json")));
     }
 
     List<LoggedRequest> fetches() {
@@ -181,7 +170,7 @@ class GetCallTest {
 
     @Test
     void everyFieldOfTheCallIsMapped() throws IOException {
-        stub(json(call("completed")), json(Fixtures.read("call-recordings.json")));
+        stub(json(call("completed")), fixture(200, "call-recordings.json"));
 
         String body = validOutput(action(body("")).statusCode(200)
                 .body("success", equalTo(true))
@@ -218,7 +207,7 @@ class GetCallTest {
 
     @Test
     void withoutAWaitTheCallAndItsRecordingsAreFetchedTogether() {
-        stub(json(call("completed")).withFixedDelay(400), json(Fixtures.read("call-recordings.json")).withFixedDelay(400));
+        stub(json(call("completed")).withFixedDelay(400), fixture(200, "call-recordings.json").withFixedDelay(400));
 
         validOutput(action(body("")).statusCode(200).body("success", equalTo(true)).body("final", equalTo(true)));
 
@@ -230,7 +219,7 @@ class GetCallTest {
 
     @Test
     void restAnswers200WithTheSameOutputAsTheToolCall() {
-        stub(json(call("completed")), json(Fixtures.read("call-recordings.json")));
+        stub(json(call("completed")), fixture(200, "call-recordings.json"));
 
         String tool = action(body("")).statusCode(200).extract().asString();
         String rest = validOutput(rest(CA, "").statusCode(200)).extract().asString();
@@ -243,7 +232,7 @@ class GetCallTest {
     @CsvSource({ "completed, true", "busy, true", "failed, true", "no-answer, true", "canceled, true",
             "queued, false", "ringing, false", "in-progress, false", "some-future-status, false" })
     void finalIsTrueOnlyForTheFinalStatuses(String status, boolean isFinal) {
-        stub(json(call(status)), json(Fixtures.read("call-recordings-empty.json")));
+        stub(json(call(status)), fixture(200, "call-recordings-empty.json"));
 
         validOutput(action(body("")).statusCode(200)
                 .body("success", equalTo(true))
@@ -255,7 +244,7 @@ class GetCallTest {
 
     @Test
     void aCallStillGoingHasNullsWhereTwilioHasNoValueYet() {
-        stub(json(call("in-progress")), json(Fixtures.read("call-recordings-empty.json")));
+        stub(json(call("in-progress")), fixture(200, "call-recordings-empty.json"));
 
         validOutput(action(body("")).statusCode(200)
                 .body("success", equalTo(true))
@@ -269,7 +258,7 @@ class GetCallTest {
 
     @Test
     void unknownCallIsNotFoundAndNotRetried() {
-        stub(twilioError(404, "error-20404.json"), json(Fixtures.read("call-recordings.json")));
+        stub(fixture(404, "error-20404.json"), fixture(200, "call-recordings.json"));
 
         validOutput(action(body(",\"wait_seconds\":30")).statusCode(200)
                 .body("success", equalTo(false))
@@ -287,7 +276,7 @@ class GetCallTest {
 
     @Test
     void includeRecordingsFalseMakesNoLookup() {
-        stub(json(call("completed")), json(Fixtures.read("call-recordings.json")));
+        stub(json(call("completed")), fixture(200, "call-recordings.json"));
 
         String tool = validOutput(action(body(",\"include_recordings\":false")).statusCode(200)
                 .body("success", equalTo(true))
@@ -302,7 +291,7 @@ class GetCallTest {
 
     @Test
     void aFailedRecordingLookupIsAPartialResultWithoutRecordingSids() {
-        stub(json(call("completed")), twilioError(500, "error-20500.json"));
+        stub(json(call("completed")), fixture(500, "error-20500.json"));
 
         String body = validOutput(rest(CA, "").statusCode(200)
                 .body("success", equalTo(true))
@@ -316,7 +305,7 @@ class GetCallTest {
 
     @Test
     void serverErrorsAreRetriedThenUpstreamUnavailable() {
-        stub(twilioError(500, "error-20500.json"), json(Fixtures.read("call-recordings.json")));
+        stub(fixture(500, "error-20500.json"), fixture(200, "call-recordings.json"));
 
         validOutput(rest(CA, "wait_seconds=5").statusCode(502).body("error", startsWith("upstream_unavailable: ")));
         twilio.verify(4, fetch());
@@ -388,8 +377,8 @@ class GetCallTest {
         twilio.stubFor(get(urlPathEqualTo(CALL)).inScenario(WAITING_SCENARIO).whenScenarioStateIs(Scenario.STARTED)
                 .willReturn(json(call("ringing"))).willSetStateTo("failing"));
         twilio.stubFor(get(urlPathEqualTo(CALL)).inScenario(WAITING_SCENARIO).whenScenarioStateIs("failing")
-                .willReturn(twilioError(500, "error-20500.json")));
-        twilio.stubFor(get(urlPathEqualTo(RECORDINGS)).willReturn(json(Fixtures.read("call-recordings-empty.json"))));
+                .willReturn(fixture(500, "error-20500.json")));
+        twilio.stubFor(get(urlPathEqualTo(RECORDINGS)).willReturn(fixture(200, "call-recordings-empty.json")));
 
         validOutput(rest(CA, "wait_seconds=30").statusCode(200)
                 .body("success", equalTo(true))
@@ -508,7 +497,7 @@ class GetCallTest {
     @Test
     void theCallListAndACallAreRoutedApart() {
         stubStatuses("completed");
-        twilio.stubFor(get(urlPathEqualTo(ACCOUNT + "/Calls.json")).willReturn(json(Fixtures.read("calls-page-last.json"))));
+        twilio.stubFor(get(urlPathEqualTo(ACCOUNT + "/Calls.json")).willReturn(fixture(200, "calls-page-last.json")));
 
         given().header("Authorization", KEY).get("/v1/accounts/" + TestAccounts.ACCOUNT_SID + "/calls?include_recordings=false")
                 .then().statusCode(200).body("calls[0].call_sid", equalTo("CAd4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4"));

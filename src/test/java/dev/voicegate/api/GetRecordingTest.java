@@ -6,6 +6,10 @@ import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static dev.voicegate.testing.TwilioStubs.ACCOUNT;
+import static dev.voicegate.testing.TwilioStubs.BASIC;
+import static dev.voicegate.testing.TwilioStubs.fixture;
+import static dev.voicegate.testing.TwilioStubs.json;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.anyOf;
 import static org.hamcrest.Matchers.containsString;
@@ -18,8 +22,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.stream.Stream;
-
-import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,7 +41,9 @@ import dev.voicegate.testing.Breakers;
 import dev.voicegate.testing.ContractSchemas;
 import dev.voicegate.testing.Fixtures;
 import dev.voicegate.testing.InjectWireMock;
+import dev.voicegate.testing.ServiceApi;
 import dev.voicegate.testing.TestAccounts;
+import dev.voicegate.testing.TwilioStubs;
 import dev.voicegate.testing.WireMockTwilio;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -51,21 +55,17 @@ import io.restassured.response.ValidatableResponse;
 @WithTestResource(WireMockTwilio.class)
 class GetRecordingTest {
 
-    static final String ACCOUNT = "/2010-04-01/Accounts/" + TestAccounts.ACCOUNT_SID;
     static final String RE = "REe5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5";
     static final String RECORDING = ACCOUNT + "/Recordings/" + RE + ".json";
     static final String TRANSCRIPTIONS = ACCOUNT + "/Recordings/" + RE + "/Transcriptions.json";
-    static final String BASIC = TestAccounts.basic(TestAccounts.ACCOUNT_SID, TestAccounts.AUTH_TOKEN);
     static final String TEXT = "Hello, this is a test call from Voicegate. Goodbye.";
 
     @InjectWireMock
     WireMockServer twilio;
 
-
     @BeforeEach
     void reset() {
-        twilio.resetAll();
-        Breakers.resetAll();
+        TwilioStubs.reset(twilio);
     }
 
     // ------------------------------------------------------------------ helpers
@@ -75,31 +75,17 @@ class GetRecordingTest {
     }
 
     static ValidatableResponse action(String json) {
-        return given().header("Authorization", TestAccounts.bearer(TestAccounts.SERVICE_KEY))
-                .contentType(ContentType.JSON).body(json)
-                .post("/v1/actions/get_recording").then();
+        return ServiceApi.action("get_recording", json);
     }
 
     /** REST GET with the path sent exactly as written (no client-side encoding or normalisation). */
     static ValidatableResponse rest(String recordingSidPathSegment) {
-        return given().header("Authorization", TestAccounts.bearer(TestAccounts.SERVICE_KEY))
-                .urlEncodingEnabled(false)
-                .get("/v1/accounts/" + TestAccounts.ACCOUNT_SID + "/recordings/" + recordingSidPathSegment)
-                .then();
+        return ServiceApi.get("/v1/accounts/" + TestAccounts.ACCOUNT_SID + "/recordings/" + recordingSidPathSegment);
     }
 
     static ValidatableResponse validOutput(ValidatableResponse response) {
         ContractSchemas.assertValidOutput("get_recording", response.extract().asString());
         return response;
-    }
-
-    static ResponseDefinitionBuilder json(String body) {
-        return aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(body);
-    }
-
-    static ResponseDefinitionBuilder twilioError(int status, String fixture) {
-        return aResponse().withStatus(status).withHeader("Content-Type", "application/json")
-                .withBody(Fixtures.read(fixture));
     }
 
     static RequestPatternBuilder recordingRequest() {
@@ -142,7 +128,7 @@ class GetRecordingTest {
 
     @Test
     void returnsTheRecordingAndItsLatestTranscription() {
-        stub(json(Fixtures.read("recording.json")), json(Fixtures.read("transcriptions.json")));
+        stub(fixture(200, "recording.json"), fixture(200, "transcriptions.json"));
 
         validOutput(recordingFields(action(body(RE)).statusCode(200))
                 .body("error", nullValue())
@@ -172,7 +158,7 @@ class GetRecordingTest {
                 .replace(TEXT, "an old text");
         String reordered = "{\"transcriptions\":[" + completed + "," + failed + "," + older + "],\"page\":0,"
                 + "\"page_size\":50,\"next_page_uri\":null}";
-        stub(json(Fixtures.read("recording.json")), json(reordered));
+        stub(fixture(200, "recording.json"), json(reordered));
 
         validOutput(action(body(RE)).statusCode(200)
                 .body("success", equalTo(true))
@@ -185,7 +171,7 @@ class GetRecordingTest {
     void latestTranscriptionMayBeAFailedOneWithoutText() {
         String transcriptions = Fixtures.read("transcriptions.json")
                 .replace("Fri, 03 May 2024 14:01:00 +0000", "Fri, 03 May 2024 15:00:00 +0000");
-        stub(json(Fixtures.read("recording.json")), json(transcriptions));
+        stub(fixture(200, "recording.json"), json(transcriptions));
 
         validOutput(action(body(RE)).statusCode(200)
                 .body("success", equalTo(true))
@@ -198,7 +184,7 @@ class GetRecordingTest {
 
     @Test
     void restAnswers200WithTheSameOutput() {
-        stub(json(Fixtures.read("recording.json")), json(Fixtures.read("transcriptions.json")));
+        stub(fixture(200, "recording.json"), fixture(200, "transcriptions.json"));
 
         validOutput(recordingFields(rest(RE).statusCode(200))
                 .body("error", nullValue())
@@ -209,8 +195,8 @@ class GetRecordingTest {
 
     @Test
     void recordingAndTranscriptionsAreFetchedConcurrently() {
-        stub(json(Fixtures.read("recording.json")).withFixedDelay(400),
-                json(Fixtures.read("transcriptions.json")).withFixedDelay(400));
+        stub(fixture(200, "recording.json").withFixedDelay(400),
+                fixture(200, "transcriptions.json").withFixedDelay(400));
 
         validOutput(recordingFields(action(body(RE)).statusCode(200))
                 .body("transcription_text", equalTo(TEXT)));
@@ -230,7 +216,7 @@ class GetRecordingTest {
 
     @Test
     void noTranscriptionsLeaveTheTranscriptionFieldsNull() {
-        stub(json(Fixtures.read("recording.json")), json(Fixtures.read("transcriptions-empty.json")));
+        stub(fixture(200, "recording.json"), fixture(200, "transcriptions-empty.json"));
 
         validOutput(noTranscription(recordingFields(action(body(RE)).statusCode(200)))
                 .body("error", nullValue()));
@@ -239,7 +225,7 @@ class GetRecordingTest {
 
     @Test
     void transcriptionsNotFoundIsTheSameAsNone() {
-        stub(json(Fixtures.read("recording.json")), twilioError(404, "error-20404.json"));
+        stub(fixture(200, "recording.json"), fixture(404, "error-20404.json"));
 
         validOutput(noTranscription(recordingFields(action(body(RE)).statusCode(200)))
                 .body("error", nullValue()));
@@ -251,7 +237,7 @@ class GetRecordingTest {
 
     @Test
     void transcriptionsServerErrorIsAPartialResult() {
-        stub(json(Fixtures.read("recording.json")), twilioError(500, "error-20500.json"));
+        stub(fixture(200, "recording.json"), fixture(500, "error-20500.json"));
 
         validOutput(noTranscription(recordingFields(action(body(RE)).statusCode(200)))
                 .body("error", startsWith("partial: "))
@@ -268,7 +254,7 @@ class GetRecordingTest {
 
     @Test
     void transcriptionsConnectionResetIsAPartialResult() {
-        stub(json(Fixtures.read("recording.json")), aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER));
+        stub(fixture(200, "recording.json"), aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER));
 
         validOutput(noTranscription(recordingFields(action(body(RE)).statusCode(200)))
                 .body("error", startsWith("partial: ")));
@@ -279,7 +265,7 @@ class GetRecordingTest {
 
     @Test
     void recordingNotFoundIsNotFound() {
-        stub(twilioError(404, "error-20404.json"), twilioError(404, "error-20404.json"));
+        stub(fixture(404, "error-20404.json"), fixture(404, "error-20404.json"));
 
         validOutput(action(body(RE)).statusCode(200)
                 .body("success", equalTo(false))
@@ -296,7 +282,7 @@ class GetRecordingTest {
 
     @Test
     void recordingNotFoundWinsOverAWorkingTranscriptionList() {
-        stub(twilioError(404, "error-20404.json"), json(Fixtures.read("transcriptions.json")));
+        stub(fixture(404, "error-20404.json"), fixture(200, "transcriptions.json"));
 
         validOutput(action(body(RE)).statusCode(200)
                 .body("success", equalTo(false))
@@ -306,7 +292,7 @@ class GetRecordingTest {
 
     @Test
     void recordingServerErrorIsRetriedThenUpstreamUnavailable() {
-        stub(twilioError(500, "error-20500.json"), json(Fixtures.read("transcriptions.json")));
+        stub(fixture(500, "error-20500.json"), fixture(200, "transcriptions.json"));
 
         validOutput(rest(RE).statusCode(502)
                 .body("success", equalTo(false))
@@ -316,7 +302,7 @@ class GetRecordingTest {
 
     @Test
     void recordingTimeoutIs504() {
-        stub(json(Fixtures.read("recording.json")).withFixedDelay(1500), json(Fixtures.read("transcriptions.json")));
+        stub(fixture(200, "recording.json").withFixedDelay(1500), fixture(200, "transcriptions.json"));
 
         validOutput(rest(RE).statusCode(504)
                 .body("success", equalTo(false))
@@ -326,7 +312,7 @@ class GetRecordingTest {
 
     @Test
     void recordingAuthFailureIsUnauthorized() {
-        stub(twilioError(401, "error-20003.json"), twilioError(401, "error-20003.json"));
+        stub(fixture(401, "error-20003.json"), fixture(401, "error-20003.json"));
 
         validOutput(action(body(RE)).statusCode(200)
                 .body("success", equalTo(false))
@@ -337,7 +323,7 @@ class GetRecordingTest {
 
     @Test
     void recordingRateLimitIs429WithRetryAfter() {
-        stub(twilioError(429, "error-20429.json").withHeader("Retry-After", "1"), json(Fixtures.read("transcriptions.json")));
+        stub(fixture(429, "error-20429.json").withHeader("Retry-After", "1"), fixture(200, "transcriptions.json"));
 
         validOutput(rest(RE).statusCode(429)
                 .header("Retry-After", "1")
@@ -347,7 +333,7 @@ class GetRecordingTest {
 
     @Test
     void unreadableRecordingIsUpstreamUnavailable() {
-        stub(json("{\"sid\": "), json(Fixtures.read("transcriptions.json")));
+        stub(json("{\"sid\": "), fixture(200, "transcriptions.json"));
 
         validOutput(rest(RE).statusCode(502)
                 .body("error", startsWith("upstream_unavailable: ")));
@@ -360,7 +346,7 @@ class GetRecordingTest {
         String withoutMediaUrl = Fixtures.read("recording.json")
                 .replaceAll(",\\s*\"media_url\": \"[^\"]*\"", "");
         assertTrue(!withoutMediaUrl.contains("media_url"), withoutMediaUrl);
-        stub(json(withoutMediaUrl), json(Fixtures.read("transcriptions-empty.json")));
+        stub(json(withoutMediaUrl), fixture(200, "transcriptions-empty.json"));
 
         validOutput(action(body(RE)).statusCode(200)
                 .body("success", equalTo(true))
@@ -372,7 +358,7 @@ class GetRecordingTest {
     void mediaUrlIsAlwaysAbsolute(String given) {
         String recording = Fixtures.read("recording.json")
                 .replaceAll("\"media_url\": \"[^\"]*\"", "\"media_url\": " + java.util.regex.Matcher.quoteReplacement(given));
-        stub(json(recording), json(Fixtures.read("transcriptions-empty.json")));
+        stub(json(recording), fixture(200, "transcriptions-empty.json"));
 
         validOutput(action(body(RE)).statusCode(200)
                 .body("success", equalTo(true))
@@ -397,7 +383,7 @@ class GetRecordingTest {
     void missingOptionalFieldsAreNull() {
         String recording = "{\"sid\":\"" + RE + "\",\"account_sid\":\"" + TestAccounts.ACCOUNT_SID + "\","
                 + "\"status\":\"in-progress\",\"duration\":\"-1\",\"channels\":null,\"price\":null,\"call_sid\":null}";
-        stub(json(recording), json(Fixtures.read("transcriptions-empty.json")));
+        stub(json(recording), fixture(200, "transcriptions-empty.json"));
 
         validOutput(action(body(RE)).statusCode(200)
                 .body("success", equalTo(true))
@@ -445,7 +431,7 @@ class GetRecordingTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = { "RE123", "CAa1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1", RE + "0", "re" + "e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5" })
     void restRejectsAMalformedSidWith400WithoutCallingTwilio(String sid) {
-        stub(json(Fixtures.read("recording.json")), json(Fixtures.read("transcriptions.json")));
+        stub(fixture(200, "recording.json"), fixture(200, "transcriptions.json"));
 
         validOutput(rest(sid).statusCode(400)
                 .body("success", equalTo(false))
@@ -458,8 +444,8 @@ class GetRecordingTest {
     @ValueSource(strings = { "..%2F..%2FCalls.json", RE + "%2F..%2F..%2FCalls", RE + "%2F", "%2E%2E", RE + "%3Fx=1",
             RE + ".json", "..", RE + "/Transcriptions", RE + "%00" })
     void restPathTricksNeverReachTwilio(String segment) {
-        stub(json(Fixtures.read("recording.json")), json(Fixtures.read("transcriptions.json")));
-        twilio.stubFor(get(WireMock.anyUrl()).atPriority(10).willReturn(json(Fixtures.read("recording.json"))));
+        stub(fixture(200, "recording.json"), fixture(200, "transcriptions.json"));
+        twilio.stubFor(get(WireMock.anyUrl()).atPriority(10).willReturn(fixture(200, "recording.json")));
 
         rest(segment)
                 .statusCode(anyOf(equalTo(400), equalTo(404)))

@@ -1,6 +1,5 @@
 package dev.voicegate.api;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -9,6 +8,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static dev.voicegate.testing.TwilioStubs.CALLS;
+import static dev.voicegate.testing.TwilioStubs.fixture;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -29,17 +30,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.client.WireMock;
 
-import dev.voicegate.testing.Breakers;
 import dev.voicegate.testing.ContractSchemas;
-import dev.voicegate.testing.Fixtures;
 import dev.voicegate.testing.GuardedKeys;
 import dev.voicegate.testing.InjectWireMock;
 import dev.voicegate.testing.LogCapture;
 import dev.voicegate.testing.McpClients;
 import dev.voicegate.testing.TestAccounts;
+import dev.voicegate.testing.TwilioStubs;
 import dev.voicegate.testing.WireMockTwilio;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -59,7 +58,6 @@ import io.vertx.core.json.JsonObject;
 class GuardrailsTest {
 
     static final String ACCOUNT = TestAccounts.ACCOUNT_SID;
-    static final String CALLS = "/2010-04-01/Accounts/" + ACCOUNT + "/Calls.json";
     static final String SERVICE = TestAccounts.bearer(TestAccounts.SERVICE_KEY);
     static final String PASS_THROUGH = TestAccounts.basic(TestAccounts.PASS_THROUGH_ACCOUNT_SID,
             TestAccounts.PASS_THROUGH_AUTH_TOKEN);
@@ -71,17 +69,12 @@ class GuardrailsTest {
 
     @BeforeEach
     void twilioCreatesCalls() {
-        twilio.resetAll();
-        Breakers.resetAll();
+        TwilioStubs.reset(twilio);
         for (String account : List.of(ACCOUNT, GuardedKeys.SECOND_ACCOUNT_SID, TestAccounts.PASS_THROUGH_ACCOUNT_SID)) {
             String prefix = "/2010-04-01/Accounts/" + account;
-            twilio.stubFor(post(urlEqualTo(prefix + "/Calls.json")).willReturn(json(201, "call-created.json")));
-            twilio.stubFor(get(urlPathEqualTo(prefix + "/Calls.json")).willReturn(json(200, "calls-page-last.json")));
+            twilio.stubFor(post(urlEqualTo(prefix + "/Calls.json")).willReturn(fixture(201, "call-created.json")));
+            twilio.stubFor(get(urlPathEqualTo(prefix + "/Calls.json")).willReturn(fixture(200, "calls-page-last.json")));
         }
-    }
-
-    static ResponseDefinitionBuilder json(int status, String fixture) {
-        return aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody(Fixtures.read(fixture));
     }
 
     static String call(String account, String to, String from) {
@@ -241,7 +234,11 @@ class GuardrailsTest {
         twilio.verify(3, postRequestedFor(urlEqualTo(CALLS)));
     }
 
-    /** The numbers the sandbox and Twilio's test credentials use pass the guard (docs/sandbox.md, TWILIO.md §8). */
+    /**
+     * The numbers the README's sandbox examples and Twilio's test credentials use pass the guard: with test
+     * credentials Twilio accepts a call from +15005550006, and answers a call to +15005550001 to +15005550004 with
+     * its errors 21217, 21214, 21215 and 21216 (Twilio's "magic" numbers); the README calls +14155551234.
+     */
     @ParameterizedTest
     @ValueSource(strings = { "+14155551234", "+15005550001", "+15005550002", "+15005550003", "+15005550004",
             "+15005550006" })
@@ -297,10 +294,10 @@ class GuardrailsTest {
     @Test
     void aCallTwilioProvablyDidNotPlaceIsGivenBack() {
         String key = GuardedKeys.bearer("retry");
-        twilio.stubFor(post(urlEqualTo(CALLS)).atPriority(1).willReturn(json(429, "error-20429.json")));
+        twilio.stubFor(post(urlEqualTo(CALLS)).atPriority(1).willReturn(fixture(429, "error-20429.json")));
         rest(key, ACCOUNT, TO, FROM).statusCode(429).body("error", containsString("Twilio's concurrency limit"));
         twilio.resetAll();
-        twilio.stubFor(post(urlEqualTo(CALLS)).willReturn(json(201, "call-created.json")));
+        twilio.stubFor(post(urlEqualTo(CALLS)).willReturn(fixture(201, "call-created.json")));
         rest(key, ACCOUNT, TO, FROM).statusCode(201);
         rest(key, ACCOUNT, TO, FROM).statusCode(429).body("error", containsString("(rule 'max-calls-per-minute')"));
         twilio.verify(1, postRequestedFor(urlEqualTo(CALLS)));

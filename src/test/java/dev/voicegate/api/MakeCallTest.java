@@ -7,6 +7,9 @@ import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static dev.voicegate.testing.TwilioStubs.CALLS;
+import static dev.voicegate.testing.TwilioStubs.fixture;
+import static dev.voicegate.testing.TwilioStubs.json;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -15,8 +18,6 @@ import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.stream.Stream;
-
-import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,11 +31,11 @@ import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
-import dev.voicegate.testing.Breakers;
 import dev.voicegate.testing.ContractSchemas;
-import dev.voicegate.testing.Fixtures;
 import dev.voicegate.testing.InjectWireMock;
+import dev.voicegate.testing.ServiceApi;
 import dev.voicegate.testing.TestAccounts;
+import dev.voicegate.testing.TwilioStubs;
 import dev.voicegate.testing.WireMockTwilio;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -46,16 +47,12 @@ import io.restassured.response.ValidatableResponse;
 @WithTestResource(WireMockTwilio.class)
 class MakeCallTest {
 
-    static final String CALLS = "/2010-04-01/Accounts/" + TestAccounts.ACCOUNT_SID + "/Calls.json";
-
     @InjectWireMock
     WireMockServer twilio;
 
-
     @BeforeEach
     void reset() {
-        twilio.resetAll();
-        Breakers.resetAll();
+        TwilioStubs.reset(twilio);
     }
 
     static String body(String extra) {
@@ -64,9 +61,7 @@ class MakeCallTest {
     }
 
     static ValidatableResponse action(String json) {
-        return given().header("Authorization", TestAccounts.bearer(TestAccounts.SERVICE_KEY))
-                .contentType(ContentType.JSON).body(json)
-                .post("/v1/actions/make_call").then();
+        return ServiceApi.action("make_call", json);
     }
 
     static void validOutput(ValidatableResponse response) {
@@ -75,8 +70,7 @@ class MakeCallTest {
 
     @Test
     void placesTheCallWithEveryParameterEncodedAsTwilioExpects() {
-        twilio.stubFor(post(urlEqualTo(CALLS)).willReturn(aResponse().withStatus(201)
-                .withHeader("Content-Type", "application/json").withBody(Fixtures.read("call-created.json"))));
+        twilio.stubFor(post(urlEqualTo(CALLS)).willReturn(fixture(201, "call-created.json")));
 
         ValidatableResponse response = action(body(",\"twiml\":\"<Response><Say>Hi &amp; bye</Say></Response>\","
                 + "\"status_callback\":\"https://example.com/status?x=1\",\"status_callback_method\":\"POST\","
@@ -115,8 +109,7 @@ class MakeCallTest {
     /** TwiML is the one multi-line parameter: its tabs and line breaks reach Twilio as sent. */
     @Test
     void multiLineTwimlIsSentAsIs() {
-        twilio.stubFor(post(urlEqualTo(CALLS)).willReturn(aResponse().withStatus(201)
-                .withHeader("Content-Type", "application/json").withBody(Fixtures.read("call-created.json"))));
+        twilio.stubFor(post(urlEqualTo(CALLS)).willReturn(fixture(201, "call-created.json")));
         String twiml = "<Response>\r\n\t<Say>hi</Say>\n</Response>";
         String escaped = twiml.replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t");
 
@@ -127,8 +120,7 @@ class MakeCallTest {
 
     @Test
     void restEndpointAnswers201AndTakesTheAccountFromThePath() {
-        twilio.stubFor(post(urlEqualTo(CALLS)).willReturn(aResponse().withStatus(201)
-                .withHeader("Content-Type", "application/json").withBody(Fixtures.read("call-created.json"))));
+        twilio.stubFor(post(urlEqualTo(CALLS)).willReturn(fixture(201, "call-created.json")));
 
         String json = given().header("Authorization", TestAccounts.bearer(TestAccounts.SERVICE_KEY))
                 .contentType(ContentType.JSON)
@@ -192,8 +184,7 @@ class MakeCallTest {
 
     @Test
     void twilioRejectionIsQuotedWithItsCodeAndTheNumberMasked() {
-        twilio.stubFor(post(urlEqualTo(CALLS)).willReturn(aResponse().withStatus(400)
-                .withHeader("Content-Type", "application/json").withBody(Fixtures.read("error-21211.json"))));
+        twilio.stubFor(post(urlEqualTo(CALLS)).willReturn(fixture(400, "error-21211.json")));
 
         validOutput(action(body(",\"url\":\"https://e.com/t\""))
                 .statusCode(200)
@@ -205,8 +196,7 @@ class MakeCallTest {
 
     @Test
     void rateLimitIsRetriedThenReportedWithTheWait() {
-        twilio.stubFor(post(urlEqualTo(CALLS)).willReturn(aResponse().withStatus(429).withHeader("Retry-After", "1")
-                .withHeader("Content-Type", "application/json").withBody(Fixtures.read("error-20429.json"))));
+        twilio.stubFor(post(urlEqualTo(CALLS)).willReturn(fixture(429, "error-20429.json").withHeader("Retry-After", "1")));
 
         given().header("Authorization", TestAccounts.bearer(TestAccounts.SERVICE_KEY)).contentType(ContentType.JSON)
                 .body("{\"to\":\"+14155551212\",\"from_\":\"+15017122661\",\"url\":\"https://e.com/t\"}")
@@ -222,8 +212,7 @@ class MakeCallTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource({ "500", "503" })
     void serverErrorAfterSendingIsAnUnknownOutcomeAndNeverResent(int status) {
-        twilio.stubFor(post(urlEqualTo(CALLS)).willReturn(aResponse().withStatus(status)
-                .withHeader("Content-Type", "application/json").withBody(Fixtures.read("error-20500.json"))));
+        twilio.stubFor(post(urlEqualTo(CALLS)).willReturn(fixture(status, "error-20500.json")));
         validOutput(action(body(",\"url\":\"https://e.com/t\""))
                 .body("success", equalTo(false))
                 .body("error", startsWith("outcome_unknown: "))
@@ -241,8 +230,7 @@ class MakeCallTest {
 
     @Test
     void slowAnswerIsAnUnknownOutcomeAndNeverResent() {
-        twilio.stubFor(post(urlEqualTo(CALLS)).willReturn(aResponse().withStatus(201).withFixedDelay(1500)
-                .withHeader("Content-Type", "application/json").withBody(Fixtures.read("call-created.json"))));
+        twilio.stubFor(post(urlEqualTo(CALLS)).willReturn(fixture(201, "call-created.json").withFixedDelay(1500)));
         given().header("Authorization", TestAccounts.bearer(TestAccounts.SERVICE_KEY)).contentType(ContentType.JSON)
                 .body("{\"to\":\"+14155551212\",\"from_\":\"+15017122661\",\"url\":\"https://e.com/t\"}")
                 .post("/v1/accounts/" + TestAccounts.ACCOUNT_SID + "/calls")
@@ -253,8 +241,7 @@ class MakeCallTest {
 
     @Test
     void unreadableSuccessIsAnUnknownOutcome() {
-        twilio.stubFor(post(urlEqualTo(CALLS)).willReturn(aResponse().withStatus(201)
-                .withHeader("Content-Type", "application/json").withBody("{\"sid\": ")));
+        twilio.stubFor(post(urlEqualTo(CALLS)).willReturn(json(201, "{\"sid\": ")));
         validOutput(action(body(",\"url\":\"https://e.com/t\""))
                 .body("error", startsWith("outcome_unknown: ")));
         twilio.verify(1, postRequestedFor(urlEqualTo(CALLS)));
@@ -262,8 +249,7 @@ class MakeCallTest {
 
     @Test
     void twilioAuthFailureIsUnauthorized() {
-        twilio.stubFor(post(urlEqualTo(CALLS)).willReturn(aResponse().withStatus(401)
-                .withHeader("Content-Type", "application/json").withBody(Fixtures.read("error-20003.json"))));
+        twilio.stubFor(post(urlEqualTo(CALLS)).willReturn(fixture(401, "error-20003.json")));
         validOutput(action(body(",\"url\":\"https://e.com/t\""))
                 .body("error", startsWith("unauthorized: Twilio rejected the credentials")));
         twilio.verify(1, postRequestedFor(urlEqualTo(CALLS)));

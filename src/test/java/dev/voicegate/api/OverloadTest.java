@@ -5,6 +5,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static dev.voicegate.testing.TwilioStubs.ACCOUNT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,7 +21,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 
@@ -70,8 +70,6 @@ class OverloadTest {
         }
     }
 
-    static final String ACCOUNT = "/2010-04-01/Accounts/" + TestAccounts.ACCOUNT_SID;
-
     @InjectWireMock
     WireMockServer twilio;
 
@@ -82,15 +80,7 @@ class OverloadTest {
 
     @Test
     void atTwiceTheCapacityAdmittedListingsAreCompleteAndRefusalsCostNothingUpstream() throws Exception {
-        List<String> callSids = IntStream.range(0, CALLS_PER_PAGE).mapToObj(i -> String.format("CA%032x", i + 1)).toList();
-        twilio.stubFor(get(urlPathEqualTo(ACCOUNT + "/Calls.json")).willReturn(ListCallsTest.json(ListCallsTest.callsPage(
-                callSids.stream().map(sid -> ListCallsTest.call(sid, "Fri, 03 May 2024 14:00:02 +0000")).toList(),
-                0, 50, null)).withFixedDelay(LATENCY_MS)));
-        for (int i = 0; i < CALLS_PER_PAGE; i++) {
-            twilio.stubFor(get(urlPathEqualTo(ListCallsTest.recordingsPath(callSids.get(i))))
-                    .willReturn(ListCallsTest.json(ListCallsTest.recordingsPage(callSids.get(i), recordingSid(i)))
-                            .withFixedDelay(LATENCY_MS)));
-        }
+        List<String> callSids = ListCallsSuite.stubCallsWithRecordings(twilio, CALLS_PER_PAGE, LATENCY_MS, LATENCY_MS);
 
         List<HttpResponse<String>> responses = openLoop(2 * CAPACITY_PER_SECOND, REQUESTS);
 
@@ -107,7 +97,7 @@ class OverloadTest {
             if (output.get("success").booleanValue()) {
                 assertTrue(output.get("error").isNull(), "never partial from our own limit: " + output.get("error"));
                 for (int i = 0; i < CALLS_PER_PAGE; i++) {
-                    assertEquals(recordingSid(i), output.at("/calls/" + i + "/recording_sids/0").textValue());
+                    assertEquals(ListCallsSuite.recordingSid(i), output.at("/calls/" + i + "/recording_sids/0").textValue());
                 }
                 admitted++;
             } else {
@@ -165,7 +155,4 @@ class OverloadTest {
                 .build();
     }
 
-    static String recordingSid(int i) {
-        return String.format("RE%032x", i + 1);
-    }
 }

@@ -6,6 +6,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static dev.voicegate.testing.TwilioStubs.fixture;
+import static dev.voicegate.testing.TwilioStubs.inTurn;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
@@ -50,13 +52,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
-import com.github.tomakehurst.wiremock.stubbing.Scenario;
 
-import dev.voicegate.testing.Breakers;
-import dev.voicegate.testing.Fixtures;
 import dev.voicegate.testing.InjectWireMock;
 import dev.voicegate.testing.MediaWireMocks;
 import dev.voicegate.testing.TestAccounts;
+import dev.voicegate.testing.TwilioStubs;
 import dev.voicegate.twilio.limit.AccountLimiter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.WithTestResource;
@@ -99,9 +99,8 @@ class RecordingMediaTest {
 
     @BeforeEach
     void reset() {
-        twilio.resetAll();
+        TwilioStubs.reset(twilio);
         storage.resetAll();
-        Breakers.resetAll();
     }
 
     @AfterEach
@@ -313,8 +312,7 @@ class RecordingMediaTest {
 
     @Test
     void anUnknownRecordingIs404NotFound() {
-        twilio.stubFor(get(urlPathEqualTo(TWILIO_RECORDINGS + RE + ".wav")).willReturn(aResponse().withStatus(404)
-                .withHeader("Content-Type", "application/json").withBody(Fixtures.read("error-20404.json"))));
+        twilio.stubFor(get(urlPathEqualTo(TWILIO_RECORDINGS + RE + ".wav")).willReturn(fixture(404, "error-20404.json")));
         double before = outcomes("not_found");
 
         envelope(given().header("Authorization", KEY).get(mediaPath(RE)).then(), 404, "not_found")
@@ -332,10 +330,8 @@ class RecordingMediaTest {
     @Test
     void aServerErrorBeforeTheFirstByteIsRetried() {
         String path = TWILIO_RECORDINGS + RE + ".wav";
-        twilio.stubFor(get(urlPathEqualTo(path)).inScenario("flaky").whenScenarioStateIs(Scenario.STARTED)
-                .willReturn(aResponse().withStatus(503)).willSetStateTo("recovered"));
-        twilio.stubFor(get(urlPathEqualTo(path)).inScenario("flaky").whenScenarioStateIs("recovered")
-                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "audio/x-wav").withBody(SMALL)));
+        inTurn(twilio, () -> get(urlPathEqualTo(path)), aResponse().withStatus(503),
+                aResponse().withStatus(200).withHeader("Content-Type", "audio/x-wav").withBody(SMALL));
 
         assertArrayEquals(SMALL, given().header("Authorization", KEY).get(mediaPath(RE)).then().statusCode(200)
                 .extract().asByteArray());
@@ -394,11 +390,9 @@ class RecordingMediaTest {
 
     @Test
     void theMediaPathDoesNotShadowGetRecording() {
-        twilio.stubFor(get(urlPathEqualTo(TWILIO_RECORDINGS + RE + ".json")).willReturn(aResponse().withStatus(404)
-                .withHeader("Content-Type", "application/json").withBody(Fixtures.read("error-20404.json"))));
+        twilio.stubFor(get(urlPathEqualTo(TWILIO_RECORDINGS + RE + ".json")).willReturn(fixture(404, "error-20404.json")));
         twilio.stubFor(get(urlPathEqualTo(TWILIO_RECORDINGS + RE + "/Transcriptions.json")).willReturn(
-                aResponse().withStatus(200).withHeader("Content-Type", "application/json")
-                        .withBody(Fixtures.read("transcriptions-empty.json"))));
+                fixture(200, "transcriptions-empty.json")));
 
         envelope(given().header("Authorization", KEY).get("/v1/accounts/" + AC + "/recordings/" + RE).then(), 404,
                 "not_found").body("recording_sid", equalTo(null));

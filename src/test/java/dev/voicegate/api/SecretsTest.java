@@ -5,6 +5,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static dev.voicegate.testing.TwilioStubs.fixture;
+import static dev.voicegate.testing.TwilioStubs.json;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
@@ -19,8 +21,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import jakarta.inject.Inject;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,13 +29,12 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
 
-import dev.voicegate.testing.Breakers;
-import dev.voicegate.testing.Fixtures;
 import dev.voicegate.testing.GuardedKeys;
 import dev.voicegate.testing.InjectWireMock;
 import dev.voicegate.testing.LogCapture;
 import dev.voicegate.testing.McpClients;
 import dev.voicegate.testing.TestAccounts;
+import dev.voicegate.testing.TwilioStubs;
 import dev.voicegate.testing.WireMockTwilio;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -74,14 +73,12 @@ class SecretsTest {
     @InjectWireMock
     WireMockServer twilio;
 
-
     private LogCapture logs;
     private final List<String> responses = new ArrayList<>();
 
     @BeforeEach
     void start() {
-        twilio.resetAll();
-        Breakers.resetAll();
+        TwilioStubs.reset(twilio);
         responses.clear();
         logs = LogCapture.install();
     }
@@ -176,17 +173,13 @@ class SecretsTest {
         twilio.stubFor(any(urlPathMatching("/2010-04-01/.*")).willReturn(response));
     }
 
-    static ResponseDefinitionBuilder json(int status, String fixture) {
-        return aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody(Fixtures.read(fixture));
-    }
-
     static String basic(String pair) {
         return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
     void captureSeesTheServiceLogsWithNumbersMasked() {
-        twilioAnswers(json(400, "error-21211.json"));
+        twilioAnswers(fixture(400, "error-21211.json"));
         tool(SERVICE, "make_call", makeCall(ACCOUNT)).body("error", startsWith("twilio_error: "));
         assertTrue(logs.lines().stream().anyMatch(line -> line.contains("make_call to ***1212 failed: twilio_error")),
                 String.join("\n", logs.lines()));
@@ -197,26 +190,26 @@ class SecretsTest {
 
     @Test
     void twilioRejections() {
-        twilioAnswers(json(400, "error-21211.json"));
+        twilioAnswers(fixture(400, "error-21211.json"));
         tool(SERVICE, "make_call", makeCall(ACCOUNT)).body("error", startsWith("twilio_error: "));
         send(SERVICE, "POST", "/v1/accounts/" + ACCOUNT + "/calls", makeCall(ACCOUNT)).statusCode(502);
 
-        twilioAnswers(json(401, "error-20003.json"));
+        twilioAnswers(fixture(401, "error-20003.json"));
         tool(SERVICE, "list_calls", listCalls(ACCOUNT)).body("error", startsWith("unauthorized: "));
         send(SERVICE, "GET", "/v1/accounts/" + ACCOUNT + "/recordings/" + RECORDING_SID, null).statusCode(401);
 
-        twilioAnswers(json(404, "error-20404.json"));
+        twilioAnswers(fixture(404, "error-20404.json"));
         tool(SERVICE, "get_recording", getRecording(ACCOUNT)).body("error", startsWith("not_found: "));
         send(SERVICE, "GET", "/v1/accounts/" + ACCOUNT + "/recordings/" + RECORDING_SID, null).statusCode(404);
     }
 
     @Test
     void rateLimitAndServerErrors() {
-        twilioAnswers(json(429, "error-20429.json"));
+        twilioAnswers(fixture(429, "error-20429.json"));
         tool(SERVICE, "make_call", makeCall(ACCOUNT)).body("error", startsWith("rate_limited: "));
         send(SERVICE, "GET", "/v1/accounts/" + ACCOUNT + "/calls", null).statusCode(429);
 
-        twilioAnswers(json(500, "error-20500.json"));
+        twilioAnswers(fixture(500, "error-20500.json"));
         tool(SERVICE, "make_call", makeCall(ACCOUNT)).body("error", startsWith("outcome_unknown: "));
         tool(SERVICE, "list_calls", listCalls(ACCOUNT)).body("error", startsWith("upstream_unavailable: "));
         tool(SERVICE, "get_recording", getRecording(ACCOUNT)).body("success", equalTo(false));
@@ -231,21 +224,21 @@ class SecretsTest {
         twilioAnswers(aResponse().withFault(Fault.MALFORMED_RESPONSE_CHUNK));
         tool(SERVICE, "get_recording", getRecording(ACCOUNT)).body("success", equalTo(false));
 
-        twilioAnswers(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody("{not json"));
+        twilioAnswers(json("{not json"));
         tool(SERVICE, "list_calls", listCalls(ACCOUNT)).body("error", startsWith("upstream_unavailable: "));
     }
 
     @Test
     void timeouts() {
-        twilioAnswers(json(201, "call-created.json").withFixedDelay(1500));
+        twilioAnswers(fixture(201, "call-created.json").withFixedDelay(1500));
         tool(SERVICE, "make_call", makeCall(ACCOUNT)).body("error", startsWith("outcome_unknown: "));
-        twilioAnswers(json(200, "calls-page-last.json").withFixedDelay(1500));
+        twilioAnswers(fixture(200, "calls-page-last.json").withFixedDelay(1500));
         tool(SERVICE, "list_calls", listCalls(ACCOUNT)).body("error", startsWith("timeout: "));
     }
 
     @Test
     void invalidInputs() {
-        twilioAnswers(json(201, "call-created.json"));
+        twilioAnswers(fixture(201, "call-created.json"));
         tool(SERVICE, "make_call", makeCall(ACCOUNT).replace("+14155551212", "4155551212"))
                 .body("error", startsWith("invalid_request: "));
         tool(SERVICE, "make_call", makeCall(ACCOUNT).replace("https://example.com/twiml", "ftp://x/" + TestAccounts.AUTH_TOKEN))
@@ -264,7 +257,7 @@ class SecretsTest {
 
     @Test
     void rejectedAuthorization() {
-        twilioAnswers(json(201, "call-created.json"));
+        twilioAnswers(fixture(201, "call-created.json"));
         tool(TestAccounts.bearer(TestAccounts.SERVICE_KEY + "-wrong"), "make_call", makeCall(ACCOUNT)).statusCode(401);
         tool(TestAccounts.bearer(TestAccounts.AUTH_TOKEN), "make_call", makeCall(ACCOUNT)).statusCode(401);
         tool("Token " + TestAccounts.SERVICE_KEY, "make_call", makeCall(ACCOUNT)).statusCode(401);
@@ -281,16 +274,16 @@ class SecretsTest {
         String token = basic(TestAccounts.PASS_THROUGH_ACCOUNT_SID + ":" + TestAccounts.PASS_THROUGH_AUTH_TOKEN);
         String apiKey = basic(TestAccounts.API_KEY_SID + ":" + TestAccounts.API_KEY_SECRET);
 
-        twilioAnswers(json(201, "call-created.json"));
+        twilioAnswers(fixture(201, "call-created.json"));
         send(token, "POST", "/v1/accounts/" + TestAccounts.PASS_THROUGH_ACCOUNT_SID + "/calls", makeCall(
                 TestAccounts.PASS_THROUGH_ACCOUNT_SID)).statusCode(201);
         tool(apiKey, "make_call", makeCall(TestAccounts.OTHER_ACCOUNT_SID)).body("success", equalTo(true));
 
-        twilioAnswers(json(401, "error-20003.json"));
+        twilioAnswers(fixture(401, "error-20003.json"));
         tool(token, "make_call", makeCall(TestAccounts.PASS_THROUGH_ACCOUNT_SID)).body("error", startsWith("unauthorized: "));
         tool(apiKey, "list_calls", listCalls(TestAccounts.OTHER_ACCOUNT_SID)).body("error", startsWith("unauthorized: "));
 
-        twilioAnswers(json(500, "error-20500.json"));
+        twilioAnswers(fixture(500, "error-20500.json"));
         tool(apiKey, "get_recording", getRecording(TestAccounts.OTHER_ACCOUNT_SID)).body("success", equalTo(false));
         tool(token, "list_calls", listCalls(TestAccounts.PASS_THROUGH_ACCOUNT_SID))
                 .body("error", startsWith("upstream_unavailable: "));
@@ -301,9 +294,9 @@ class SecretsTest {
 
     @Test
     void mcpToolCalls() {
-        twilioAnswers(json(400, "error-21211.json"));
+        twilioAnswers(fixture(400, "error-21211.json"));
         mcp(SERVICE, "make_call", makeCall(ACCOUNT)).body("result.structuredContent.error", startsWith("twilio_error: "));
-        twilioAnswers(json(401, "error-20003.json"));
+        twilioAnswers(fixture(401, "error-20003.json"));
         mcp(SERVICE, "list_calls", listCalls(ACCOUNT)).body("result.content[0].text", startsWith("unauthorized: "));
         twilioAnswers(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER));
         mcp(SERVICE, "get_recording", getRecording(ACCOUNT)).body("result.isError", equalTo(true));
@@ -320,7 +313,7 @@ class SecretsTest {
 
     @Test
     void mcpRejectedAndPassThroughCredentials() {
-        twilioAnswers(json(201, "call-created.json"));
+        twilioAnswers(fixture(201, "call-created.json"));
         for (String refused : List.of(TestAccounts.bearer(TestAccounts.SERVICE_KEY + "-wrong"),
                 TestAccounts.bearer(TestAccounts.AUTH_TOKEN), "Token " + TestAccounts.SERVICE_KEY,
                 "Basic " + TestAccounts.PASS_THROUGH_AUTH_TOKEN, basic("nobody:" + TestAccounts.PASS_THROUGH_AUTH_TOKEN))) {
@@ -335,7 +328,7 @@ class SecretsTest {
         String apiKey = basic(TestAccounts.API_KEY_SID + ":" + TestAccounts.API_KEY_SECRET);
         mcp(token, "make_call", makeCall(TestAccounts.PASS_THROUGH_ACCOUNT_SID)).body("result.isError", equalTo(false));
         mcp(token, "make_call", makeCall(ACCOUNT)).body("result.content[0].text", startsWith("forbidden: "));
-        twilioAnswers(json(401, "error-20003.json"));
+        twilioAnswers(fixture(401, "error-20003.json"));
         mcp(apiKey, "list_calls", listCalls(TestAccounts.OTHER_ACCOUNT_SID))
                 .body("result.content[0].text", startsWith("unauthorized: "));
         keep(McpClients.request(apiKey).body("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
@@ -345,7 +338,7 @@ class SecretsTest {
 
     @Test
     void everyMakeCallDecisionHasAnAuditLineWithNamesAndMaskedNumbersOnly() {
-        twilioAnswers(json(201, "call-created.json"));
+        twilioAnswers(fixture(201, "call-created.json"));
         String idempotent = append(makeCall(ACCOUNT), ",\"idempotency_key\":\"secrets-" + System.nanoTime() + "\"}");
         tool(GuardedKeys.bearer("outbound"), "make_call", makeCall(ACCOUNT)).body("success", equalTo(true));
         tool(GuardedKeys.bearer("outbound"), "make_call", makeCall(ACCOUNT).replace("+14155551212", "+442071838750"))

@@ -1,9 +1,10 @@
 package dev.voicegate.api;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static dev.voicegate.testing.TwilioStubs.CALLS;
+import static dev.voicegate.testing.TwilioStubs.fixture;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
@@ -18,10 +19,9 @@ import org.junit.jupiter.api.Test;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 
-import dev.voicegate.testing.Breakers;
-import dev.voicegate.testing.Fixtures;
 import dev.voicegate.testing.InjectWireMock;
 import dev.voicegate.testing.TestAccounts;
+import dev.voicegate.testing.TwilioStubs;
 import dev.voicegate.testing.WireMockTwilio;
 import dev.voicegate.twilio.limit.AccountLimiter;
 import io.quarkus.test.common.WithTestResource;
@@ -36,8 +36,6 @@ import io.quarkus.test.junit.QuarkusTest;
 @WithTestResource(WireMockTwilio.class)
 class TimedOutAttemptTest {
 
-    static final String CALLS = "/2010-04-01/Accounts/" + TestAccounts.ACCOUNT_SID + "/Calls.json";
-
     @InjectWireMock
     WireMockServer twilio;
 
@@ -46,15 +44,12 @@ class TimedOutAttemptTest {
 
     @BeforeEach
     void reset() {
-        twilio.resetAll();
-        Breakers.resetAll();
+        TwilioStubs.reset(twilio);
     }
 
     @Test
     void aTimedOutAttemptGivesItsSlotBackAtOnce() {
-        twilio.stubFor(post(urlEqualTo(CALLS)).willReturn(aResponse().withStatus(201)
-                .withHeader("Content-Type", "application/json").withBody(Fixtures.read("call-created.json"))
-                .withFixedDelay(20_000)));
+        twilio.stubFor(post(urlEqualTo(CALLS)).willReturn(fixture(201, "call-created.json").withFixedDelay(20_000)));
 
         MakeCallTest.action(MakeCallTest.body(",\"url\":\"https://example.com/twiml\""))
                 .statusCode(200)

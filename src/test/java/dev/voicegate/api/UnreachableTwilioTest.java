@@ -14,7 +14,6 @@ import java.net.ServerSocket;
 import java.util.List;
 import java.util.Map;
 
-
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -55,7 +54,6 @@ class UnreachableTwilioTest {
 
     static final String ACCOUNT = TestAccounts.ACCOUNT_SID;
     static final String RECORDING_SID = "REe5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5";
-
 
     @BeforeEach
     void reset() {

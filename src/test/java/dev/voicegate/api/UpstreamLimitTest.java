@@ -3,7 +3,8 @@ package dev.voicegate.api;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static dev.voicegate.testing.TwilioStubs.ANY_CALL_RECORDINGS;
+import static dev.voicegate.testing.TwilioStubs.json;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
@@ -21,7 +22,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.IntStream;
 
 import jakarta.inject.Inject;
 
@@ -32,11 +32,12 @@ import org.junit.jupiter.api.Test;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 
-import dev.voicegate.testing.Breakers;
 import dev.voicegate.testing.ContractSchemas;
 import dev.voicegate.testing.InjectWireMock;
 import dev.voicegate.testing.McpClients;
+import dev.voicegate.testing.ServiceApi;
 import dev.voicegate.testing.TestAccounts;
+import dev.voicegate.testing.TwilioStubs;
 import dev.voicegate.testing.WireMockTwilio;
 import dev.voicegate.twilio.limit.AccountLimiter;
 import dev.voicegate.twilio.limit.Turn;
@@ -86,10 +87,6 @@ class UpstreamLimitTest {
         }
     }
 
-    static final String ACCOUNT = "/2010-04-01/Accounts/" + TestAccounts.ACCOUNT_SID;
-    static final String CALLS = ACCOUNT + "/Calls.json";
-    static final String ANY_CALL_RECORDINGS = ACCOUNT + "/Calls/CA[0-9a-fA-F]{32}/Recordings\\.json";
-
     @InjectWireMock
     WireMockServer twilio;
 
@@ -106,8 +103,7 @@ class UpstreamLimitTest {
 
     @BeforeEach
     void reset() {
-        twilio.resetAll();
-        Breakers.resetAll();
+        TwilioStubs.reset(twilio);
     }
 
     @AfterEach
@@ -150,27 +146,7 @@ class UpstreamLimitTest {
     }
 
     static ValidatableResponse action(String name, String json) {
-        return given().header("Authorization", TestAccounts.bearer(TestAccounts.SERVICE_KEY))
-                .contentType(ContentType.JSON).body(json)
-                .post("/v1/actions/" + name).then();
-    }
-
-    static String recordingSid(int i) {
-        return String.format("RE%032x", i + 1);
-    }
-
-    /** A page of {@code n} calls, each with one recording whose lookup takes {@code lookupMillis}. */
-    List<String> stubCallsWithRecordings(int n, int pageMillis, int lookupMillis) {
-        List<String> callSids = IntStream.range(0, n).mapToObj(i -> String.format("CA%032x", i + 1)).toList();
-        twilio.stubFor(get(urlPathEqualTo(CALLS)).willReturn(ListCallsTest.json(ListCallsTest.callsPage(
-                callSids.stream().map(sid -> ListCallsTest.call(sid, "Fri, 03 May 2024 14:00:02 +0000")).toList(),
-                0, 50, null)).withFixedDelay(pageMillis)));
-        for (int i = 0; i < n; i++) {
-            twilio.stubFor(get(urlPathEqualTo(ListCallsTest.recordingsPath(callSids.get(i))))
-                    .willReturn(ListCallsTest.json(ListCallsTest.recordingsPage(callSids.get(i), recordingSid(i)))
-                            .withFixedDelay(lookupMillis)));
-        }
-        return callSids;
+        return ServiceApi.action(name, json);
     }
 
     List<ServeEvent> lookupsServed() {
@@ -185,7 +161,7 @@ class UpstreamLimitTest {
     @Test
     void recordingLookupsNeverHaveMoreThanTheBoundInFlightAndAllComplete() {
         int n = 20;
-        List<String> callSids = stubCallsWithRecordings(n, 0, 200);
+        List<String> callSids = ListCallsSuite.stubCallsWithRecordings(twilio, n, 0, 200);
 
         ValidatableResponse response = action("list_calls", listCallsBody())
                 .statusCode(200)
@@ -196,12 +172,12 @@ class UpstreamLimitTest {
         assertEquals(callSids, response.extract().jsonPath().getList("calls.call_sid"));
         List<List<String>> recordings = response.extract().jsonPath().getList("calls.recording_sids");
         for (int i = 0; i < n; i++) {
-            assertEquals(List.of(recordingSid(i)), recordings.get(i), callSids.get(i));
+            assertEquals(List.of(ListCallsSuite.recordingSid(i)), recordings.get(i), callSids.get(i));
         }
 
         List<ServeEvent> lookups = lookupsServed();
         assertEquals(n, lookups.size(), "one lookup per call: none was throttled or retried");
-        int overlap = ListCallsTest.maxOverlap(twilio.getAllServeEvents());
+        int overlap = ListCallsSuite.maxOverlap(twilio.getAllServeEvents());
         assertTrue(overlap <= SLOTS, "at most " + SLOTS + " Twilio requests in flight, saw " + overlap);
         assertTrue(overlap > 1, "lookups still run in parallel, max overlap was " + overlap);
     }
@@ -256,7 +232,7 @@ class UpstreamLimitTest {
     @Test
     void lookupsOfAListCallsUnderWayOvertakeWaitingNewActionsSoItIsNeverPartial() {
         int n = 20;
-        List<String> callSids = stubCallsWithRecordings(n, 2000, 0);
+        List<String> callSids = ListCallsSuite.stubCallsWithRecordings(twilio, n, 2000, 0);
 
         CompletableFuture<ValidatableResponse> listing = CompletableFuture.supplyAsync(
                 () -> action("list_calls", listCallsBody()));
@@ -278,7 +254,7 @@ class UpstreamLimitTest {
         ContractSchemas.assertValidOutput("list_calls", response.extract().asString());
         List<List<String>> recordings = response.extract().jsonPath().getList("calls.recording_sids");
         for (int i = 0; i < n; i++) {
-            assertEquals(List.of(recordingSid(i)), recordings.get(i), callSids.get(i));
+            assertEquals(List.of(ListCallsSuite.recordingSid(i)), recordings.get(i), callSids.get(i));
         }
         assertEquals(n, lookupsServed().size(), "each lookup sent once: none was refused or retried");
     }

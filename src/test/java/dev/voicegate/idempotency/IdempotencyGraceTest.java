@@ -1,11 +1,13 @@
 package dev.voicegate.idempotency;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static dev.voicegate.testing.TwilioStubs.CALLS;
+import static dev.voicegate.testing.TwilioStubs.fixture;
+import static dev.voicegate.testing.TwilioStubs.inTurn;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -16,8 +18,8 @@ import org.junit.jupiter.api.Test;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 
-import dev.voicegate.testing.Fixtures;
 import dev.voicegate.testing.InjectWireMock;
+import dev.voicegate.testing.TwilioStubs;
 import dev.voicegate.testing.WireMockTwilio;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -46,9 +48,8 @@ class IdempotencyGraceTest {
 
     @Test
     void aRequestWaitingTooLongForTheFirstIsToldItIsStillInProgress() throws Exception {
-        twilio.resetAll();
-        twilio.stubFor(post(urlEqualTo(IdempotencyTest.CALLS)).willReturn(aResponse().withStatus(201).withFixedDelay(700)
-                .withHeader("Content-Type", "application/json").withBody(Fixtures.read("call-created.json"))));
+        TwilioStubs.reset(twilio);
+        twilio.stubFor(post(urlEqualTo(CALLS)).willReturn(fixture(201, "call-created.json").withFixedDelay(700)));
         java.util.concurrent.CompletableFuture<Integer> first = java.util.concurrent.CompletableFuture.supplyAsync(() ->
                 IdempotencyTest.rest("slow-key", IdempotencyTest.call("+14155551212")).extract().statusCode());
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
@@ -58,21 +59,14 @@ class IdempotencyGraceTest {
                 .header("Retry-After", "1")
                 .body("error", startsWith("rate_limited: a make_call with this idempotency_key is still in progress"));
         assertEquals(201, first.get());
-        twilio.verify(1, postRequestedFor(urlEqualTo(IdempotencyTest.CALLS)));
+        twilio.verify(1, postRequestedFor(urlEqualTo(CALLS)));
     }
 
     @Test
     void anAmbiguousAttemptThatNeverShowsUpIsPlacedAgain() {
-        twilio.resetAll();
-        twilio.stubFor(post(urlEqualTo(IdempotencyTest.CALLS)).inScenario("flaky").whenScenarioStateIs("Started")
-                .willReturn(aResponse().withStatus(503).withHeader("Content-Type", "application/json")
-                        .withBody(Fixtures.read("error-20500.json")))
-                .willSetStateTo("healthy"));
-        twilio.stubFor(post(urlEqualTo(IdempotencyTest.CALLS)).inScenario("flaky").whenScenarioStateIs("healthy")
-                .willReturn(aResponse().withStatus(201).withHeader("Content-Type", "application/json")
-                        .withBody(Fixtures.read("call-created.json"))));
-        twilio.stubFor(get(urlPathEqualTo(IdempotencyTest.CALLS)).willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", "application/json").withBody(Fixtures.read("calls-page-last.json"))));
+        TwilioStubs.reset(twilio);
+        inTurn(twilio, () -> post(urlEqualTo(CALLS)), fixture(503, "error-20500.json"), fixture(201, "call-created.json"));
+        twilio.stubFor(get(urlPathEqualTo(CALLS)).willReturn(fixture(200, "calls-page-last.json")));
 
         IdempotencyTest.rest("grace-key", IdempotencyTest.call("+14155551212"))
                 .body("error", startsWith("outcome_unknown: "));
@@ -81,6 +75,6 @@ class IdempotencyGraceTest {
         IdempotencyTest.rest("grace-key", IdempotencyTest.call("+14155551212")).statusCode(201)
                 .header("Idempotent-Replayed", "true");
 
-        twilio.verify(2, postRequestedFor(urlEqualTo(IdempotencyTest.CALLS)));
+        twilio.verify(2, postRequestedFor(urlEqualTo(CALLS)));
     }
 }

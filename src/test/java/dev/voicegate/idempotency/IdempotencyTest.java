@@ -7,6 +7,10 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static dev.voicegate.testing.TwilioStubs.CALLS;
+import static dev.voicegate.testing.TwilioStubs.fixture;
+import static dev.voicegate.testing.TwilioStubs.inTurn;
+import static dev.voicegate.testing.TwilioStubs.json;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -36,9 +40,9 @@ import com.github.tomakehurst.wiremock.http.Fault;
 
 import dev.voicegate.testing.Breakers;
 import dev.voicegate.testing.ContractSchemas;
-import dev.voicegate.testing.Fixtures;
 import dev.voicegate.testing.InjectWireMock;
 import dev.voicegate.testing.TestAccounts;
+import dev.voicegate.testing.TwilioStubs;
 import dev.voicegate.testing.WireMockTwilio;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -50,7 +54,6 @@ import io.restassured.response.ValidatableResponse;
 @WithTestResource(WireMockTwilio.class)
 class IdempotencyTest {
 
-    static final String CALLS = "/2010-04-01/Accounts/" + TestAccounts.ACCOUNT_SID + "/Calls.json";
     static final String CALL_SID = "CAc0ffee00c0ffee00c0ffee00c0ffee00";
     /** The fingerprint of {@code call("+14155551212")}, as the previous version computed and stored it. */
     static final String CALL_FINGERPRINT = "7bb27c72cb9e5c3cda59bd1471e6c525971ee406f33f80cf2b7dcdeffaf5b197";
@@ -66,8 +69,7 @@ class IdempotencyTest {
 
     @BeforeEach
     void reset() {
-        twilio.resetAll();
-        Breakers.resetAll();
+        TwilioStubs.reset(twilio);
         // A fresh key per test: the store outlives the tests of this class.
         key = "order-" + System.nanoTime() + "-" + (++keys);
     }
@@ -83,15 +85,13 @@ class IdempotencyTest {
 
     /** Twilio lists the call to +14155551212 as created now. */
     void twilioListsTheCall() {
-        twilio.stubFor(get(urlPathEqualTo(CALLS)).willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", "application/json").withBody("{\"calls\":[{\"sid\":\"" + CALL_SID + "\","
+        twilio.stubFor(get(urlPathEqualTo(CALLS)).willReturn(json("{\"calls\":[{\"sid\":\"" + CALL_SID + "\","
                         + "\"to\":\"+14155551212\",\"from\":\"+15017122661\",\"status\":\"ringing\",\"direction\":\"outbound-api\","
                         + "\"date_created\":\"" + rfc2822Now() + "\"}],\"page\":0,\"page_size\":50,\"next_page_uri\":null}")));
     }
 
     void twilioCreates(int delayMillis) {
-        twilio.stubFor(post(urlEqualTo(CALLS)).willReturn(aResponse().withStatus(201).withFixedDelay(delayMillis)
-                .withHeader("Content-Type", "application/json").withBody(Fixtures.read("call-created.json"))));
+        twilio.stubFor(post(urlEqualTo(CALLS)).willReturn(fixture(201, "call-created.json").withFixedDelay(delayMillis)));
     }
 
     static ValidatableResponse rest(String key, String body) {
@@ -162,8 +162,7 @@ class IdempotencyTest {
 
     @Test
     void twilioRejectionsAreStoredAndReplayed() {
-        twilio.stubFor(post(urlEqualTo(CALLS)).willReturn(aResponse().withStatus(400)
-                .withHeader("Content-Type", "application/json").withBody(Fixtures.read("error-21211.json"))));
+        twilio.stubFor(post(urlEqualTo(CALLS)).willReturn(fixture(400, "error-21211.json")));
         rest(key, call("+14155551212")).statusCode(502).body("error", startsWith("twilio_error: Twilio error 21211"));
         rest(key, call("+14155551212")).statusCode(502).header("Idempotent-Replayed", "true")
                 .body("error", startsWith("twilio_error: Twilio error 21211"));
@@ -172,13 +171,8 @@ class IdempotencyTest {
 
     @Test
     void aCallProvablyNotPlacedFreesTheKey() {
-        twilio.stubFor(post(urlEqualTo(CALLS)).inScenario("429").whenScenarioStateIs("Started")
-                .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "30")
-                        .withHeader("Content-Type", "application/json").withBody(Fixtures.read("error-20429.json")))
-                .willSetStateTo("open"));
-        twilio.stubFor(post(urlEqualTo(CALLS)).inScenario("429").whenScenarioStateIs("open")
-                .willReturn(aResponse().withStatus(201).withHeader("Content-Type", "application/json")
-                        .withBody(Fixtures.read("call-created.json"))));
+        inTurn(twilio, () -> post(urlEqualTo(CALLS)),
+                fixture(429, "error-20429.json").withHeader("Retry-After", "30"), fixture(201, "call-created.json"));
         rest(key, call("+14155551212")).statusCode(429).body("error", containsString("not placed"));
         rest(key, call("+14155551212")).statusCode(201).header("Idempotent-Replayed", nullValue())
                 .body("call_sid", equalTo(CALL_SID));
@@ -223,10 +217,8 @@ class IdempotencyTest {
 
     @Test
     void anAmbiguousAttemptNotYetVisibleIsNotResentWithinTheGracePeriod() {
-        twilio.stubFor(post(urlEqualTo(CALLS)).willReturn(aResponse().withStatus(500)
-                .withHeader("Content-Type", "application/json").withBody(Fixtures.read("error-20500.json"))));
-        twilio.stubFor(get(urlPathEqualTo(CALLS)).willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", "application/json").withBody(Fixtures.read("calls-page-last.json"))));
+        twilio.stubFor(post(urlEqualTo(CALLS)).willReturn(fixture(500, "error-20500.json")));
+        twilio.stubFor(get(urlPathEqualTo(CALLS)).willReturn(fixture(200, "calls-page-last.json")));
         rest(key, call("+14155551212")).body("error", startsWith("outcome_unknown: "));
         rest(key, call("+14155551212")).statusCode(502).header("Retry-After", org.hamcrest.Matchers.notNullValue())
                 .body("error", startsWith("outcome_unknown: an earlier attempt"));
@@ -245,8 +237,7 @@ class IdempotencyTest {
     void anAmbiguousAttemptTwilioCannotBeAskedAboutStaysUnknownUntilItCan() {
         twilio.stubFor(post(urlEqualTo(CALLS)).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
         rest(key, call("+14155551212")).statusCode(502).body("error", startsWith("outcome_unknown: "));
-        twilio.stubFor(get(urlPathEqualTo(CALLS)).willReturn(aResponse().withStatus(500)
-                .withHeader("Content-Type", "application/json").withBody(Fixtures.read("error-20500.json"))));
+        twilio.stubFor(get(urlPathEqualTo(CALLS)).willReturn(fixture(500, "error-20500.json")));
 
         rest(key, call("+14155551212")).statusCode(502).header("Retry-After", nullValue())
                 .body("error", equalTo("outcome_unknown: an earlier attempt with this idempotency_key may have placed "
@@ -266,8 +257,7 @@ class IdempotencyTest {
         store.putIfAbsent(storeKey(), "{\"fingerprint\":\"" + CALL_FINGERPRINT + "\",\"state\":\"IN_FLIGHT\","
                 + "\"startedAt\":" + aMinuteAgo + ",\"leaseUntil\":" + aMinuteAgo + "}", Duration.ofMinutes(5))
                 .await().indefinitely();
-        twilio.stubFor(get(urlPathEqualTo(CALLS)).willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", "application/json").withBody(Fixtures.read("calls-page-last.json"))));
+        twilio.stubFor(get(urlPathEqualTo(CALLS)).willReturn(fixture(200, "calls-page-last.json")));
 
         // Not on Twilio and well past the grace period: its attempt never got there, so it is placed now.
         twilioCreates(0);

@@ -1,11 +1,12 @@
 package dev.voicegate.mcp;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static dev.voicegate.testing.TwilioStubs.ACCOUNT;
+import static dev.voicegate.testing.TwilioStubs.fixture;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,13 +28,12 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 
 import dev.voicegate.testing.ContractSchemas;
-import dev.voicegate.testing.Fixtures;
 import dev.voicegate.testing.InjectWireMock;
 import dev.voicegate.testing.TestAccounts;
+import dev.voicegate.testing.TwilioStubs;
 import dev.voicegate.testing.WireMockTwilio;
 import io.modelcontextprotocol.client.McpAsyncClient;
 import io.modelcontextprotocol.client.McpClient;
@@ -59,7 +59,6 @@ class McpClientIT {
 
     static final int SLOTS = 4;
     static final int CONCURRENT = 40;
-    static final String ACCOUNT = "/2010-04-01/Accounts/" + TestAccounts.ACCOUNT_SID;
     static final String RE = "REe5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5";
 
     /** Twilio, with a small per-account bound and timeouts long enough for the queue behind it. */
@@ -96,7 +95,7 @@ class McpClientIT {
 
     @BeforeEach
     void connect() {
-        twilio.resetAll();
+        TwilioStubs.reset(twilio);
         client = McpClient.sync(transport()).requestTimeout(Duration.ofSeconds(30)).build();
         assertEquals("voicegate", client.initialize().serverInfo().name());
     }
@@ -104,10 +103,6 @@ class McpClientIT {
     @AfterEach
     void close() {
         client.closeGracefully();
-    }
-
-    static ResponseDefinitionBuilder ok(int status, String fixture) {
-        return aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody(Fixtures.read(fixture));
     }
 
     /** The result's envelope, checked with the project's own validator against the contract. */
@@ -130,13 +125,13 @@ class McpClientIT {
             assertTrue(tool.outputSchema() != null && tool.title() != null, tool.name());
         }
 
-        twilio.stubFor(post(urlEqualTo(ACCOUNT + "/Calls.json")).willReturn(ok(201, "call-created.json")));
-        twilio.stubFor(get(urlPathEqualTo(ACCOUNT + "/Calls.json")).willReturn(ok(200, "calls-page-last.json")));
-        twilio.stubFor(get(urlPathMatching(ACCOUNT + "/Calls/CA[0-9a-f]{32}/Recordings\\.json")).willReturn(ok(200, "call-recordings.json")));
-        twilio.stubFor(get(urlPathEqualTo(ACCOUNT + "/Recordings/" + RE + ".json")).willReturn(ok(200, "recording.json")));
-        twilio.stubFor(get(urlPathEqualTo(ACCOUNT + "/Calls/CAa1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1.json")).willReturn(ok(200, "call.json")));
+        twilio.stubFor(post(urlEqualTo(ACCOUNT + "/Calls.json")).willReturn(fixture(201, "call-created.json")));
+        twilio.stubFor(get(urlPathEqualTo(ACCOUNT + "/Calls.json")).willReturn(fixture(200, "calls-page-last.json")));
+        twilio.stubFor(get(urlPathMatching(ACCOUNT + "/Calls/CA[0-9a-f]{32}/Recordings\\.json")).willReturn(fixture(200, "call-recordings.json")));
+        twilio.stubFor(get(urlPathEqualTo(ACCOUNT + "/Recordings/" + RE + ".json")).willReturn(fixture(200, "recording.json")));
+        twilio.stubFor(get(urlPathEqualTo(ACCOUNT + "/Calls/CAa1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1.json")).willReturn(fixture(200, "call.json")));
         twilio.stubFor(get(urlPathEqualTo(ACCOUNT + "/Recordings/" + RE + "/Transcriptions.json"))
-                .willReturn(ok(200, "transcriptions.json")));
+                .willReturn(fixture(200, "transcriptions.json")));
 
         assertTrue(envelope("make_call", client.callTool(new CallToolRequest("make_call", Map.of("account_sid",
                 TestAccounts.ACCOUNT_SID, "to", "+14155551212", "from_", "+15017122661", "url", "https://example.com/t"))))
@@ -155,9 +150,9 @@ class McpClientIT {
 
     @Test
     void fortyConcurrentCallsOnOneSessionAreAllAnsweredWithinThePerAccountBound() throws IOException {
-        twilio.stubFor(get(urlPathEqualTo(ACCOUNT + "/Calls.json")).willReturn(ok(200, "calls-page-last.json").withFixedDelay(100)));
+        twilio.stubFor(get(urlPathEqualTo(ACCOUNT + "/Calls.json")).willReturn(fixture(200, "calls-page-last.json").withFixedDelay(100)));
         twilio.stubFor(get(urlPathMatching(ACCOUNT + "/Calls/CA[0-9a-f]{32}/Recordings\\.json"))
-                .willReturn(ok(200, "call-recordings.json").withFixedDelay(100)));
+                .willReturn(fixture(200, "call-recordings.json").withFixedDelay(100)));
         McpAsyncClient async = McpClient.async(transport()).requestTimeout(Duration.ofSeconds(60)).build();
         try {
             async.initialize().block(Duration.ofSeconds(30));

@@ -1,10 +1,10 @@
 package dev.voicegate.mcp;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static dev.voicegate.testing.TwilioStubs.fixture;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.matchesPattern;
@@ -30,13 +30,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 import com.github.tomakehurst.wiremock.WireMockServer;
 
 import dev.voicegate.registry.ActionDispatcher;
-
-import dev.voicegate.testing.Breakers;
 import dev.voicegate.testing.ContractSchemas;
-import dev.voicegate.testing.Fixtures;
 import dev.voicegate.testing.InjectWireMock;
 import dev.voicegate.testing.McpClients;
 import dev.voicegate.testing.TestAccounts;
+import dev.voicegate.testing.TwilioStubs;
 import dev.voicegate.testing.WireMockTwilio;
 import io.quarkiverse.mcp.server.test.McpAssured.McpStreamableTestClient;
 import io.quarkus.test.common.WithTestResource;
@@ -65,8 +63,7 @@ class McpHttpTest {
 
     @BeforeEach
     void reset() {
-        twilio.resetAll();
-        Breakers.resetAll();
+        TwilioStubs.reset(twilio);
     }
 
     // ------------------------------------------------------------------ access
@@ -237,8 +234,7 @@ class McpHttpTest {
     @Test
     void aBatchOfToolCallsIsAnsweredCallByCall() {
         twilio.stubFor(get(urlPathEqualTo("/2010-04-01/Accounts/" + TestAccounts.ACCOUNT_SID + "/Calls.json"))
-                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
-                        .withBody(Fixtures.read("calls-page-last.json"))));
+                .willReturn(fixture(200, "calls-page-last.json")));
         String list = "{\"account_sid\":\"" + TestAccounts.ACCOUNT_SID + "\",\"include_recordings\":false}";
         String body = "[" + McpClients.toolsCall(1, "list_calls", list) + ","
                 + McpClients.toolsCall(2, "list_calls", list.replace("false", "null")) + "]";

@@ -1,7 +1,7 @@
 package dev.voicegate.mcp;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
@@ -12,6 +12,10 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static dev.voicegate.testing.TwilioStubs.ACCOUNT;
+import static dev.voicegate.testing.TwilioStubs.BASIC;
+import static dev.voicegate.testing.TwilioStubs.CALLS;
+import static dev.voicegate.testing.TwilioStubs.fixture;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -42,12 +46,11 @@ import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.http.Fault;
 
-import dev.voicegate.testing.Breakers;
 import dev.voicegate.testing.ContractSchemas;
-import dev.voicegate.testing.Fixtures;
 import dev.voicegate.testing.InjectWireMock;
 import dev.voicegate.testing.McpClients;
 import dev.voicegate.testing.TestAccounts;
+import dev.voicegate.testing.TwilioStubs;
 import dev.voicegate.testing.WireMockTwilio;
 import io.quarkiverse.mcp.server.TextContent;
 import io.quarkiverse.mcp.server.ToolResponse;
@@ -65,12 +68,9 @@ import io.vertx.core.json.JsonObject;
 @WithTestResource(WireMockTwilio.class)
 class McpToolsTest {
 
-    static final String ACCOUNT = "/2010-04-01/Accounts/" + TestAccounts.ACCOUNT_SID;
-    static final String CALLS = ACCOUNT + "/Calls.json";
     static final String RE = "REe5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5";
     static final String RECORDING = ACCOUNT + "/Recordings/" + RE + ".json";
     static final String TRANSCRIPTIONS = ACCOUNT + "/Recordings/" + RE + "/Transcriptions.json";
-    static final String BASIC = TestAccounts.basic(TestAccounts.ACCOUNT_SID, TestAccounts.AUTH_TOKEN);
     static final Path CONTRACT = Path.of("src/main/resources/contract");
 
     final ObjectMapper json = new ObjectMapper();
@@ -82,8 +82,7 @@ class McpToolsTest {
 
     @BeforeEach
     void connect() {
-        twilio.resetAll();
-        Breakers.resetAll();
+        TwilioStubs.reset(twilio);
         client = McpClients.serviceKey();
     }
 
@@ -127,10 +126,6 @@ class McpToolsTest {
         } catch (IOException e) {
             throw new AssertionError(text, e);
         }
-    }
-
-    static ResponseDefinitionBuilder ok(int status, String fixture) {
-        return aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody(Fixtures.read(fixture));
     }
 
     static String makeCall(String extra) {
@@ -201,7 +196,7 @@ class McpToolsTest {
 
     @Test
     void makeCallSendsTwilioWhatTheToolCallEndpointSends() {
-        twilio.stubFor(post(urlEqualTo(CALLS)).willReturn(ok(201, "call-created.json")));
+        twilio.stubFor(post(urlEqualTo(CALLS)).willReturn(fixture(201, "call-created.json")));
 
         JsonNode envelope = envelope("make_call", call("make_call", makeCall(",\"twiml\":\"<Response><Say>Hi</Say></Response>\","
                 + "\"status_callback\":\"https://example.com/status\",\"status_callback_method\":\"POST\",\"record\":true,"
@@ -226,12 +221,12 @@ class McpToolsTest {
 
     @Test
     void listCallsPagesWithNextPageTokenAndLooksUpRecordings() {
-        twilio.stubFor(get(urlPathEqualTo(CALLS)).withQueryParam("PageToken", absent()).willReturn(ok(200, "calls-page.json")));
+        twilio.stubFor(get(urlPathEqualTo(CALLS)).withQueryParam("PageToken", absent()).willReturn(fixture(200, "calls-page.json")));
         twilio.stubFor(get(urlPathEqualTo(CALLS)).withQueryParam("PageToken", WireMock.equalTo("PACAc3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3"))
-                .willReturn(ok(200, "calls-page-last.json")));
-        twilio.stubFor(get(urlPathMatching(ACCOUNT + "/Calls/CA[0-9a-f]{32}/Recordings\\.json")).willReturn(ok(200, "call-recordings-empty.json")));
+                .willReturn(fixture(200, "calls-page-last.json")));
+        twilio.stubFor(get(urlPathMatching(ACCOUNT + "/Calls/CA[0-9a-f]{32}/Recordings\\.json")).willReturn(fixture(200, "call-recordings-empty.json")));
         twilio.stubFor(get(urlPathEqualTo(ACCOUNT + "/Calls/CAa1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1/Recordings.json"))
-                .willReturn(ok(200, "call-recordings.json")));
+                .willReturn(fixture(200, "call-recordings.json")));
 
         JsonNode first = envelope("list_calls", call("list_calls", listCalls(",\"to\":\"+14155551212\",\"page_size\":3")));
         assertEquals(3, first.get("total").intValue());
@@ -254,8 +249,8 @@ class McpToolsTest {
 
     @Test
     void getRecordingFetchesTheRecordingAndItsTranscriptions() {
-        twilio.stubFor(get(urlPathEqualTo(RECORDING)).willReturn(ok(200, "recording.json")));
-        twilio.stubFor(get(urlPathEqualTo(TRANSCRIPTIONS)).willReturn(ok(200, "transcriptions.json")));
+        twilio.stubFor(get(urlPathEqualTo(RECORDING)).willReturn(fixture(200, "recording.json")));
+        twilio.stubFor(get(urlPathEqualTo(TRANSCRIPTIONS)).willReturn(fixture(200, "transcriptions.json")));
 
         JsonNode envelope = envelope("get_recording", call("get_recording", getRecording(RE)));
 
@@ -269,7 +264,7 @@ class McpToolsTest {
 
     @Test
     void anIdempotencyKeyPlacesOneCallForTwoToolCalls() {
-        twilio.stubFor(post(urlEqualTo(CALLS)).willReturn(ok(201, "call-created.json")));
+        twilio.stubFor(post(urlEqualTo(CALLS)).willReturn(fixture(201, "call-created.json")));
         String arguments = makeCall(",\"url\":\"https://example.com/twiml\",\"idempotency_key\":\"mcp-order-42\"");
 
         JsonNode first = envelope("make_call", call("make_call", arguments));
@@ -281,7 +276,7 @@ class McpToolsTest {
 
     @Test
     void basicPassThroughCredentialsAreUsedForThatRequest() {
-        twilio.stubFor(post(urlPathMatching("/2010-04-01/Accounts/.*/Calls.json")).willReturn(ok(201, "call-created.json")));
+        twilio.stubFor(post(urlPathMatching("/2010-04-01/Accounts/.*/Calls.json")).willReturn(fixture(201, "call-created.json")));
         McpStreamableTestClient own = McpClients.connected(
                 TestAccounts.basic(TestAccounts.PASS_THROUGH_ACCOUNT_SID, TestAccounts.PASS_THROUGH_AUTH_TOKEN));
         try {
@@ -306,15 +301,15 @@ class McpToolsTest {
                 Arguments.of("invalid_request", "make_call", makeCall(url).replace("+14155551212", "4155551212"), null, "'to'"),
                 Arguments.of("forbidden", "make_call", makeCall(url).replace(TestAccounts.ACCOUNT_SID,
                         TestAccounts.OTHER_ACCOUNT_SID), null, TestAccounts.OTHER_ACCOUNT_SID),
-                Arguments.of("unauthorized", "list_calls", listCalls(",\"include_recordings\":false"), ok(401, "error-20003.json"), "20003"),
-                Arguments.of("not_found", "get_recording", getRecording(RE), ok(404, "error-20404.json"), "20404"),
-                Arguments.of("rate_limited", "make_call", makeCall(url), ok(429, "error-20429.json"), "20429"),
-                Arguments.of("twilio_error", "make_call", makeCall(url), ok(400, "error-21211.json"), "21211"),
-                Arguments.of("outcome_unknown", "make_call", makeCall(url), ok(500, "error-20500.json"), "list_calls"),
+                Arguments.of("unauthorized", "list_calls", listCalls(",\"include_recordings\":false"), fixture(401, "error-20003.json"), "20003"),
+                Arguments.of("not_found", "get_recording", getRecording(RE), fixture(404, "error-20404.json"), "20404"),
+                Arguments.of("rate_limited", "make_call", makeCall(url), fixture(429, "error-20429.json"), "20429"),
+                Arguments.of("twilio_error", "make_call", makeCall(url), fixture(400, "error-21211.json"), "21211"),
+                Arguments.of("outcome_unknown", "make_call", makeCall(url), fixture(500, "error-20500.json"), "list_calls"),
                 Arguments.of("upstream_unavailable", "list_calls", listCalls(",\"include_recordings\":false"),
                         aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER), "Retrying"),
                 Arguments.of("timeout", "list_calls", listCalls(",\"include_recordings\":false"),
-                        ok(200, "calls-page-last.json").withFixedDelay(1500), "Retrying"));
+                        fixture(200, "calls-page-last.json").withFixedDelay(1500), "Retrying"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -338,8 +333,8 @@ class McpToolsTest {
 
     @Test
     void partialIsNotAnError() {
-        twilio.stubFor(get(urlPathEqualTo(CALLS)).willReturn(ok(200, "calls-page-last.json")));
-        twilio.stubFor(get(urlPathMatching(ACCOUNT + "/Calls/CA[0-9a-f]{32}/Recordings\\.json")).willReturn(ok(500, "error-20500.json")));
+        twilio.stubFor(get(urlPathEqualTo(CALLS)).willReturn(fixture(200, "calls-page-last.json")));
+        twilio.stubFor(get(urlPathMatching(ACCOUNT + "/Calls/CA[0-9a-f]{32}/Recordings\\.json")).willReturn(fixture(500, "error-20500.json")));
 
         ToolResponse response = call("list_calls", listCalls(""));
 

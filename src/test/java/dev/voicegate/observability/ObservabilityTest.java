@@ -1,11 +1,12 @@
 package dev.voicegate.observability;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static dev.voicegate.testing.TwilioStubs.ACCOUNT;
+import static dev.voicegate.testing.TwilioStubs.fixture;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.matchesPattern;
@@ -20,12 +21,11 @@ import org.junit.jupiter.api.Test;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 
-import dev.voicegate.testing.Breakers;
-import dev.voicegate.testing.Fixtures;
 import dev.voicegate.testing.InjectWireMock;
 import dev.voicegate.testing.LogCapture;
 import dev.voicegate.testing.McpClients;
 import dev.voicegate.testing.TestAccounts;
+import dev.voicegate.testing.TwilioStubs;
 import dev.voicegate.testing.WireMockTwilio;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -36,21 +36,15 @@ import io.restassured.http.ContentType;
 @WithTestResource(WireMockTwilio.class)
 class ObservabilityTest {
 
-    static final String ACCOUNT = "/2010-04-01/Accounts/" + TestAccounts.ACCOUNT_SID;
-
     @InjectWireMock
     WireMockServer twilio;
 
     @BeforeEach
     void reset() {
-        twilio.resetAll();
-        Breakers.resetAll();
-        twilio.stubFor(post(urlEqualTo(ACCOUNT + "/Calls.json")).willReturn(aResponse().withStatus(201)
-                .withHeader("Content-Type", "application/json").withBody(Fixtures.read("call-created.json"))));
-        twilio.stubFor(get(urlPathEqualTo(ACCOUNT + "/Calls.json")).willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", "application/json").withBody(Fixtures.read("calls-page.json"))));
-        twilio.stubFor(get(urlPathMatching(ACCOUNT + "/Calls/CA[0-9a-f]+/Recordings.json")).willReturn(aResponse()
-                .withStatus(200).withHeader("Content-Type", "application/json").withBody(Fixtures.read("call-recordings.json"))));
+        TwilioStubs.reset(twilio);
+        twilio.stubFor(post(urlEqualTo(ACCOUNT + "/Calls.json")).willReturn(fixture(201, "call-created.json")));
+        twilio.stubFor(get(urlPathEqualTo(ACCOUNT + "/Calls.json")).willReturn(fixture(200, "calls-page.json")));
+        twilio.stubFor(get(urlPathMatching(ACCOUNT + "/Calls/CA[0-9a-f]+/Recordings.json")).willReturn(fixture(200, "call-recordings.json")));
     }
 
     static void action(String name, String body) {

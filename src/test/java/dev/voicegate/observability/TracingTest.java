@@ -1,10 +1,11 @@
 package dev.voicegate.observability;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.matching;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static dev.voicegate.testing.TwilioStubs.CALLS;
+import static dev.voicegate.testing.TwilioStubs.fixture;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
@@ -21,10 +22,10 @@ import org.junit.jupiter.api.Test;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 
-import dev.voicegate.testing.Fixtures;
 import dev.voicegate.testing.InjectWireMock;
 import dev.voicegate.testing.McpClients;
 import dev.voicegate.testing.TestAccounts;
+import dev.voicegate.testing.TwilioStubs;
 import dev.voicegate.testing.WireMockTwilio;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
@@ -50,8 +51,6 @@ class TracingTest {
         }
     }
 
-    static final String CALLS = "/2010-04-01/Accounts/" + TestAccounts.ACCOUNT_SID + "/Calls.json";
-
     @InjectWireMock
     WireMockServer twilio;
 
@@ -60,10 +59,9 @@ class TracingTest {
 
     @Test
     void aToolCallAndItsTwilioRequestShareOneTrace() {
-        twilio.resetAll();
+        TwilioStubs.reset(twilio);
         spans.reset();
-        twilio.stubFor(get(urlPathEqualTo(CALLS)).willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", "application/json").withBody(Fixtures.read("calls-page-last.json"))));
+        twilio.stubFor(get(urlPathEqualTo(CALLS)).willReturn(fixture(200, "calls-page-last.json")));
 
         given().header("Authorization", TestAccounts.bearer(TestAccounts.SERVICE_KEY)).contentType(ContentType.JSON)
                 .body("{\"account_sid\":\"" + TestAccounts.ACCOUNT_SID + "\",\"include_recordings\":false}")
@@ -82,10 +80,9 @@ class TracingTest {
 
     @Test
     void anMcpToolCallAndItsTwilioRequestShareOneTrace() {
-        twilio.resetAll();
+        TwilioStubs.reset(twilio);
         spans.reset();
-        twilio.stubFor(get(urlPathEqualTo(CALLS)).willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", "application/json").withBody(Fixtures.read("calls-page-last.json"))));
+        twilio.stubFor(get(urlPathEqualTo(CALLS)).willReturn(fixture(200, "calls-page-last.json")));
 
         McpClients.post(McpClients.toolsCall(1, "list_calls", "{\"account_sid\":\"" + TestAccounts.ACCOUNT_SID
                 + "\",\"include_recordings\":false}")).then().statusCode(200).body("result.isError", equalTo(false));

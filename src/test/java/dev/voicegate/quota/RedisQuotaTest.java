@@ -1,6 +1,5 @@
 package dev.voicegate.quota;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -8,14 +7,13 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static dev.voicegate.testing.TwilioStubs.CALLS;
+import static dev.voicegate.testing.TwilioStubs.fixture;
 import static io.restassured.RestAssured.given;
-import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-
-import java.time.Duration;
 
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
@@ -23,50 +21,29 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
-
-import dev.voicegate.testing.Breakers;
-import dev.voicegate.testing.Fixtures;
 import dev.voicegate.testing.GuardedKeys;
-import dev.voicegate.testing.InjectRedis;
-import dev.voicegate.testing.InjectWireMock;
-import dev.voicegate.testing.RedisServer;
 import dev.voicegate.testing.TestAccounts;
-import dev.voicegate.testing.WireMockTwilio;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.WithTestResource;
+import dev.voicegate.testing.RedisBackedTest;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 
 /** Quotas counted in a real Redis, beside the idempotency keys, and failing closed for make_call when it is down. */
 @QuarkusTest
-@WithTestResource(WireMockTwilio.class)
-@WithTestResource(RedisServer.class)
 @WithTestResource(GuardedKeys.class)
-class RedisQuotaTest {
+class RedisQuotaTest extends RedisBackedTest {
 
     static final String ACCOUNT = TestAccounts.ACCOUNT_SID;
-    static final String CALLS = "/2010-04-01/Accounts/" + ACCOUNT + "/Calls.json";
-
-    @InjectWireMock
-    WireMockServer twilio;
-
-    @InjectRedis
-    RedisServer redis;
 
     /** An Instance: the client is inactive in the other suites' runs, which have no Redis. */
     @Inject
     Instance<RedisDataSource> redisClient;
 
     @BeforeEach
-    void reset() {
-        twilio.resetAll();
-        Breakers.resetAll();
-        twilio.stubFor(post(urlEqualTo(CALLS)).willReturn(aResponse().withStatus(201)
-                .withHeader("Content-Type", "application/json").withBody(Fixtures.read("call-created.json"))));
-        twilio.stubFor(get(urlPathEqualTo(CALLS)).willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", "application/json").withBody(Fixtures.read("calls-page-last.json"))));
+    void answerListCalls() {
+        twilio.stubFor(get(urlPathEqualTo(CALLS)).willReturn(fixture(200, "calls-page-last.json")));
     }
 
     static ValidatableResponse makeCall(String authorization, String idempotencyKey) {
@@ -95,8 +72,7 @@ class RedisQuotaTest {
 
     @Test
     void whenRedisIsDownQuotaLimitedAndKeyedCallsFailClosedAndReadsGoOn() {
-        redis.stopProcess();
-        try {
+        redis.outage(() -> {
             makeCall(GuardedKeys.bearer("daily"), null).statusCode(503)
                     .body("error", startsWith("upstream_unavailable: the quota store is unreachable, so the call was not "
                             + "placed (key 'daily' has quotas that could not be checked)"));
@@ -111,10 +87,8 @@ class RedisQuotaTest {
             makeCall(TestAccounts.bearer(TestAccounts.SERVICE_KEY), null).statusCode(201);
             makeCall(GuardedKeys.bearer("uk"), null).statusCode(403);
             twilio.verify(1, postRequestedFor(urlEqualTo(CALLS)));
-        } finally {
-            redis.startProcess();
-        }
-        await().atMost(Duration.ofSeconds(10)).until(() -> given().get("/q/health/ready").statusCode() == 200);
+        });
+        awaitReady();
         makeCall(GuardedKeys.bearer("daily"), null).statusCode(201);
     }
 }

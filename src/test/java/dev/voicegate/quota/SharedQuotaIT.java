@@ -1,19 +1,14 @@
 package dev.voicegate.quota;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static dev.voicegate.testing.TwilioStubs.CALLS;
+import static dev.voicegate.testing.TwilioStubs.fixture;
 import static io.restassured.RestAssured.given;
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -27,16 +22,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
-
-import dev.voicegate.testing.Fixtures;
 import dev.voicegate.testing.GuardedKeys;
-import dev.voicegate.testing.InjectRedis;
-import dev.voicegate.testing.InjectWireMock;
 import dev.voicegate.testing.PackagedApp;
-import dev.voicegate.testing.RedisServer;
+import dev.voicegate.testing.RedisBackedTest;
 import dev.voicegate.testing.TestAccounts;
-import dev.voicegate.testing.WireMockTwilio;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
 import io.restassured.RestAssured;
@@ -48,59 +37,20 @@ import io.restassured.response.Response;
  * spread over both, place exactly 10 calls; a restarted replica still knows they were placed.
  */
 @QuarkusIntegrationTest
-@WithTestResource(WireMockTwilio.class)
-@WithTestResource(RedisServer.class)
 @WithTestResource(GuardedKeys.class)
-class SharedQuotaIT {
+class SharedQuotaIT extends RedisBackedTest {
 
-    static final String CALLS = "/2010-04-01/Accounts/" + TestAccounts.ACCOUNT_SID + "/Calls.json";
-
-    @InjectWireMock
-    WireMockServer twilio;
-
-    @InjectRedis
-    RedisServer redis;
-
-    Process second;
-    int secondPort;
+    PackagedApp second;
 
     @BeforeEach
-    void startSecondReplica() throws IOException {
-        twilio.resetAll();
-        try (ServerSocket socket = new ServerSocket(0)) {
-            secondPort = socket.getLocalPort();
-        }
-        startSecond();
-    }
-
-    void startSecond() throws IOException {
-        List<String> properties = new ArrayList<>(List.of(
-                "-Dquarkus.http.port=" + secondPort,
-                "-Dquarkus.rest-client.twilio.url=" + WireMockTwilio.baseUrl(twilio),
-                "-Dquarkus.redis.hosts=" + redis.url(),
-                "-Dvoicegate.twilio.account-sid=" + TestAccounts.ACCOUNT_SID,
-                "-Dvoicegate.twilio.auth-token=" + TestAccounts.AUTH_TOKEN,
-                "-Dvoicegate.access.service-api-keys=" + TestAccounts.SERVICE_KEY));
-        for (Map.Entry<String, String> setting : GuardedKeys.config().entrySet()) {
-            properties.add("-D" + setting.getKey() + "=" + setting.getValue());
-        }
-        second = new ProcessBuilder(PackagedApp.command(properties)).redirectErrorStream(true)
-                .redirectOutput(new File("target/shared-quota-replica.log")).start();
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> readyAt(secondPort));
+    void startSecondReplica() {
+        second = secondReplica("shared-quota-replica", GuardedKeys.config());
     }
 
     @AfterEach
     void stopSecondReplica() {
         if (second != null) {
-            second.destroy();
-        }
-    }
-
-    static boolean readyAt(int port) {
-        try {
-            return given().port(port).get("/q/health/ready").statusCode() == 200;
-        } catch (Exception notYet) { // RestAssured rethrows ConnectException undeclared
-            return false;
+            second.close();
         }
     }
 
@@ -116,9 +66,9 @@ class SharedQuotaIT {
 
     @Test
     void fortyConcurrentCallsAcrossTwoReplicasPlaceExactlyTheTenAMinuteAllowed() throws Exception {
-        twilio.stubFor(post(urlEqualTo(CALLS)).willReturn(aResponse().withStatus(201).withFixedDelay(100)
-                .withHeader("Content-Type", "application/json").withBody(Fixtures.read("call-created.json"))));
+        twilio.stubFor(post(urlEqualTo(CALLS)).willReturn(fixture(201, "call-created.json").withFixedDelay(100)));
         int firstPort = RestAssured.port;
+        int secondPort = second.port();
         // Warm both replicas with the unnamed key (no quota): a cold first call can outlast the 1 s test timeout.
         for (int port : List.of(firstPort, secondPort)) {
             makeCall(port, TestAccounts.bearer(TestAccounts.SERVICE_KEY));
@@ -150,9 +100,7 @@ class SharedQuotaIT {
         twilio.verify(10, postRequestedFor(urlEqualTo(CALLS)));
 
         // A replica that restarts counts on: the calls are in Redis, not in its memory.
-        second.destroy();
-        await().atMost(Duration.ofSeconds(30)).until(() -> !second.isAlive());
-        startSecond();
+        second.restart();
         Function<Integer, Integer> status = port -> makeCall(port).statusCode();
         assertEquals(429, status.apply(secondPort));
         assertEquals(429, status.apply(firstPort));

@@ -1,11 +1,13 @@
 package dev.voicegate.reliability;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static dev.voicegate.testing.TwilioStubs.ACCOUNT;
+import static dev.voicegate.testing.TwilioStubs.fixture;
+import static dev.voicegate.testing.TwilioStubs.json;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -57,7 +59,6 @@ class GracefulShutdownIT {
     /** Of which over MCP. */
     static final int MCP_IN_FLIGHT = 2;
     static final int TWILIO_DELAY_MS = 2000;
-    static final String ACCOUNT = "/2010-04-01/Accounts/" + TestAccounts.ACCOUNT_SID;
     static final Path LOG = Path.of("target", "graceful-shutdown.log");
 
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -71,15 +72,12 @@ class GracefulShutdownIT {
         twilio = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
         twilio.start();
         twilio.stubFor(get(urlPathMatching(ACCOUNT + "/Calls/CA[0-9a-f]{32}/Recordings\\.json"))
-                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
-                        .withBody(Fixtures.read("call-recordings.json"))));
+                .willReturn(fixture(200, "call-recordings.json")));
     }
 
     /** Twilio answers the call log after {@code delayMillis}; the packaged service runs with {@code SHUTDOWN_TIMEOUT}. */
     void start(int delayMillis, String shutdownTimeout, String... properties) throws IOException {
-        twilio.stubFor(get(urlPathEqualTo(ACCOUNT + "/Calls.json")).willReturn(aResponse().withStatus(200)
-                .withFixedDelay(delayMillis).withHeader("Content-Type", "application/json")
-                .withBody(Fixtures.read("calls-page.json"))));
+        twilio.stubFor(get(urlPathEqualTo(ACCOUNT + "/Calls.json")).willReturn(fixture(200, "calls-page.json").withFixedDelay(delayMillis)));
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
@@ -184,9 +182,7 @@ class GracefulShutdownIT {
     @Test
     void sigtermAnswersAWaitingGetCallAtOnce() throws Exception {
         String call = ACCOUNT + "/Calls/CAa1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1.json";
-        twilio.stubFor(get(urlPathEqualTo(call)).willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", "application/json")
-                .withBody(Fixtures.read("call.json").replace("\"status\": \"completed\"", "\"status\": \"ringing\""))));
+        twilio.stubFor(get(urlPathEqualTo(call)).willReturn(json(Fixtures.read("call.json").replace("\"status\": \"completed\"", "\"status\": \"ringing\""))));
         start(0, null, "-Dvoicegate.get-call.first-poll=30s", "-Dvoicegate.get-call.max-poll=30s");
         CompletableFuture<HttpResponse<String>> waiting = http.sendAsync(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + port + "/v1/accounts/" + TestAccounts.ACCOUNT_SID

@@ -1,10 +1,11 @@
 package dev.voicegate.reliability;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static dev.voicegate.testing.TwilioStubs.ACCOUNT;
+import static dev.voicegate.testing.TwilioStubs.fixture;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -46,11 +47,10 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.voicegate.testing.Breakers;
 import dev.voicegate.testing.ContractSchemas;
 import dev.voicegate.testing.FaultyWireMockTwilio;
-import dev.voicegate.testing.Fixtures;
 import dev.voicegate.testing.InjectFaults;
 import dev.voicegate.testing.InjectWireMock;
-import dev.voicegate.testing.RandomFaults;
 import dev.voicegate.testing.RandomFaults.Kind;
+import dev.voicegate.testing.RandomFaults;
 import dev.voicegate.testing.TestAccounts;
 import dev.voicegate.testing.WireMockTwilio;
 import io.quarkus.test.common.WithTestResource;
@@ -122,7 +122,6 @@ class SoakTest {
     static final double HEAP_GROWTH_RATIO = 0.25;
     static final long HEAP_GROWTH_BYTES = 32L << 20;
 
-    static final String ACCOUNT = "/2010-04-01/Accounts/" + TestAccounts.ACCOUNT_SID;
     static final String RECORDING_SID = "REe5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5";
     /**
      * Keyed make_calls get a unique {@code to} per key under this prefix (+1 202 555-0001 on: numbers the toll-fraud
@@ -213,19 +212,14 @@ class SoakTest {
     }
 
     private void stubTwilio() {
-        twilio.stubFor(post(urlPathEqualTo(ACCOUNT + "/Calls.json")).willReturn(json(201, "call-created.json")));
-        twilio.stubFor(get(urlPathEqualTo(ACCOUNT + "/Calls.json")).willReturn(json(200, "calls-page.json")));
+        twilio.stubFor(post(urlPathEqualTo(ACCOUNT + "/Calls.json")).willReturn(fixture(201, "call-created.json")));
+        twilio.stubFor(get(urlPathEqualTo(ACCOUNT + "/Calls.json")).willReturn(fixture(200, "calls-page.json")));
         twilio.stubFor(get(urlPathMatching(ACCOUNT + "/Calls/CA[0-9a-f]{32}/Recordings\\.json"))
-                .willReturn(json(200, "call-recordings.json")));
+                .willReturn(fixture(200, "call-recordings.json")));
         twilio.stubFor(get(urlPathEqualTo(ACCOUNT + "/Recordings/" + RECORDING_SID + ".json"))
-                .willReturn(json(200, "recording.json")));
+                .willReturn(fixture(200, "recording.json")));
         twilio.stubFor(get(urlPathEqualTo(ACCOUNT + "/Recordings/" + RECORDING_SID + "/Transcriptions.json"))
-                .willReturn(json(200, "transcriptions.json")));
-    }
-
-    private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder json(int status, String fixture) {
-        return aResponse().withStatus(status).withHeader("Content-Type", "application/json")
-                .withBody(Fixtures.read(fixture));
+                .willReturn(fixture(200, "transcriptions.json")));
     }
 
     /** One client: requests back to back until the deadline; its latencies by action. */

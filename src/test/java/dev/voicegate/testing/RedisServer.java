@@ -51,6 +51,19 @@ public class RedisServer implements QuarkusTestResourceLifecycleManager {
         return port;
     }
 
+    /**
+     * An outage: kills the server, runs {@code during} (the checks made while Redis is away), and starts the server
+     * again on the same port even when they fail.
+     */
+    public void outage(Runnable during) {
+        stopProcess();
+        try {
+            during.run();
+        } finally {
+            startProcess();
+        }
+    }
+
     /** Kills the server (an outage) and waits until the port is closed. */
     public void stopProcess() {
         if (process != null) {

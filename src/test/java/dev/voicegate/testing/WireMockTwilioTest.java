@@ -1,9 +1,9 @@
 package dev.voicegate.testing;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static dev.voicegate.testing.TwilioStubs.fixture;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -90,10 +90,7 @@ class WireMockTwilioTest {
     void serverAnswersOnLoopback() throws Exception {
         resource.inject((Object value, Predicate<Field> predicate) -> wireMock = (WireMockServer) value);
         String path = "/2010-04-01/Accounts/" + TestAccounts.ACCOUNT_SID + "/Recordings/REe5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5.json";
-        wireMock.stubFor(get(urlPathEqualTo(path)).willReturn(aResponse()
-                .withStatus(200)
-                .withHeader("Content-Type", "application/json")
-                .withBody(Fixtures.read("recording.json"))));
+        wireMock.stubFor(get(urlPathEqualTo(path)).willReturn(fixture(200, "recording.json")));
 
         HttpResponse<String> response = http.send(
                 HttpRequest.newBuilder(URI.create(config.get("quarkus.rest-client.twilio.url") + path))

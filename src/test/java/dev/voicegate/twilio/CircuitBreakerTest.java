@@ -1,9 +1,10 @@
 package dev.voicegate.twilio;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static dev.voicegate.testing.TwilioStubs.CALLS;
+import static dev.voicegate.testing.TwilioStubs.fixture;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,7 +19,6 @@ import org.junit.jupiter.api.Test;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 
-import dev.voicegate.testing.Fixtures;
 import dev.voicegate.testing.InjectWireMock;
 import dev.voicegate.testing.TestAccounts;
 import dev.voicegate.testing.WireMockTwilio;
@@ -35,7 +35,6 @@ import io.smallrye.mutiny.helpers.test.UniAssertSubscriber;
 @WithTestResource(WireMockTwilio.class)
 class CircuitBreakerTest {
 
-    static final String CALLS = "/2010-04-01/Accounts/" + TestAccounts.ACCOUNT_SID + "/Calls.json";
     static final TwilioCredentials CREDENTIALS = new TwilioCredentials(TestAccounts.ACCOUNT_SID,
             TestAccounts.ACCOUNT_SID, TestAccounts.AUTH_TOKEN);
     static final CallQuery ALL = new CallQuery(null, null, null, null, null, 50, null, null);
@@ -62,8 +61,7 @@ class CircuitBreakerTest {
 
     @Test
     void opensOnSustainedServerErrorsAndThenFailsFast() {
-        twilio.stubFor(get(urlPathEqualTo(CALLS)).willReturn(aResponse().withStatus(500)
-                .withHeader("Content-Type", "application/json").withBody(Fixtures.read("error-20500.json"))));
+        twilio.stubFor(get(urlPathEqualTo(CALLS)).willReturn(fixture(500, "error-20500.json")));
 
         // Each call makes 1 + 3 attempts; the breaker judges the last 20 attempts.
         for (int i = 0; i < 5; i++) {
@@ -87,8 +85,7 @@ class CircuitBreakerTest {
 
     @Test
     void clientErrorsNeverOpenIt() {
-        twilio.stubFor(get(urlPathEqualTo(CALLS)).willReturn(aResponse().withStatus(404)
-                .withHeader("Content-Type", "application/json").withBody(Fixtures.read("error-20404.json"))));
+        twilio.stubFor(get(urlPathEqualTo(CALLS)).willReturn(fixture(404, "error-20404.json")));
 
         for (int i = 0; i < 25; i++) {
             assertInstanceOf(TwilioException.Rejected.class, listFails());

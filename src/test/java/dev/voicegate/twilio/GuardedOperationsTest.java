@@ -1,9 +1,9 @@
 package dev.voicegate.twilio;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static dev.voicegate.testing.TwilioStubs.fixture;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -28,10 +28,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 
-import dev.voicegate.testing.Breakers;
-import dev.voicegate.testing.Fixtures;
 import dev.voicegate.testing.InjectWireMock;
 import dev.voicegate.testing.TestAccounts;
+import dev.voicegate.testing.TwilioStubs;
 import dev.voicegate.testing.WireMockTwilio;
 import dev.voicegate.twilio.limit.Turn;
 import io.quarkus.test.common.WithTestResource;
@@ -86,8 +85,7 @@ class GuardedOperationsTest {
 
     @BeforeEach
     void reset() {
-        twilio.resetAll();
-        Breakers.resetAll();
+        TwilioStubs.reset(twilio);
     }
 
     static Stream<Named<Method>> operations() {
@@ -121,8 +119,7 @@ class GuardedOperationsTest {
     }
 
     static ResponseDefinitionBuilder rateLimited() {
-        return aResponse().withStatus(429).withHeader("Content-Type", "application/json")
-                .withBody(Fixtures.read("error-20429.json"));
+        return fixture(429, "error-20429.json");
     }
 
     @SuppressWarnings("unchecked")

@@ -1,10 +1,12 @@
 package dev.voicegate.voice;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.absent;
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static dev.voicegate.testing.TwilioStubs.ACCOUNT;
+import static dev.voicegate.testing.TwilioStubs.fixture;
+import static dev.voicegate.testing.TwilioStubs.json;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
@@ -25,14 +27,12 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.client.WireMock;
 
-import dev.voicegate.testing.Breakers;
-import dev.voicegate.testing.Fixtures;
+import dev.voicegate.observability.ActionMetrics;
 import dev.voicegate.testing.InjectWireMock;
 import dev.voicegate.testing.TestAccounts;
-import dev.voicegate.observability.ActionMetrics;
+import dev.voicegate.testing.TwilioStubs;
 import dev.voicegate.testing.WireMockTwilio;
 import dev.voicegate.twilio.TwilioCall;
 import dev.voicegate.twilio.TwilioCallPage;
@@ -64,7 +64,6 @@ class RecordingJoinTest {
         }
     }
 
-    static final String ACCOUNT = "/2010-04-01/Accounts/" + TestAccounts.ACCOUNT_SID;
     static final String RECORDINGS = ACCOUNT + "/Recordings.json";
     static final TwilioCredentials CREDENTIALS = new TwilioCredentials(TestAccounts.ACCOUNT_SID,
             TestAccounts.ACCOUNT_SID, TestAccounts.AUTH_TOKEN);
@@ -123,8 +122,7 @@ class RecordingJoinTest {
 
     @BeforeEach
     void reset() {
-        twilio.resetAll();
-        Breakers.resetAll();
+        TwilioStubs.reset(twilio);
         stubPerCallLists();
     }
 
@@ -171,10 +169,6 @@ class RecordingJoinTest {
                 + "}";
     }
 
-    static ResponseDefinitionBuilder ok(String body) {
-        return aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(body);
-    }
-
     static String perCallPath(String callSid) {
         return ACCOUNT + "/Calls/" + callSid + "/Recordings.json";
     }
@@ -185,7 +179,7 @@ class RecordingJoinTest {
                 C1, List.of(REC_1A, REC_2, REC_1B), C2, List.of(REC_2), C3, List.of(), C4, List.of(REC_4),
                 C5, List.of(REC_5), C6, List.of(REC_6B, REC_6A));
         perCall.forEach((call, recordings) -> twilio.stubFor(get(urlPathEqualTo(perCallPath(call)))
-                .willReturn(ok(page(perCallPath(call), recordings, null)))));
+                .willReturn(json(page(perCallPath(call), recordings, null)))));
     }
 
     /** The account list from 2024-05-02 on, newest first, as pages; the last one has a next link. */
@@ -195,7 +189,7 @@ class RecordingJoinTest {
             twilio.stubFor(get(urlPathEqualTo(RECORDINGS))
                     .withQueryParam("DateCreated>", WireMock.equalTo("2024-05-02"))
                     .withQueryParam("PageToken", i == 0 ? absent() : WireMock.equalTo("PA" + i))
-                    .willReturn(ok(page(RECORDINGS, pages[i], "PA" + (i + 1)))));
+                    .willReturn(json(page(RECORDINGS, pages[i], "PA" + (i + 1)))));
         }
     }
 
@@ -294,11 +288,9 @@ class RecordingJoinTest {
 
     @Test
     void aFailingAccountListFallsBackToPerCallAndAFailedLookupIsStillReportedAsPartial() {
-        twilio.stubFor(get(urlPathEqualTo(RECORDINGS)).willReturn(aResponse().withStatus(500)
-                .withHeader("Content-Type", "application/json").withBody(Fixtures.read("error-20500.json"))));
-        twilio.stubFor(get(urlPathEqualTo(perCallPath(C5))).willReturn(aResponse().withStatus(500)
-                .withHeader("Content-Type", "application/json").withBody(Fixtures.read("error-20500.json"))));
-        twilio.stubFor(get(urlPathEqualTo(ACCOUNT + "/Calls.json")).willReturn(ok("{\"calls\":["
+        twilio.stubFor(get(urlPathEqualTo(RECORDINGS)).willReturn(fixture(500, "error-20500.json")));
+        twilio.stubFor(get(urlPathEqualTo(perCallPath(C5))).willReturn(fixture(500, "error-20500.json")));
+        twilio.stubFor(get(urlPathEqualTo(ACCOUNT + "/Calls.json")).willReturn(json("{\"calls\":["
                 + String.join(",", CALLS) + "],\"page\":0,\"page_size\":50,\"next_page_uri\":null}")));
 
         given().header("Authorization", TestAccounts.bearer(TestAccounts.SERVICE_KEY))

@@ -1,15 +1,14 @@
 package dev.voicegate.twilio.limit;
 
+import static dev.voicegate.testing.TwilioStubs.CALLS;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,10 +46,9 @@ class SharedBudgetIT {
 
     static final int BOUND = 4;
     static final Duration LEASE = Duration.ofSeconds(2);
-    static final String CALLS = "/2010-04-01/Accounts/" + TestAccounts.ACCOUNT_SID + "/Calls.json";
 
     final RedisServer redis = new RedisServer();
-    final List<Process> replicas = new ArrayList<>();
+    final List<PackagedApp> replicas = new ArrayList<>();
     final List<Integer> ports = new ArrayList<>();
     final ScheduledExecutorService answers = Executors.newScheduledThreadPool(2);
     final ExecutorService clients = Executors.newFixedThreadPool(32);
@@ -77,7 +75,6 @@ class SharedBudgetIT {
             startReplica(i);
         }
         for (int port : ports) {
-            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() -> readyAt(port));
             listCalls(port); // warm
         }
         maxInFlight.set(0);
@@ -95,47 +92,29 @@ class SharedBudgetIT {
         }
     }
 
-    void startReplica(int index) throws IOException {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        ports.add(port);
+    void startReplica(int index) {
         Map<String, String> settings = Map.of(
-                "quarkus.http.port", Integer.toString(port),
-                "quarkus.rest-client.twilio.url", "http://127.0.0.1:" + twilio.getAddress().getPort(),
-                "quarkus.redis.hosts", redis.url(),
-                "voicegate.twilio.account-sid", TestAccounts.ACCOUNT_SID,
-                "voicegate.twilio.auth-token", TestAccounts.AUTH_TOKEN,
-                "voicegate.access.service-api-keys", TestAccounts.SERVICE_KEY,
                 "voicegate.upstream.max-concurrent-per-account", Integer.toString(BOUND),
                 "voicegate.upstream.shared-lease", LEASE.toString(),
                 "voicegate.upstream.max-queue-wait", "PT8S",
-                "voicegate.twilio.timeout-ms", "20000");
-        // The burst is meant to queue for the shared slots, not to be shed at the door: admit whatever can wait.
-        List<String> properties = new ArrayList<>(List.of("-Dvoicegate.upstream.max-admission-wait=PT8S"));
-        properties.addAll(settings.entrySet().stream().map(e -> "-D" + e.getKey() + "=" + e.getValue()).toList());
-        replicas.add(new ProcessBuilder(PackagedApp.command(properties)).redirectErrorStream(true)
-                .redirectOutput(new File("target/shared-budget-replica-" + index + ".log")).start());
+                "voicegate.twilio.timeout-ms", "20000",
+                // The burst is meant to queue for the shared slots, not to be shed at the door: admit whatever can wait.
+                "voicegate.upstream.max-admission-wait", "PT8S");
+        PackagedApp replica = PackagedApp.replica("shared-budget-replica-" + index,
+                "http://127.0.0.1:" + twilio.getAddress().getPort(), redis.url(), settings);
+        replicas.add(replica);
+        ports.add(replica.port());
     }
 
     @AfterEach
     void stop() {
-        replicas.forEach(Process::destroy);
+        replicas.forEach(PackagedApp::close);
         clients.shutdownNow();
         answers.shutdownNow();
         if (twilio != null) {
             twilio.stop(0);
         }
         redis.stop();
-    }
-
-    static boolean readyAt(int port) {
-        try {
-            return given().port(port).get("/q/health/ready").statusCode() == 200;
-        } catch (Exception notYet) { // RestAssured rethrows ConnectException undeclared
-            return false;
-        }
     }
 
     static Response listCalls(int port) {
@@ -161,7 +140,7 @@ class SharedBudgetIT {
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> inFlight.get() == BOUND);
         // ... and dies holding them.
-        replicas.get(1).destroyForcibly();
+        replicas.get(1).kill();
         long killed = System.nanoTime();
         delayMillis.set(50);
         assertEquals(200, listCalls(ports.get(0)).statusCode());

@@ -1,12 +1,13 @@
 package dev.voicegate.twilio.limit;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static dev.voicegate.testing.TwilioStubs.CALLS;
+import static dev.voicegate.testing.TwilioStubs.fixture;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
@@ -18,16 +19,8 @@ import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
-
-import dev.voicegate.testing.Breakers;
-import dev.voicegate.testing.Fixtures;
-import dev.voicegate.testing.InjectRedis;
-import dev.voicegate.testing.InjectWireMock;
-import dev.voicegate.testing.RedisServer;
 import dev.voicegate.testing.TestAccounts;
-import dev.voicegate.testing.WireMockTwilio;
-import io.quarkus.test.common.WithTestResource;
+import dev.voicegate.testing.RedisBackedTest;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
 
@@ -37,27 +30,13 @@ import io.restassured.response.ValidatableResponse;
  * is back.
  */
 @QuarkusTest
-@WithTestResource(WireMockTwilio.class)
-@WithTestResource(RedisServer.class)
-class SharedBudgetServiceTest {
+class SharedBudgetServiceTest extends RedisBackedTest {
 
     static final String ACCOUNT = TestAccounts.ACCOUNT_SID;
-    static final String CALLS = "/2010-04-01/Accounts/" + ACCOUNT + "/Calls.json";
-
-    @InjectWireMock
-    WireMockServer twilio;
-
-    @InjectRedis
-    RedisServer redis;
 
     @BeforeEach
-    void reset() {
-        twilio.resetAll();
-        Breakers.resetAll();
-        twilio.stubFor(get(urlPathEqualTo(CALLS)).willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", "application/json").withBody(Fixtures.read("calls-page-last.json"))));
-        twilio.stubFor(post(urlEqualTo(CALLS)).willReturn(aResponse().withStatus(201)
-                .withHeader("Content-Type", "application/json").withBody(Fixtures.read("call-created.json"))));
+    void answerListCallsAndWarm() {
+        twilio.stubFor(get(urlPathEqualTo(CALLS)).willReturn(fixture(200, "calls-page-last.json")));
         listCalls(); // warm: a cold first request may outlast the short per-attempt timeout of the tests
         twilio.resetRequests();
         // A test before this one (here or in another class on the same service) may have stopped Redis.
@@ -94,8 +73,7 @@ class SharedBudgetServiceTest {
 
     @Test
     void withRedisDownRequestsGoOnUnderTheLocalShareAndReadinessSaysSo() {
-        redis.stopProcess();
-        try {
+        redis.outage(() -> {
             // The first request after Redis went away finds out, and is sent all the same, once.
             given().header("Authorization", TestAccounts.bearer(TestAccounts.SERVICE_KEY)).contentType("application/json")
                     .body("{\"to\":\"+14155551212\",\"from_\":\"+15017122661\",\"url\":\"https://example.com/twiml\"}")
@@ -110,9 +88,7 @@ class SharedBudgetServiceTest {
                     .body("checks.find { it.name == 'twilio-budget' }.data.mode", equalTo("local-share"))
                     .body("checks.find { it.name == 'twilio-budget' }.data.per-account", equalTo(8));
             given().get("/q/metrics").then().body(containsString("voicegate_upstream_budget_fallback 1.0"));
-        } finally {
-            redis.startProcess();
-        }
+        });
         await().atMost(Duration.ofSeconds(15)).until(() -> "shared".equals(mode()));
         listCalls().statusCode(200);
     }

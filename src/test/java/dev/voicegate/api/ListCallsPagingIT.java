@@ -4,5 +4,5 @@ import io.quarkus.test.junit.QuarkusIntegrationTest;
 
 /** The same suite against the packaged application ({@code ./mvnw verify}). */
 @QuarkusIntegrationTest
-class ListCallsIT extends ListCallsTest {
+class ListCallsPagingIT extends ListCallsPagingTest {
 }

@@ -1,24 +1,19 @@
 package dev.voicegate.api;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static dev.voicegate.testing.TwilioStubs.fixture;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -37,15 +32,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 
-import dev.voicegate.testing.Breakers;
 import dev.voicegate.testing.ContractSchemas;
-import dev.voicegate.testing.Fixtures;
 import dev.voicegate.testing.InjectWireMock;
-import dev.voicegate.testing.McpClients;
 import dev.voicegate.testing.TestAccounts;
+import dev.voicegate.testing.TwilioStubs;
 import dev.voicegate.testing.WireMockTwilio;
 import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
@@ -55,10 +47,11 @@ import io.restassured.specification.RequestSpecification;
  * endpoint times a table of mutations. Twilio (WireMock) answers everything with success, so a request that
  * leaked upstream would show; each case must get the envelope with the expected category and status, and
  * cause zero upstream requests.
+ *
+ * <p>The set-up, the corpus and its builders for the {@code Hostile*Test} suites, which split it by surface.
  */
-@QuarkusTest
 @WithTestResource(WireMockTwilio.class)
-class HostileInputTest {
+abstract class HostileInputSuite {
 
     static final String ACCOUNT = TestAccounts.ACCOUNT_SID;
     static final String RECORDING_SID = "REe5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5";
@@ -77,14 +70,10 @@ class HostileInputTest {
 
     @BeforeEach
     void twilioSaysYesToEverything() {
-        twilio.resetAll();
-        Breakers.resetAll();
-        twilio.stubFor(post(anyUrl()).willReturn(aResponse().withStatus(201)
-                .withHeader("Content-Type", "application/json").withBody(Fixtures.read("call-created.json"))));
-        twilio.stubFor(get(anyUrl()).willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", "application/json").withBody(Fixtures.read("calls-page-last.json"))));
-        twilio.stubFor(any(anyUrl()).atPriority(10).willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", "application/json").withBody("{}")));
+        TwilioStubs.reset(twilio);
+        twilio.stubFor(post(anyUrl()).willReturn(fixture(201, "call-created.json")));
+        twilio.stubFor(get(anyUrl()).willReturn(fixture(200, "calls-page-last.json")));
+        twilio.stubFor(any(anyUrl()).atPriority(10).willReturn(TwilioStubs.json("{}")));
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -284,7 +273,8 @@ class HostileInputTest {
             String category, String mentions) {
     }
 
-    static Stream<Arguments> corpus() {
+    /** The whole corpus, in the order the suites split it: per action its parameters and bodies, then the rest. */
+    static List<Case> cases() {
         List<Case> cases = new ArrayList<>();
         for (ActionSpec action : ACTIONS) {
             parameterCases(action, cases);
@@ -294,6 +284,11 @@ class HostileInputTest {
         authCases(cases);
         idempotencyHeaderCases(cases);
         policyCases(cases);
+        return cases;
+    }
+
+    /** Cases as the arguments of a {@code costsNothing} test: the case's name, and the case. */
+    static Stream<Arguments> arguments(List<Case> cases) {
         return cases.stream().map(c -> Arguments.of(c.name(), c));
     }
 
@@ -388,7 +383,7 @@ class HostileInputTest {
                 case ENUM -> values.addAll(ENUM_VARIANTS.get(param.name()));
                 case DATE -> values.addAll(BAD_DATES);
                 default -> values.addAll(KIND_SPECIFIC.getOrDefault(param.kind(), List.of()).stream()
-                        .map(HostileInputTest::unescape).toList());
+                        .map(HostileInputSuite::unescape).toList());
             }
             for (String value : values) {
                 String query = name + "=" + encode(value);
@@ -570,25 +565,10 @@ class HostileInputTest {
         }
     }
 
-    // ------------------------------------------------------------------------------------------------
-    // The test
-    // ------------------------------------------------------------------------------------------------
-
-    @Test
-    void corpusIsLargeAndCoversEveryParameter() {
-        List<Case> cases = corpus().map(a -> (Case) a.get()[1]).toList();
-        assertTrue(cases.size() >= 100, "corpus size " + cases.size());
-        for (ActionSpec action : ACTIONS) {
-            for (Param param : action.params()) {
-                String prefix = action.name() + "." + param.name() + " ";
-                assertTrue(cases.stream().filter(c -> c.name().startsWith(prefix)).count() >= 8, prefix);
-            }
-        }
-        assertEquals(cases.size(), cases.stream().map(Case::name).distinct().count(), "case names are unique: "
-                + cases.stream().collect(Collectors.groupingBy(Case::name, Collectors.counting())).entrySet().stream()
-                        .filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList());
-    }
-
+    /**
+     * Each case of the suite's corpus (its static {@code corpus()}) gets the envelope with the expected status and
+     * category, and Twilio sees nothing.
+     */
     @ParameterizedTest(name = "{0}")
     @MethodSource("corpus")
     void costsNothing(String name, Case hostile) {
@@ -606,108 +586,6 @@ class HostileInputTest {
         }
         assertFalse(body.contains("Exception") || body.contains("\tat "), seen);
         twilio.verify(0, anyRequestedFor(anyUrl()));
-    }
-
-    static final int LIMIT = 64 * 1024;
-
-    /** A body sent by the JDK client: chunked (no Content-Length) or with its length declared. */
-    record RawBody(String name, String contentType, byte[] bytes, boolean chunked) {
-    }
-
-    /**
-     * Each kind of body just over and just under the limit, chunked or (multipart) with a Content-Length, on the tool
-     * call, on POST /v1/accounts/{sid}/calls and on the MCP endpoint.
-     */
-    static Stream<Arguments> bodiesAroundTheLimit() {
-        List<Arguments> cases = new ArrayList<>();
-        for (int size : List.of(LIMIT + 1, LIMIT + 4000, LIMIT - 100)) {
-            boolean over = size > LIMIT;
-            for (RawBody body : bodies(json(size), size)) {
-                boolean isJson = body.contentType().equals("application/json");
-                // Under the limit the usual answers: the JSON is read whole, past RESTEasy's 10 KiB default input buffer
-                // (quarkus#48777), and its twiml is too long; anything else is not JSON.
-                String mentions = over ? "larger than 64 KiB" : isJson ? "'twiml'" : "application/json";
-                cases.add(Arguments.of(body.name() + " of " + size + " bytes, tool call", "/v1/actions/make_call", body,
-                        over ? 413 : 200, mentions));
-                cases.add(Arguments.of(body.name() + " of " + size + " bytes, POST calls", "/v1/accounts/" + ACCOUNT
-                        + "/calls", body, over ? 413 : isJson ? 400 : 415, mentions));
-            }
-            // MCP: under the limit the server has the whole body (a tools/call whose twiml is too long) and answers in
-            // JSON-RPC; anything else is not JSON (parse error).
-            for (RawBody body : bodies(mcpJson(size), size)) {
-                boolean isJson = body.contentType().equals("application/json");
-                String mentions = over ? "larger than 64 KiB" : isJson ? "'twiml' must be at most" : "\"code\":-32700";
-                cases.add(Arguments.of(body.name() + " of " + size + " bytes, MCP", "/mcp", body,
-                        over ? 413 : isJson ? 200 : 400, mentions));
-            }
-        }
-        return cases.stream();
-    }
-
-    static List<RawBody> bodies(byte[] json, int size) {
-        return List.of(
-                new RawBody("chunked JSON", "application/json", json, true),
-                new RawBody("chunked form", "application/x-www-form-urlencoded", form(size), true),
-                new RawBody("chunked multipart", "multipart/form-data; boundary=" + BOUNDARY, multipart(size), true),
-                new RawBody("multipart", "multipart/form-data; boundary=" + BOUNDARY, multipart(size), false));
-    }
-
-    /**
-     * Over the limit the envelope with 413, whatever the endpoint, the body's type or framing; under it, the usual
-     * answer: the envelope on /v1, JSON-RPC on /mcp.
-     */
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("bodiesAroundTheLimit")
-    void bodySizeLimitAnswersWithTheEnvelope(String name, String path, RawBody body, int status, String mentions)
-            throws Exception {
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        HttpRequest.BodyPublisher publisher = body.chunked()
-                ? HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body.bytes()))
-                : HttpRequest.BodyPublishers.ofByteArray(body.bytes());
-        HttpRequest request = HttpRequest.newBuilder(URI.create(RestAssured.baseURI + ":" + RestAssured.port + path))
-                .header("Authorization", SERVICE_KEY).header("Content-Type", body.contentType())
-                .header("Accept", McpClients.ACCEPT)
-                .timeout(Duration.ofSeconds(30)).POST(publisher).build();
-        HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-        String seen = name + " -> HTTP " + response.statusCode() + " " + response.headers().map() + " "
-                + abbreviate(response.body(), 400);
-        assertEquals(status, response.statusCode(), seen);
-        assertEquals("application/json", response.headers().firstValue("Content-Type").orElse("").split(";")[0], seen);
-        assertTrue(response.body().contains(mentions), "should mention " + mentions + ": " + seen);
-        if (path.equals("/mcp") && status != 413) {
-            assertTrue(response.body().startsWith("{\"jsonrpc\":\"2.0\""), seen);
-        } else {
-            assertTrue(response.body().startsWith("{\"success\":false,\"error\":\"invalid_request: "), seen);
-            ContractSchemas.assertValidOutput("make_call", response.body());
-        }
-        twilio.verify(0, anyRequestedFor(anyUrl()));
-    }
-
-    static final String BOUNDARY = "voicegate-test-boundary";
-
-    /** A make_call body of exactly {@code size} bytes: its twiml pads it. */
-    static byte[] json(int size) {
-        int frame = body(MAKE_CALL, "twiml", quote("")).length();
-        return body(MAKE_CALL, "twiml", quote("a".repeat(size - frame))).getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** An MCP tools/call of make_call of exactly {@code size} bytes: its twiml pads it. */
-    static byte[] mcpJson(int size) {
-        int frame = McpClients.toolsCall(1, "make_call", body(MAKE_CALL, "twiml", quote(""))).length();
-        return McpClients.toolsCall(1, "make_call", body(MAKE_CALL, "twiml", quote("a".repeat(size - frame))))
-                .getBytes(StandardCharsets.UTF_8);
-    }
-
-    static byte[] form(int size) {
-        return ("to=" + "1".repeat(size - 3)).getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** A multipart form of exactly {@code size} bytes: one file part holding JSON parameters, padded. */
-    static byte[] multipart(int size) {
-        String head = "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"params\"; filename=\"p.json\"\r\n"
-                + "Content-Type: application/json\r\n\r\n";
-        String tail = "\r\n--" + BOUNDARY + "--\r\n";
-        return (head + " ".repeat(size - head.length() - tail.length()) + tail).getBytes(StandardCharsets.UTF_8);
     }
 
     // ------------------------------------------------------------------------------------------------
