@@ -52,7 +52,7 @@ public final class BenchDriver {
     static final int WAITING_GET_CALLS = QUICK ? 50 : 500;
     /** How long the stand-in lets each of those calls ring before it completes. */
     static final int RING_MS = QUICK ? 2_000 : 10_000;
-    /** The Twilio Java SDK's default pool: 20 connections per route (TWILIO.md, "Rate / concurrency limits"). */
+    /** The Twilio Java SDK's default pool: 20 connections per route (its NetworkHttpClient's connection manager). */
     static final int SDK_CONNECTIONS = 20;
     static final int MAKE_CALL_CONCURRENCY = 64;
     /**

@@ -302,7 +302,7 @@ class GetRecordingTest {
 
     @Test
     void recordingTimeoutIs504() {
-        stub(fixture(200, "recording.json").withFixedDelay(1500), fixture(200, "transcriptions.json"));
+        stub(fixture(200, "recording.json").withFixedDelay(WireMockTwilio.SLOWER_THAN_TIMEOUT_MS), fixture(200, "transcriptions.json"));
 
         validOutput(rest(RE).statusCode(504)
                 .body("success", equalTo(false))

@@ -230,7 +230,7 @@ class MakeCallTest {
 
     @Test
     void slowAnswerIsAnUnknownOutcomeAndNeverResent() {
-        twilio.stubFor(post(urlEqualTo(CALLS)).willReturn(fixture(201, "call-created.json").withFixedDelay(1500)));
+        twilio.stubFor(post(urlEqualTo(CALLS)).willReturn(fixture(201, "call-created.json").withFixedDelay(WireMockTwilio.SLOWER_THAN_TIMEOUT_MS)));
         given().header("Authorization", TestAccounts.bearer(TestAccounts.SERVICE_KEY)).contentType(ContentType.JSON)
                 .body("{\"to\":\"+14155551212\",\"from_\":\"+15017122661\",\"url\":\"https://e.com/t\"}")
                 .post("/v1/accounts/" + TestAccounts.ACCOUNT_SID + "/calls")

@@ -230,9 +230,9 @@ class SecretsTest {
 
     @Test
     void timeouts() {
-        twilioAnswers(fixture(201, "call-created.json").withFixedDelay(1500));
+        twilioAnswers(fixture(201, "call-created.json").withFixedDelay(WireMockTwilio.SLOWER_THAN_TIMEOUT_MS));
         tool(SERVICE, "make_call", makeCall(ACCOUNT)).body("error", startsWith("outcome_unknown: "));
-        twilioAnswers(fixture(200, "calls-page-last.json").withFixedDelay(1500));
+        twilioAnswers(fixture(200, "calls-page-last.json").withFixedDelay(WireMockTwilio.SLOWER_THAN_TIMEOUT_MS));
         tool(SERVICE, "list_calls", listCalls(ACCOUNT)).body("error", startsWith("timeout: "));
     }
 

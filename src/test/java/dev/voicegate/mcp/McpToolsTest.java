@@ -309,7 +309,7 @@ class McpToolsTest {
                 Arguments.of("upstream_unavailable", "list_calls", listCalls(",\"include_recordings\":false"),
                         aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER), "Retrying"),
                 Arguments.of("timeout", "list_calls", listCalls(",\"include_recordings\":false"),
-                        fixture(200, "calls-page-last.json").withFixedDelay(1500), "Retrying"));
+                        fixture(200, "calls-page-last.json").withFixedDelay(WireMockTwilio.SLOWER_THAN_TIMEOUT_MS), "Retrying"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -30,7 +30,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -62,7 +61,7 @@ import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
 
 /**
- * 20 s of mixed tool calls at concurrency 32 against a Twilio that fails at random (5% HTTP 500, 5% connection
+ * 3,000 mixed tool calls at concurrency 32 against a Twilio that fails at random (5% HTTP 500, 5% connection
  * resets, 2% answers slower than the per-attempt timeout, 5% 429, half of those with {@code Retry-After: 1}).
  * Circuit breakers open now and then under these rates; while open, actions fail fast with
  * {@code upstream_unavailable}, which is counted, not failed.
@@ -89,21 +88,24 @@ class SoakTest {
         }
     }
 
-    static final Duration DURATION = Duration.ofSeconds(20);
+    /** Counted, not timed: a busy machine makes the run slower, never smaller. */
+    static final int REQUESTS = 3000;
+    /** Only so that a hung run fails instead of hanging the build. */
+    static final Duration MAX_RUN = Duration.ofMinutes(10);
     static final int CONCURRENCY = 32;
     static final Path SUMMARY = Path.of("target", "soak-summary.txt");
 
     /*
      * Latency bound. Each Twilio operation is one guarded stage: a retry around a per-attempt timeout.
-     * The harness sets the timeout to 1000 ms (it also covers an attempt's wait for an AccountLimiter slot)
+     * The harness sets the timeout to T = TEST_TIMEOUT_MS (it also covers an attempt's wait for an AccountLimiter slot)
      * and keeps 3 retries, so 4 attempts. Between attempts the backoff waits Twilio's Retry-After when sent
      * (1 s here; capped at 2 s by the test's max-retry-after) or else 10 ms doubling (10 + 20 + 40 ms): at
-     * worst 3 x 1000 ms. One stage: 4 x 1000 + 3 x 1000 = 7000 ms.
+     * worst 3 x 1000 ms. One stage: 4 x T + 3 x 1000 ms.
      * - make_call: one stage (createCall; or, for a key with an unknown outcome, the reconciling listCalls,
      *   never followed by a placement here, see NoSecondPlacement).
      * - get_recording: fetchRecording and listTranscriptions run concurrently: one stage.
      * - list_calls with recordings: listCalls, then the recording lookups of its 3 calls concurrently
-     *   (fan-out of up to 16, each a stage of its own): two sequential stages, 14000 ms.
+     *   (fan-out of up to 16, each a stage of its own): two sequential stages.
      * Plus SLACK_MS for what is not Twilio: parsing, the idempotency store, scheduling on a loaded 2-core box.
      */
     static final long STAGE_MS = 4 * Long.parseLong(WireMockTwilio.TEST_TIMEOUT_MS) + 3 * 1000;
@@ -179,28 +181,24 @@ class SoakTest {
         faults.enable();
 
         long[] heap = new long[3];
-        ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+        ExecutorService sampler = Executors.newSingleThreadExecutor();
         ExecutorService pool = Executors.newFixedThreadPool(CONCURRENCY);
         long started = System.nanoTime();
-        long deadline = started + DURATION.toNanos();
+        AtomicInteger claimed = new AtomicInteger();
         List<Future<Map<String, Samples>>> workers = new ArrayList<>();
         try {
-            for (int third = 0; third < 3; third++) {
-                int index = third;
-                sampler.schedule(() -> heap[index] = heapAfterGc(), DURATION.toMillis() * (third + 1) / 3,
-                        TimeUnit.MILLISECONDS);
-            }
             for (int i = 0; i < CONCURRENCY; i++) {
                 Random random = new Random(FaultyWireMockTwilio.SEED + i);
-                workers.add(pool.submit(() -> work(random, deadline)));
+                workers.add(pool.submit(() -> work(random, claimed, heap, sampler)));
             }
             Map<String, Samples> latencies = new TreeMap<>();
             for (Future<Map<String, Samples>> worker : workers) {
-                worker.get(DURATION.toSeconds() + 60, TimeUnit.SECONDS)
+                worker.get(MAX_RUN.toSeconds(), TimeUnit.SECONDS)
                         .forEach((action, samples) -> latencies.computeIfAbsent(action, a -> new Samples()).addAll(samples));
             }
             sampler.shutdown();
             assertTrue(sampler.awaitTermination(30, TimeUnit.SECONDS), "heap sampler did not finish");
+            heap[2] = heapAfterGc();
             long elapsedMillis = (System.nanoTime() - started) / 1_000_000;
             faults.disable();
             report(latencies, heap, elapsedMillis);
@@ -222,10 +220,17 @@ class SoakTest {
                 .willReturn(fixture(200, "transcriptions.json")));
     }
 
-    /** One client: requests back to back until the deadline; its latencies by action. */
-    private Map<String, Samples> work(Random random, long deadline) {
+    /**
+     * One client: requests back to back until {@link #REQUESTS} are claimed by all clients; its latencies by action.
+     * The clients that claim the first and the second third's last request have the heap sampled.
+     */
+    private Map<String, Samples> work(Random random, AtomicInteger claimed, long[] heap, ExecutorService sampler) {
         Map<String, Samples> latencies = new TreeMap<>();
-        while (System.nanoTime() < deadline) {
+        for (int n = claimed.incrementAndGet(); n <= REQUESTS; n = claimed.incrementAndGet()) {
+            if (n % (REQUESTS / 3) == 0 && n < REQUESTS) {
+                int third = n / (REQUESTS / 3) - 1;
+                sampler.execute(() -> heap[third] = heapAfterGc());
+            }
             int draw = random.nextInt(100);
             String action;
             String body;
@@ -234,8 +239,8 @@ class SoakTest {
                 action = "make_call";
                 key = random.nextBoolean() ? idleKeys.poll() : null;
                 if (key == null) {
-                    int n = keysCreated.incrementAndGet();
-                    key = new Key("soak-" + n, KEYED_TO_PREFIX + (5_550_000 + n));
+                    int created = keysCreated.incrementAndGet();
+                    key = new Key("soak-" + created, KEYED_TO_PREFIX + (5_550_000 + created));
                 }
                 body = makeCall(key.to(), key.key());
             } else if (draw < 35) {
@@ -368,7 +373,7 @@ class SoakTest {
 
         assertEquals(List.of(), problems, "non-200 answers, invalid envelopes or missing responses");
         assertEquals(List.of(), duplicates, "keyed make_calls that reached Twilio more than once");
-        assertTrue(all.size() > 1000, "too few requests for a soak: " + all.size());
+        assertEquals(REQUESTS, all.size(), "requests answered");
         assertTrue(faults.faults() > 100, "too few faults injected: " + faults.faults());
         latencies.forEach((action, samples) -> assertTrue(samples.percentile(99) <= P99_BOUND_MS.get(action),
                 action + " p99 " + samples.percentile(99) + " ms exceeds the bound " + P99_BOUND_MS.get(action) + " ms"));

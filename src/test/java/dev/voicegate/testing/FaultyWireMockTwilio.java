@@ -11,7 +11,7 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
  * {@link WireMockTwilio} with {@link RandomFaults} installed (off until the test enables them): 5% HTTP 500,
- * 5% connection resets, 2% answers slower than the 1000 ms per-attempt timeout and 5% 429, from a fixed seed.
+ * 5% connection resets, 2% answers slower than the per-attempt timeout and 5% 429, from a fixed seed.
  * Configures the service exactly as {@link WireMockTwilio} does. Built for load: delays do not hold Jetty
  * threads, and there is no request journal (a soak's journal would hold hundreds of MB of bodies and hide a
  * leak in the heap figures), so tests count through {@link RandomFaults} rather than {@code verify}.

@@ -31,8 +31,8 @@ public final class RandomFaults implements ResponseDefinitionTransformerV2 {
         NONE, SERVER_ERROR, CONNECTION_RESET, SLOW, RATE_LIMITED, RATE_LIMITED_RETRY_AFTER
     }
 
-    /** Delay of a {@link Kind#SLOW} answer: longer than the harness's 1000 ms per-attempt timeout. */
-    public static final int SLOW_DELAY_MS = 1500;
+    /** Delay of a {@link Kind#SLOW} answer: longer than the harness's per-attempt timeout. */
+    public static final int SLOW_DELAY_MS = WireMockTwilio.SLOWER_THAN_TIMEOUT_MS;
 
     private static final String SERVER_ERROR_BODY = Fixtures.read("error-20500.json");
     private static final String RATE_LIMITED_BODY = Fixtures.read("error-20429.json");
