@@ -26,12 +26,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -79,6 +83,20 @@ class McpToolsTest {
     WireMockServer twilio;
 
     McpStreamableTestClient client;
+
+    /**
+     * McpAssured waits for a response with Awaitility's default, 10 s: the timeout case takes four attempts of
+     * TEST_TIMEOUT_MS, and a busy machine more.
+     */
+    @BeforeAll
+    static void waitLongEnoughForEveryRetry() {
+        Awaitility.setDefaultTimeout(Duration.ofSeconds(60));
+    }
+
+    @AfterAll
+    static void restoreAwaitility() {
+        Awaitility.reset();
+    }
 
     @BeforeEach
     void connect() {
