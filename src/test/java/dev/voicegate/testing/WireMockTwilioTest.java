@@ -64,7 +64,7 @@ class WireMockTwilioTest {
         assertEquals(TestAccounts.ACCOUNT_SID, config.get("voicegate.twilio.account-sid"));
         assertEquals(TestAccounts.AUTH_TOKEN, config.get("voicegate.twilio.auth-token"));
         assertEquals(TestAccounts.SERVICE_KEY, config.get("voicegate.access.service-api-keys"));
-        assertEquals("1000", config.get("voicegate.twilio.timeout-ms"));
+        assertEquals(WireMockTwilio.TEST_TIMEOUT_MS, config.get("voicegate.twilio.timeout-ms"));
         assertEquals("10", config.get("voicegate.twilio.retry-delay-ms"));
     }
 
