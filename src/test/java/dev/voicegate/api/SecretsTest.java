@@ -294,6 +294,14 @@ class SecretsTest {
 
     @Test
     void mcpToolCalls() {
+        // Bad input first: a retry still running from an error path below could otherwise land after the check.
+        mcp(SERVICE, "make_call", makeCall(TestAccounts.AUTH_TOKEN)).body("result.content[0].text", startsWith("invalid_request: "));
+        mcp(SERVICE, "list_calls", listCalls(ACCOUNT).replace("+14155551212", TestAccounts.API_KEY_SECRET))
+                .body("result.content[0].text", startsWith("invalid_request: "));
+        mcp(SERVICE, "make_call", makeCall(ACCOUNT).replace("https://example.com/twiml", "ftp://x/" + TestAccounts.AUTH_TOKEN))
+                .body("result.content[0].text", startsWith("invalid_request: "));
+        twilio.verify(0, anyRequestedFor(anyUrl()));
+
         twilioAnswers(fixture(400, "error-21211.json"));
         mcp(SERVICE, "make_call", makeCall(ACCOUNT)).body("result.structuredContent.error", startsWith("twilio_error: "));
         twilioAnswers(fixture(401, "error-20003.json"));
@@ -301,14 +309,6 @@ class SecretsTest {
         twilioAnswers(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER));
         mcp(SERVICE, "get_recording", getRecording(ACCOUNT)).body("result.isError", equalTo(true));
         mcp(SERVICE, "make_call", makeCall(ACCOUNT)).body("result.structuredContent.error", startsWith("outcome_unknown: "));
-
-        twilio.resetRequests();
-        mcp(SERVICE, "make_call", makeCall(TestAccounts.AUTH_TOKEN)).body("result.content[0].text", startsWith("invalid_request: "));
-        mcp(SERVICE, "list_calls", listCalls(ACCOUNT).replace("+14155551212", TestAccounts.API_KEY_SECRET))
-                .body("result.content[0].text", startsWith("invalid_request: "));
-        mcp(SERVICE, "make_call", makeCall(ACCOUNT).replace("https://example.com/twiml", "ftp://x/" + TestAccounts.AUTH_TOKEN))
-                .body("result.content[0].text", startsWith("invalid_request: "));
-        twilio.verify(0, anyRequestedFor(anyUrl()));
     }
 
     @Test
