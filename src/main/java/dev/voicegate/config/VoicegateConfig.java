@@ -36,6 +36,10 @@ public interface VoicegateConfig {
 
     Media media();
 
+    Ledger ledger();
+
+    Callbacks callbacks();
+
     /**
      * Twilio credentials, and the fault tolerance that {@code twilio.TwilioGuards} gives every Twilio operation
      * ({@link #timeoutMs()}, {@link #maxRetries()}, {@link #retryDelayMs()}).
@@ -52,6 +56,12 @@ public interface VoicegateConfig {
 
         /** Secret of {@link #apiKey()} ({@code TWILIO_API_SECRET}). */
         Optional<String> apiSecret();
+
+        /**
+         * Auth Token that Twilio signs this account's callbacks with, when requests use an API key
+         * ({@code TWILIO_WEBHOOK_AUTH_TOKEN}; default: {@link #authToken()}).
+         */
+        Optional<String> webhookAuthToken();
 
         /** Further server-side accounts, keyed by account SID. */
         Map<String, Account> accounts();
@@ -82,6 +92,9 @@ public interface VoicegateConfig {
 
         /** Secret of the API Key. */
         Optional<String> apiSecret();
+
+        /** Auth Token that Twilio signs this account's callbacks with, when it uses an API key; default: the Auth Token. */
+        Optional<String> webhookAuthToken();
     }
 
     interface Access {
@@ -99,6 +112,10 @@ public interface VoicegateConfig {
     interface Key {
         /** SHA-256 of the bearer key, 64 hex digits: the key itself is never configured. */
         Optional<String> secretSha256();
+
+        /** {@code agent} (default): uses actions; {@code operator}: reads the ledger and uses the controls. */
+        @WithDefault("agent")
+        String role();
 
         /** Account SIDs it may use; default: every account with server-side credentials. */
         Optional<List<String>> accounts();
@@ -268,5 +285,43 @@ public interface VoicegateConfig {
         /** Connections for recording downloads, per host on each event loop (LoopClients); at least 1 (ConfigCheck). */
         @WithDefault("64")
         int maxConnections();
+    }
+
+    interface Ledger {
+        /** Entries kept in memory without Redis (at least 1); the oldest go first. */
+        @WithDefault("10000")
+        int maxEntries();
+
+        /** How long an entry is kept (in Redis by expiry); at least 1 minute. */
+        @WithDefault("P30D")
+        Duration retention();
+    }
+
+    /**
+     * Twilio's status callbacks. They are on when {@link #publicUrl()} is set: make_call then asks Twilio for
+     * call-progress events at {@code <public-url>/twilio/callbacks/status}.
+     */
+    interface Callbacks {
+        /** The absolute URL at which Twilio reaches this service ({@code PUBLIC_URL}); unset: no callbacks. */
+        Optional<String> publicUrl();
+
+        /** While following a call on its callbacks, get_call still fetches it this often, as a safety net. */
+        @WithDefault("PT15S")
+        Duration safetyPoll();
+
+        /** Largest callback body accepted, in bytes. */
+        @WithDefault("16384")
+        int maxBodyBytes();
+
+        /** Host names and CIDR ranges that relay targets may resolve to despite the address guard ({@code VOICEGATE_RELAY_ALLOW}). */
+        Optional<List<String>> relayAllow();
+
+        /** How long a relayed callback is retried (connection errors and 5xx, with back-off) before it is given up. */
+        @WithDefault("PT2M")
+        Duration relayRetryFor();
+
+        /** Timeout of one relay attempt. */
+        @WithDefault("PT10S")
+        Duration relayTimeout();
     }
 }

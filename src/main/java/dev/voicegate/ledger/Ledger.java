@@ -1,0 +1,68 @@
+package dev.voicegate.ledger;
+
+import java.util.Collection;
+import java.util.Map;
+import java.util.Optional;
+
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The call ledger (see the package). Writes about a make_call ({@link #attempted}, {@link #outcome}) never wait
+ * and never fail: a store that is down keeps them locally, bounded, and writes them when it is back. Reads fail
+ * with {@link LedgerUnavailableException} when the store cannot answer.
+ */
+public interface Ledger {
+
+    /** Records an attempt, before it is sent to Twilio. */
+    void attempted(CallAttempt attempt);
+
+    /** The attempt's outcome: its call SID when Twilio answered (else null), and {@code placed} or an error category. */
+    void outcome(String attemptId, String callSid, String outcome);
+
+    /**
+     * An earlier attempt with this idempotency key, whose outcome was unknown, turned out to be this call: its
+     * entry gets the SID and the outcome {@code placed}.
+     */
+    void reconciled(String accountSid, String idempotencyKey, String callSid);
+
+    /** Adds an event to the timeline of the call; tells whether it was new, a redelivery, late, or for no known call. */
+    Uni<EventOutcome> event(String callSid, StatusEvent event);
+
+    /** The final call resource's details, once fetched. */
+    void details(String callSid, CallDetails details);
+
+    /** One relayed callback's outcome. */
+    void delivered(String callSid, Delivery delivery);
+
+    Uni<Optional<LedgerEntry>> find(String callSid);
+
+    /** The entries of those call SIDs that the ledger holds, by SID (reconciliation: calls already accounted for). */
+    Uni<Map<String, LedgerEntry>> findAll(Collection<String> callSids);
+
+    /** Newest first, filtered, cursor-paged. */
+    Uni<LedgerPage> list(LedgerQuery query);
+
+    /**
+     * Calls {@code wake} (on no particular thread) whenever an event for the call is recorded, on any replica, until
+     * the returned handle is closed.
+     */
+    Watch watch(String callSid, Runnable wake);
+
+    /** {@code memory} or {@code redis}, for logs and health. */
+    String kind();
+
+    /** A registration of {@link #watch}; closing it twice is harmless. */
+    interface Watch extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /** What {@link #event} did with an event: the values of {@code voicegate_callbacks_total}'s outcome tag. */
+    enum EventOutcome {
+        ACCEPTED, DUPLICATE, OUT_OF_ORDER, UNKNOWN_CALL;
+
+        public String tag() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+}
