@@ -19,6 +19,7 @@ import dev.voicegate.twilio.TwilioCredentials;
 public class TwilioAccounts {
 
     private final Map<String, TwilioCredentials> byAccount = new HashMap<>();
+    private final Map<String, String> webhookTokens = new HashMap<>();
 
     TwilioAccounts(VoicegateConfig config) {
         VoicegateConfig.Twilio twilio = config.twilio();
@@ -26,6 +27,15 @@ public class TwilioAccounts {
                 .ifPresent(c -> byAccount.put(key(sid), c)));
         twilio.accounts().forEach((sid, account) -> credentials(sid, account.authToken(), account.apiKey(),
                 account.apiSecret()).ifPresent(c -> byAccount.put(key(sid), c)));
+        twilio.accountSid().ifPresent(sid -> twilio.webhookAuthToken().or(twilio::authToken).filter(t -> !t.isBlank())
+                .ifPresent(token -> webhookTokens.put(key(sid), token)));
+        twilio.accounts().forEach((sid, account) -> account.webhookAuthToken().or(account::authToken)
+                .filter(t -> !t.isBlank()).ifPresent(token -> webhookTokens.put(key(sid), token)));
+    }
+
+    /** The Auth Token Twilio signs this account's callbacks with, if configured (API keys cannot check signatures). */
+    public Optional<String> webhookToken(String accountSid) {
+        return accountSid == null ? Optional.empty() : Optional.ofNullable(webhookTokens.get(key(accountSid)));
     }
 
     /** Every account with server-side credentials, by SID. */

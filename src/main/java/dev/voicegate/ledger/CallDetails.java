@@ -11,4 +11,18 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 @RegisterForReflection
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record CallDetails(String duration, String price, String priceUnit, String answeredBy, List<String> recordingSids) {
+
+    /** {@code newer} over {@code older}, field by field: a null leaves the older value (a fetch knows no recordings). */
+    public static CallDetails merge(CallDetails older, CallDetails newer) {
+        if (older == null) {
+            return newer;
+        }
+        return new CallDetails(or(newer.duration, older.duration), or(newer.price, older.price),
+                or(newer.priceUnit, older.priceUnit), or(newer.answeredBy, older.answeredBy),
+                or(newer.recordingSids, older.recordingSids));
+    }
+
+    private static <T> T or(T value, T otherwise) {
+        return value != null ? value : otherwise;
+    }
 }

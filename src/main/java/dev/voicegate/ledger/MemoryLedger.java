@@ -122,7 +122,7 @@ final class MemoryLedger implements Ledger {
     public synchronized void details(String callSid, CallDetails details) {
         Slot slot = bySid.get(callSid);
         if (slot != null) {
-            slot.details = details;
+            slot.details = CallDetails.merge(slot.details, details);
         }
     }
 

@@ -39,6 +39,7 @@ public record StatusEvent(String status, Instant at, Integer sequence, Source so
         if (sequence != null) {
             return source.wire() + ":" + sequence;
         }
-        return token != null ? source.wire() + ":t:" + token : source.wire() + ":" + status + ":" + at.toEpochMilli();
+        // A fetch or an update without either: one event per status, however often it is seen.
+        return token != null ? source.wire() + ":t:" + token : source.wire() + ":" + status;
     }
 }

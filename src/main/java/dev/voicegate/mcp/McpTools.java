@@ -1,6 +1,7 @@
 package dev.voicegate.mcp;
 
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -16,9 +17,11 @@ import dev.voicegate.observability.RequestIds;
 import dev.voicegate.registry.ActionCatalog;
 import dev.voicegate.registry.ActionDispatcher;
 import dev.voicegate.voice.Action;
+import dev.voicegate.voice.ActionContext;
 import dev.voicegate.voice.Surface;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
+import io.quarkiverse.mcp.server.Progress;
 import io.quarkiverse.mcp.server.ToolManager;
 import io.quarkiverse.mcp.server.ToolManager.ToolAnnotations;
 import io.quarkiverse.mcp.server.ToolManager.ToolArguments;
@@ -87,8 +90,18 @@ public class McpTools {
         MDC.put(RequestIds.MDC_KEY, http.get(McpGate.REQUEST_ID));
         Context trace = http.get(McpGate.TRACE);
         Scope scope = trace == null ? Scope.noop() : trace.makeCurrent();
-        return dispatcher.invoke(action, params, caller, Surface.MCP)
+        return dispatcher.invoke(action, params, caller, Surface.MCP, progress(arguments.progress()))
                 .map(result -> results.of(result, paged))
                 .onTermination().invoke(scope::close);
+    }
+
+    /** With the client's {@code progressToken}: one {@code notifications/progress} per status of a followed call. */
+    private static ActionContext.Progress progress(Progress progress) {
+        if (progress == null || progress.token().isEmpty()) {
+            return ActionContext.Progress.NONE;
+        }
+        AtomicLong step = new AtomicLong();
+        return status -> progress.notificationBuilder().setProgress(step.incrementAndGet())
+                .setMessage("call status: " + status).build().sendAndForget();
     }
 }

@@ -72,8 +72,14 @@ public class ActionDispatcher {
 
     public <I extends ActionInput, O extends ActionOutput> Uni<ActionResult<O>> invoke(Action<I, O> action,
             JsonNode params, Caller caller, Surface surface) {
+        return invoke(action, params, caller, surface, ActionContext.Progress.NONE);
+    }
+
+    /** As {@link #invoke(Action, JsonNode, Caller, Surface)}, telling {@code progress} what the action follows. */
+    public <I extends ActionInput, O extends ActionOutput> Uni<ActionResult<O>> invoke(Action<I, O> action,
+            JsonNode params, Caller caller, Surface surface, ActionContext.Progress progress) {
         long started = System.nanoTime();
-        return run(action, params, caller, surface).invoke(result -> metrics.record(action.name(), surface.tag(),
+        return run(action, params, caller, surface, progress).invoke(result -> metrics.record(action.name(), surface.tag(),
                 result.outcome(), Duration.ofNanos(System.nanoTime() - started)));
     }
 
@@ -94,7 +100,7 @@ public class ActionDispatcher {
     }
 
     private <I extends ActionInput, O extends ActionOutput> Uni<ActionResult<O>> run(Action<I, O> action,
-            JsonNode params, Caller caller, Surface surface) {
+            JsonNode params, Caller caller, Surface surface, ActionContext.Progress progress) {
         I input;
         try {
             input = parser.parse(params, action.inputType());
@@ -107,7 +113,8 @@ public class ActionDispatcher {
         return Uni.createFrom().deferred(() -> {
             // The policy, once, between validation and run: what it refuses reaches nobody.
             guard.check(caller, action.name(), input.accountSid(), target);
-            ActionContext context = new ActionContext(caller, caller.credentialsFor(input.accountSid()), surface, allowance);
+            ActionContext context = new ActionContext(caller, caller.credentialsFor(input.accountSid()), surface, allowance,
+                    progress);
             return allowance.countRequest(target != null).flatMap(counted -> action.run(input, context));
         }).onFailure(ActionException.class).recoverWithItem(failure -> {
             if (failure instanceof PolicyDenial denial) {

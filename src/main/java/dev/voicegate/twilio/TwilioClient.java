@@ -58,7 +58,7 @@ public class TwilioClient {
     public Uni<TwilioCall> createCall(TwilioCredentials credentials, NewCall call, Turn turn) {
         return send(TwilioGuards.CREATE_CALL, credentials, turn, () -> rest.createCall(credentials.accountSid(),
                 credentials.basicAuthorization(), call.to(), call.from(), call.url(), call.twiml(),
-                call.statusCallback(), call.statusCallbackMethod(), call.record(), call.recordingStatusCallback(),
+                call.statusCallback(), call.statusCallbackMethod(), call.statusCallbackEvents(), call.record(), call.recordingStatusCallback(),
                 call.timeout(), call.machineDetection()));
     }
 

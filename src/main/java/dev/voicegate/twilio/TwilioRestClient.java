@@ -1,5 +1,7 @@
 package dev.voicegate.twilio;
 
+import java.util.List;
+
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
@@ -40,6 +42,8 @@ interface TwilioRestClient {
             @FormParam("Twiml") String twiml,
             @FormParam("StatusCallback") String statusCallback,
             @FormParam("StatusCallbackMethod") String statusCallbackMethod,
+            // Repeated keys: one joined value makes Twilio reject the whole list (21626) and send nothing.
+            @FormParam("StatusCallbackEvent") List<String> statusCallbackEvents,
             @FormParam("Record") Boolean record,
             @FormParam("RecordingStatusCallback") String recordingStatusCallback,
             @FormParam("Timeout") Integer timeout,

@@ -6,7 +6,19 @@ import dev.voicegate.twilio.TwilioCredentials;
 
 /**
  * Everything an action may know about the request besides its input: who is calling, the Twilio credentials
- * resolved for the input's account, the surface it came in on, and the caller's quotas for this request.
+ * resolved for the input's account, the surface it came in on, the caller's quotas for this request, and where to
+ * report progress (MCP's {@code notifications/progress}; a no-op elsewhere).
  */
-public record ActionContext(Caller caller, TwilioCredentials credentials, Surface surface, Allowance allowance) {
+public record ActionContext(Caller caller, TwilioCredentials credentials, Surface surface, Allowance allowance,
+        Progress progress) {
+
+    /** Told each new status of a call an action is following. */
+    @FunctionalInterface
+    public interface Progress {
+
+        Progress NONE = status -> {
+        };
+
+        void status(String status);
+    }
 }

@@ -11,6 +11,8 @@ import dev.voicegate.config.VoicegateConfig;
 import dev.voicegate.idempotency.IdempotencyKeys;
 import dev.voicegate.idempotency.IdempotencyKeys.Stored;
 import dev.voicegate.idempotency.StoreUnavailableException;
+import dev.voicegate.ledger.Ledger;
+import dev.voicegate.ledger.LedgerEntry;
 import dev.voicegate.twilio.CallQuery;
 import dev.voicegate.twilio.TwilioCall;
 import dev.voicegate.twilio.TwilioClient;
@@ -22,6 +24,9 @@ import io.smallrye.mutiny.Uni;
  * What became of an earlier keyed make_call whose outcome was unknown, asked of Twilio while this request
  * owns the key: Twilio shows the call (then it is the key's outcome), does not show it yet, or cannot be
  * asked (both: retry later); or the grace period is over without it, and the call is to be placed now.
+ * <p>
+ * A call between the same numbers that the call ledger already accounts for (placed under another key, or none)
+ * is never adopted. When more than one call is left, it does not guess: the outcome stays unknown.
  */
 @ApplicationScoped
 class EarlierAttempt {
@@ -33,12 +38,14 @@ class EarlierAttempt {
 
     private final IdempotencyKeys keys;
     private final TwilioClient twilio;
+    private final Ledger ledger;
     private final long graceMillis;
     private final Clock clock;
 
-    EarlierAttempt(IdempotencyKeys keys, TwilioClient twilio, VoicegateConfig config) {
+    EarlierAttempt(IdempotencyKeys keys, TwilioClient twilio, Ledger ledger, VoicegateConfig config) {
         this.keys = keys;
         this.twilio = twilio;
+        this.ledger = ledger;
         this.graceMillis = config.idempotency().reconcileGrace().toMillis();
         this.clock = Clock.systemUTC();
     }
@@ -49,27 +56,45 @@ class EarlierAttempt {
         long startedAt = checking.record().startedAt();
         CallQuery query = new CallQuery(input.to(), input.from(), null, null, null, PAGE_SIZE, null, null);
         return twilio.listCalls(credentials, query, Turn.FIRST)
-                .map(page -> earliestSince(page.callsOrEmpty(), startedAt))
-                .flatMap(found -> found != null ? adopt(key, checking, found) : notFound(key, checking, startedAt))
+                .map(page -> since(page.callsOrEmpty(), startedAt))
+                .flatMap(candidates -> unaccounted(candidates, input))
+                .flatMap(left -> switch (left.size()) {
+                    case 0 -> notFound(key, checking, startedAt);
+                    case 1 -> adopt(key, checking, left.get(0), input);
+                    default -> unknownAgain(key, checking, KeyFailures.ambiguous(left.size()));
+                })
                 .onFailure(failure -> !(failure instanceof StoreUnavailableException))
                 .recoverWithUni(failure -> unknownAgain(key, checking, KeyFailures.uncheckable()));
     }
 
-    /** Twilio's list is newest first: the earliest call created since the attempt began is its call. */
-    private static TwilioCall earliestSince(List<TwilioCall> calls, long startedAt) {
-        TwilioCall earliest = null;
-        for (TwilioCall call : calls) {
+    /** The calls created since the attempt began (less the clock skew). */
+    private static List<TwilioCall> since(List<TwilioCall> calls, long startedAt) {
+        return calls.stream().filter(call -> {
             OffsetDateTime created = WireValues.instant(call.dateCreated());
-            if (created != null && created.toInstant().toEpochMilli() >= startedAt - CLOCK_SKEW_MILLIS) {
-                earliest = call;
-            }
-        }
-        return earliest;
+            return created != null && created.toInstant().toEpochMilli() >= startedAt - CLOCK_SKEW_MILLIS;
+        }).toList();
     }
 
-    /** Twilio has the call: it is the key's outcome, replayed from now on. */
-    private Uni<Optional<ActionResult<MakeCallOutput>>> adopt(String key, Stored checking, TwilioCall call) {
+    /** Those of the calls that no other request accounts for in the ledger (a ledger that cannot answer fails it). */
+    private Uni<List<TwilioCall>> unaccounted(List<TwilioCall> calls, MakeCallInput input) {
+        if (calls.isEmpty()) {
+            return Uni.createFrom().item(calls);
+        }
+        return ledger.findAll(calls.stream().map(TwilioCall::sid).toList()).map(known -> calls.stream()
+                .filter(call -> !known.containsKey(call.sid()) || ours(known.get(call.sid()), input)).toList());
+    }
+
+    /** An entry of this very key (same account and idempotency key) is no other request's. */
+    private static boolean ours(LedgerEntry entry, MakeCallInput input) {
+        return input.idempotencyKey().equals(entry.attempt().idempotencyKey())
+                && input.accountSid().equalsIgnoreCase(entry.attempt().accountSid());
+    }
+
+    /** Twilio has the call and nobody else claims it: it is the key's outcome, replayed from now on. */
+    private Uni<Optional<ActionResult<MakeCallOutput>>> adopt(String key, Stored checking, TwilioCall call,
+            MakeCallInput input) {
         MakeCallOutput output = MakeCallOutput.of(call);
+        ledger.reconciled(input.accountSid(), input.idempotencyKey(), call.sid());
         return keys.replace(key, checking, keys.done(checking, output, 201, null))
                 .replaceWith(Optional.of(new ActionResult<>(output, null, null, true)));
     }

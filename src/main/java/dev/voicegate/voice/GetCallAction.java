@@ -69,7 +69,7 @@ public class GetCallAction implements Action<GetCallInput, GetCallOutput> {
     public Uni<ActionResult<GetCallOutput>> run(GetCallInput input, ActionContext context) {
         TwilioCredentials credentials = context.credentials();
         Duration wait = input.waitOrDefault();
-        Uni<CallFollower.Followed> followed = follower.follow(credentials, input.callSid(), wait);
+        Uni<CallFollower.Followed> followed = follower.follow(credentials, input.callSid(), wait, context.progress());
         Uni<ActionResult<GetCallOutput>> result;
         if (!input.includeRecordingsOrDefault()) {
             result = followed.map(call -> ActionResult.ok(output(call, null)));

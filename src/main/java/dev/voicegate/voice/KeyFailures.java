@@ -37,6 +37,13 @@ final class KeyFailures {
                 + "the call, and Twilio could not be checked now; retry with the same key later.", 502, null);
     }
 
+    static ActionResult<MakeCallOutput> ambiguous(int calls) {
+        return failed(ErrorCategory.OUTCOME_UNKNOWN, "an earlier attempt with this idempotency_key may have placed "
+                + "the call, and Twilio shows " + calls + " calls between these numbers since then that no other "
+                + "request accounts for, so Voicegate cannot tell which one is this key's; list_calls (to, from_) "
+                + "shows them. Retrying with this key will not place another call.", 502, null);
+    }
+
     private static ActionResult<MakeCallOutput> failed(ErrorCategory category, String message, int status,
             Duration retryAfter) {
         ActionFailure failure = new ActionFailure(category, message, status, retryAfter);

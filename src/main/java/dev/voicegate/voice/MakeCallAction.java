@@ -26,10 +26,14 @@ public class MakeCallAction implements Action<MakeCallInput, MakeCallOutput> {
 
     private final TwilioClient twilio;
     private final IdempotentMakeCall idempotent;
+    private final StatusCallbacks callbacks;
+    private final MakeCallLedger ledger;
 
-    MakeCallAction(TwilioClient twilio, IdempotentMakeCall idempotent) {
+    MakeCallAction(TwilioClient twilio, IdempotentMakeCall idempotent, StatusCallbacks callbacks, MakeCallLedger ledger) {
         this.twilio = twilio;
         this.idempotent = idempotent;
+        this.callbacks = callbacks;
+        this.ledger = ledger;
     }
 
     @Override
@@ -71,15 +75,21 @@ public class MakeCallAction implements Action<MakeCallInput, MakeCallOutput> {
     /** Runs a validated input with the credentials resolved for its account. */
     @Override
     public Uni<ActionResult<MakeCallOutput>> run(MakeCallInput input, ActionContext context) {
-        TwilioCredentials credentials = context.credentials();
         if (input.idempotencyKey() != null) {
-            return idempotent.run(input, credentials, () -> counted(context, () -> place(input, credentials)));
+            return idempotent.run(input, context.credentials(), () -> counted(context, () -> place(input, context)));
         }
-        return counted(context, () -> place(input, credentials));
+        return counted(context, () -> place(input, context));
     }
 
-    private Uni<ActionResult<MakeCallOutput>> place(MakeCallInput input, TwilioCredentials credentials) {
-        return twilio.createCall(credentials, input.toNewCall(), Turn.FIRST)
+    /** One attempt, in the ledger before it is sent and with its outcome after. */
+    private Uni<ActionResult<MakeCallOutput>> place(MakeCallInput input, ActionContext context) {
+        boolean followed = callbacks.on(context.caller(), input.accountSid());
+        String entry = ledger.attempted(input, context, followed);
+        return send(input, context.credentials(), followed).invoke(result -> ledger.outcome(entry, result));
+    }
+
+    private Uni<ActionResult<MakeCallOutput>> send(MakeCallInput input, TwilioCredentials credentials, boolean followed) {
+        return twilio.createCall(credentials, callbacks.newCall(input, followed), Turn.FIRST)
                 .map(call -> {
                     LOG.infof("make_call placed %s to %s", call.sid(), Redact.phone(input.to()));
                     return ActionResult.ok(MakeCallOutput.of(call));

@@ -66,7 +66,7 @@ public record MakeCallInput(
 
     /** Twilio's form parameters for this call. */
     public NewCall toNewCall() {
-        return new NewCall(to, from, url, twiml, statusCallback, statusCallbackMethod, record,
+        return new NewCall(to, from, url, twiml, statusCallback, statusCallbackMethod, null, record,
                 recordingStatusCallback, timeout, machineDetection);
     }
 }

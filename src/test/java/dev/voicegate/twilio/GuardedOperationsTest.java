@@ -70,7 +70,7 @@ class GuardedOperationsTest {
             TwilioCredentials.class, new TwilioCredentials(TestAccounts.ACCOUNT_SID, TestAccounts.ACCOUNT_SID,
                     TestAccounts.AUTH_TOKEN),
             NewCall.class, new NewCall("+14155551212", "+15017122661", "https://example.com/twiml", null, null,
-                    null, null, null, null, null),
+                    null, null, null, null, null, null),
             CallQuery.class, new CallQuery(null, null, null, null, null, 50, null, null),
             RecordingQuery.class, new RecordingQuery("2024-05-01", null, 50, null),
             PageCursor.class, new PageCursor(1, "PAabc"),
