@@ -146,6 +146,11 @@ final class RedisLedger implements Ledger {
         channel.close();
     }
 
+    /** Stops following other replicas' events (shutdown: the waiters answer at once anyway). */
+    void unsubscribe() {
+        channel.close();
+    }
+
     boolean subscribed() {
         return channel.subscribed();
     }
