@@ -103,13 +103,13 @@ final class RedisLedger implements Ledger {
 
     @Override
     public Uni<Optional<LedgerEntry>> find(String callSid) {
-        return read(LedgerKeys.SID, List.of(callSid)).map(found -> Optional.ofNullable(found.get(0)));
+        return read(List.of(callSid)).map(found -> Optional.ofNullable(found.get(0)));
     }
 
     @Override
     public Uni<Map<String, LedgerEntry>> findAll(Collection<String> callSids) {
         List<String> sids = List.copyOf(callSids);
-        return read(LedgerKeys.SID, sids).map(found -> {
+        return read(sids).map(found -> {
             Map<String, LedgerEntry> bySid = new HashMap<>();
             for (int i = 0; i < sids.size(); i++) {
                 if (found.get(i) != null) {
@@ -155,13 +155,13 @@ final class RedisLedger implements Ledger {
         return channel.subscribed();
     }
 
-    /** The entries of these call SIDs ({@code sidPrefix} {@link LedgerKeys#SID}) or ids ({@code ""}); null where none. */
-    Uni<List<LedgerEntry>> read(String sidPrefix, List<String> keys) {
-        if (keys.isEmpty()) {
+    /** The entries of these call SIDs, in their order; null where the ledger holds none. */
+    private Uni<List<LedgerEntry>> read(List<String> sids) {
+        if (sids.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
-        List<String> args = new ArrayList<>(List.of(LedgerKeys.ENTRY, sidPrefix));
-        args.addAll(keys);
+        List<String> args = new ArrayList<>(List.of(LedgerKeys.ENTRY, LedgerKeys.SID));
+        args.addAll(sids);
         return command(() -> eval(LedgerScripts.READ, List.of(), args), answer -> {
             List<LedgerEntry> entries = new ArrayList<>();
             answer.forEach(fields -> entries.add(LedgerCodec.entry(fields)));
