@@ -36,7 +36,7 @@ final class PendingWrites {
     private long timer = -1;
 
     PendingWrites(int max, Vertx vertx, Duration retryEvery) {
-        this.max = max;
+        this.max = Math.max(1, max); // 0 would drop every write, Redis up or not
         this.vertx = vertx;
         this.retryEvery = retryEvery;
     }
