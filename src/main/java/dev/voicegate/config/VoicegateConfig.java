@@ -295,6 +295,13 @@ public interface VoicegateConfig {
         /** How long an entry is kept (in Redis by expiry); at least 1 minute. */
         @WithDefault("P30D")
         Duration retention();
+
+        /**
+         * With Redis: ledger writes kept in memory, in order, while Redis does not answer, and written when it is back;
+         * beyond this many, later writes are dropped (counted in readiness).
+         */
+        @WithDefault("10000")
+        int pendingMax();
     }
 
     /**
