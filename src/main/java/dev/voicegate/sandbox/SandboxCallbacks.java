@@ -139,7 +139,8 @@ final class SandboxCallbacks {
     }
 
     private void then(Pending p, SandboxHooks.Target target, Map<String, String> fields) {
-        p.chain = p.chain.compose(done -> sender.send(target, fields));
+        SandboxSender send = sender;
+        p.chain = p.chain.compose(done -> send.send(target, fields));
     }
 
     /** When the event happened by {@code now}, or null if it has not (or never will). */
@@ -152,7 +153,7 @@ final class SandboxCallbacks {
         };
     }
 
-    static boolean isFinal(Status status) {
+    private static boolean isFinal(Status status) {
         return status == Status.COMPLETED || status == Status.BUSY || status == Status.NO_ANSWER;
     }
 }
