@@ -261,6 +261,10 @@ public interface VoicegateConfig {
         /** The Auth Token the sandbox accepts: not a secret, it guards nothing real. */
         @WithDefault("sandbox-auth-token")
         String authToken();
+
+        /** Connect and idle timeout of one status or recording callback the sandbox sends (to loopback only). */
+        @WithDefault("PT5S")
+        Duration callbackTimeout();
     }
 
     interface Media {
