@@ -195,6 +195,16 @@ abstract class LedgerContractTest {
     }
 
     @Test
+    void detailsMergeFieldByFieldSoARecordingCallbackAndTheLastFetchKeepBoth() {
+        placed("a1", "CA01", 0);
+        ledger.details("CA01", new CallDetails(null, null, null, null, List.of("RE01")));
+        ledger.details("CA01", new CallDetails("42", "-0.0130", "USD", null, null));
+        assertEquals(new CallDetails("42", "-0.0130", "USD", null, List.of("RE01")), entry("CA01").details());
+        ledger.details("CA01", new CallDetails(null, null, null, "human", List.of("RE01", "RE02")));
+        assertEquals(new CallDetails("42", "-0.0130", "USD", "human", List.of("RE01", "RE02")), entry("CA01").details());
+    }
+
+    @Test
     void findAllAnswersTheCallsItHolds() {
         placed("a1", "CA01", 0);
         placed("a2", "CA02", 1);
