@@ -120,7 +120,8 @@ public class AddressGuard {
                 if (allowedRanges.stream().noneMatch(range -> range.contains(address))) {
                     Optional<String> kind = Addresses.refused(address);
                     if (kind.isPresent()) {
-                        throw new RefusedTargetException(verb + " " + kind.get() + " address: relay targets must be public");
+                        throw new RefusedTargetException(
+                                verb + " " + kind.get() + " address: relay targets must be public");
                     }
                 }
             }

@@ -8,7 +8,8 @@ import java.util.regex.Pattern;
 /** An address range, {@code 10.0.0.0/8} or {@code fc00::/7}; a bare address is a range of one. */
 record Cidr(byte[] network, int bits) {
 
-    private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
+    private static final String OCTET = "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
+    private static final Pattern IPV4 = Pattern.compile(OCTET + "(\\." + OCTET + "){3}");
     private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
 
     /** A range written as text; empty when the text is not one (a host name, say). */
