@@ -2,15 +2,22 @@ package dev.voicegate.callback;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
+
+import dev.voicegate.ledger.Ledger;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.smallrye.mutiny.Uni;
 
 /** The receiver's parts without a server: the URL's port variants, form bodies, Twilio's timestamps, metric tags. */
 class CallbackPartsTest {
@@ -58,5 +65,29 @@ class CallbackPartsTest {
         assertEquals("recording-completed", CallbackMetrics.recordingEvent("completed"));
         assertEquals("other", CallbackMetrics.recordingEvent("ringing"));
         assertEquals("other", CallbackMetrics.recordingEvent(null));
+    }
+
+    /** The receiver hands the callback on and returns: a ledger that never answers (Redis away) holds nothing up. */
+    @Test
+    void handingACallbackOnNeverWaitsForTheLedger() {
+        AtomicInteger asked = new AtomicInteger();
+        Ledger silent = (Ledger) Proxy.newProxyInstance(Ledger.class.getClassLoader(), new Class<?>[] {Ledger.class},
+                (proxy, method, args) -> {
+                    asked.incrementAndGet();
+                    return method.getReturnType() == Uni.class ? Uni.createFrom().nothing() : null;
+                });
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        CallbackEvents events = new CallbackEvents(silent, new CallbackMetrics(registry), null);
+        Form status = new Form(Map.of("AccountSid", List.of("AC00000000000000000000000000000001"),
+                "CallSid", List.of("CA00000000000000000000000000000001"), "CallStatus", List.of("completed")));
+        Form recording = new Form(Map.of("AccountSid", List.of("AC00000000000000000000000000000001"),
+                "CallSid", List.of("CA00000000000000000000000000000001"), "RecordingStatus", List.of("completed"),
+                "RecordingSid", List.of("RE00000000000000000000000000000001")));
+        assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
+            events.status(status, null, "token");
+            events.recording(recording, null, "token");
+        });
+        assertEquals(2, asked.get(), "each asked the ledger, and went on without its answer");
+        assertTrue(registry.getMeters().isEmpty(), "nothing counted before the ledger answers");
     }
 }
