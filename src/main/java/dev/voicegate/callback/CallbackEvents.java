@@ -112,7 +112,7 @@ class CallbackEvents {
         CallAttempt.Relay wanted = entry.attempt().relay();
         if (wanted != null && url.apply(wanted) != null
                 && entry.deliveries().stream().noneMatch(delivery -> target.equals(delivery.target()))) {
-            relay.deliver(new CallbackRelay.Outgoing(entry.callSid(), target, event, url.apply(wanted),
+            relay.deliver(new Outgoing(entry.callSid(), target, event, url.apply(wanted),
                     method.apply(wanted), form, idempotencyToken, authToken));
         }
     }

@@ -1,12 +1,9 @@
 package dev.voicegate.callback;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
+import java.io.UncheckedIOException;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
-import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.annotation.PreDestroy;
@@ -20,15 +17,10 @@ import dev.voicegate.ledger.Ledger;
 import dev.voicegate.outbound.AddressGuard;
 import dev.voicegate.outbound.CheckedTarget;
 import dev.voicegate.outbound.RefusedTargetException;
-import dev.voicegate.twilio.TwilioSignature;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
 
 /**
  * Delivers a callback to the caller's own URL, as Twilio would have: the same fields, the caller's method, and
@@ -42,11 +34,6 @@ class CallbackRelay {
     static final String STATUS_CALLBACK = "status_callback";
     static final String RECORDING_STATUS_CALLBACK = "recording_status_callback";
     private static final Logger LOG = Logger.getLogger(CallbackRelay.class);
-
-    /** One callback to relay: {@code target} names the parameter the URL came from, {@code event} the status. */
-    record Outgoing(String callSid, String target, String event, String url, String method, Form form,
-            String idempotencyToken, String authToken) {
-    }
 
     /** A 5xx answer: worth another attempt. */
     private static final class ServerError extends RuntimeException {
@@ -83,12 +70,14 @@ class CallbackRelay {
         AtomicInteger attempts = new AtomicInteger();
         // The first pause is a tenth of the retry time (at most 1 s), doubling up to a quarter of it.
         Duration firstPause = max(Duration.ofMillis(10), min(retryFor.dividedBy(10), Duration.ofSeconds(1)));
-        guard.check(out.url())
-                .flatMap(target -> Uni.createFrom().deferred(() -> {
+        // Each attempt resolves and checks the name again, and connects to the address it checked.
+        Uni.createFrom().deferred(() -> guard.check(out.url()))
+                .flatMap(target -> {
                     attempts.incrementAndGet();
                     return send(target, out);
-                }).onFailure(failure -> !(failure instanceof RefusedTargetException)).retry()
-                        .withBackOff(firstPause, max(firstPause, retryFor.dividedBy(4))).expireIn(retryFor.toMillis()))
+                })
+                .onFailure(failure -> !(failure instanceof RefusedTargetException)).retry()
+                .withBackOff(firstPause, max(firstPause, retryFor.dividedBy(4))).expireIn(retryFor.toMillis())
                 .subscribe().with(
                         status -> record(out, status / 100 == 2 ? "delivered" : "failed", attempts.get(), status,
                                 status / 100 == 2 ? null : "HTTP " + status + " (not retried)"),
@@ -96,31 +85,9 @@ class CallbackRelay {
     }
 
     private Uni<Integer> send(CheckedTarget target, Outgoing out) {
-        boolean get = "GET".equals(out.method() == null ? "POST" : out.method().toUpperCase(Locale.ROOT));
-        String fields = out.form().encoded();
-        String query = fields.isEmpty() ? "" : (target.requestUri().contains("?") ? "&" : "?") + fields;
-        String signature = get ? TwilioSignature.sign(out.authToken(), target.url() + query, Map.of())
-                : TwilioSignature.sign(out.authToken(), target.url(), out.form().fields());
-        RequestOptions options = target.requestOptions()
-                .setMethod(get ? HttpMethod.GET : HttpMethod.POST)
-                .setURI(target.requestUri() + (get ? query : ""))
-                .setTimeout(timeout.toMillis())
-                .putHeader(TwilioSignature.HEADER, signature)
-                .putHeader(HttpHeaders.USER_AGENT, "Voicegate (relayed Twilio callback)");
-        if (!get) {
-            options.putHeader(HttpHeaders.CONTENT_TYPE, "application/x-www-form-urlencoded; charset=utf-8");
-        }
-        if (out.idempotencyToken() != null) {
-            options.putHeader("I-Twilio-Idempotency-Token", out.idempotencyToken());
-        }
-        if (target.userInfo() != null) {
-            String pair = URLDecoder.decode(target.userInfo(), StandardCharsets.UTF_8);
-            options.putHeader(HttpHeaders.AUTHORIZATION,
-                    "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
-        }
-        Buffer body = get ? Buffer.buffer() : Buffer.buffer(fields);
-        return Uni.createFrom().completionStage(() -> client.request(options)
-                .compose(request -> request.send(body))
+        Outgoing.Request request = out.request(target, timeout.toMillis());
+        return Uni.createFrom().completionStage(() -> client.request(request.options())
+                .compose(sending -> sending.send(request.body()))
                 .map(response -> {
                     // Only the status matters: the connection (never reused) goes, whatever body was coming.
                     response.request().connection().close();
@@ -140,6 +107,8 @@ class CallbackRelay {
             record(out, "refused", attempts, null, refused.getMessage());
         } else if (failure instanceof ServerError error) {
             record(out, "failed", attempts, error.status, "HTTP " + error.status + " until the retries ran out");
+        } else if (failure instanceof UncheckedIOException && failure.getCause() instanceof UnknownHostException) {
+            record(out, "failed", attempts, null, "the host did not resolve until the retries ran out");
         } else {
             record(out, "failed", attempts, null, "no answer until the retries ran out ("
                     + failure.getClass().getSimpleName() + ")");

@@ -46,6 +46,12 @@ record Form(Map<String, List<String>> fields) {
         return joined.toString();
     }
 
+    @Override
+    public String toString() {
+        // The fields hold phone numbers: never printed.
+        return "Form[" + fields.keySet() + "]";
+    }
+
     private static String encode(String text) {
         return URLEncoder.encode(text, StandardCharsets.UTF_8);
     }

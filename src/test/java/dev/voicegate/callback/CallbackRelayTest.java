@@ -13,7 +13,6 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -87,7 +86,7 @@ class CallbackRelayTest {
     }
 
     @Test
-    void theCallersMethodIsUsedGetSignsTheFullUrl() throws Exception {
+    void theCallersMethodIsUsedGetSignsTheFullUrl() {
         String url = base() + "/caller/get";
         String callSid = placed(ledger, new CallAttempt.Relay(url, "GET", null));
         post(STATUS, Callbacks.status(callSid, "busy", 2)).then().statusCode(200);
@@ -177,9 +176,5 @@ class CallbackRelayTest {
         Map<String, String> single = new HashMap<>();
         fields.forEach((name, values) -> single.put(name, values.get(0)));
         return single;
-    }
-
-    static String utf8(byte[] bytes) {
-        return new String(bytes, StandardCharsets.UTF_8);
     }
 }
