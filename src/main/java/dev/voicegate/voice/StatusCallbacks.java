@@ -1,6 +1,5 @@
 package dev.voicegate.voice;
 
-import java.net.UnknownHostException;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -45,7 +44,8 @@ public class StatusCallbacks {
     /**
      * Why a caller's callback that Voicegate would relay may not be reached (invalid_request, before anything is
      * sent): the address guard, on the URL as written and then on what its host name resolves to. Empty when fine,
-     * or when nothing is relayed. A name that fails to resolve for another reason is checked again at delivery.
+     * or when nothing is relayed. A name that does not resolve now is not refused (DNS may be down for a moment): it
+     * is checked again at delivery, and a refusal then is recorded in the ledger.
      */
     Uni<Optional<String>> refusal(MakeCallInput input, boolean on) {
         CallAttempt.Relay relay = relay(input, on);
@@ -68,8 +68,6 @@ public class StatusCallbacks {
         return guard.check(url).map(checked -> Optional.<String>empty())
                 .onFailure(RefusedTargetException.class).recoverWithItem(refused -> Optional.of("'" + parameter + "' "
                         + refused.getMessage()))
-                .onFailure(failure -> failure.getCause() instanceof UnknownHostException).recoverWithItem(
-                        Optional.of("'" + parameter + "': its host name does not resolve"))
                 .onFailure().recoverWithItem(Optional.empty());
     }
 

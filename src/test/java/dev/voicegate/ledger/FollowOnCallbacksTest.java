@@ -95,6 +95,46 @@ class FollowOnCallbacksTest {
         assertEquals("req-" + sid, attempt.requestId());
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = { "http://169.254.169.254/latest/meta-data",
+            "http://10.0.0.7/hook", "http://localhost:8080/hook", "http://[::1]/hook", "http://[::ffff:192.168.1.1]/hook",
+            "http://0.0.0.0/hook", "http://[fd00::1]/hook" })
+    void aRelayTargetTheGuardRefusesIsInvalidBeforeAnythingIsSent(String target) {
+        given().header("Authorization", TestAccounts.bearer(TestAccounts.SERVICE_KEY)).contentType(ContentType.JSON)
+                .header("Idempotency-Key", "refused-" + sid)
+                .body("{\"to\":\"" + TO + "\",\"from_\":\"+15017122661\",\"url\":\"https://example.com/twiml\","
+                        + "\"status_callback\":\"" + target + "\"}")
+                .post("/v1/accounts/" + TestAccounts.ACCOUNT_SID + "/calls").then().statusCode(400)
+                .body("error", org.hamcrest.Matchers.startsWith("invalid_request: 'status_callback' "))
+                .body("error", org.hamcrest.Matchers.containsString("public"));
+        twilio.verify(0, com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor(
+                com.github.tomakehurst.wiremock.client.WireMock.anyUrl()));
+    }
+
+    @Test
+    void aRecordingCallbackToAHostNameThatResolvesToAPrivateAddressIsInvalid() {
+        // DNS as an attacker would set it up: a public-looking name for an address inside the network.
+        io.quarkus.test.junit.QuarkusMock.installMockForType(new dev.voicegate.outbound.AddressGuard(List.of("127.0.0.1"),
+                host -> List.of(java.net.InetAddress.getByAddress(host, new byte[] { 10, 0, 0, 7 }))),
+                dev.voicegate.outbound.AddressGuard.class);
+        given().header("Authorization", TestAccounts.bearer(TestAccounts.SERVICE_KEY)).contentType(ContentType.JSON)
+                .body("{\"to\":\"" + TO + "\",\"from_\":\"+15017122661\",\"url\":\"https://example.com/twiml\","
+                        + "\"record\":true,\"recording_status_callback\":\"https://hooks.internal.example/rec\"}")
+                .post("/v1/accounts/" + TestAccounts.ACCOUNT_SID + "/calls").then().statusCode(400)
+                .body("error", org.hamcrest.Matchers.startsWith("invalid_request: 'recording_status_callback' "))
+                .body("error", org.hamcrest.Matchers.containsString("resolves to a private address"));
+        twilio.verify(0, com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor(
+                com.github.tomakehurst.wiremock.client.WireMock.anyUrl()));
+    }
+
+    @Test
+    void withoutRecordTheRecordingCallbackIsNotRelayedNorChecked() {
+        given().header("Authorization", TestAccounts.bearer(TestAccounts.SERVICE_KEY)).contentType(ContentType.JSON)
+                .body("{\"to\":\"" + TO + "\",\"from_\":\"+15017122661\",\"url\":\"https://example.com/twiml\","
+                        + "\"status_callback\":\"http://127.0.0.1:9/allowed-in-tests\"}")
+                .post("/v1/accounts/" + TestAccounts.ACCOUNT_SID + "/calls").then().statusCode(201);
+    }
+
     @Test
     void passThroughCredentialsGetNoCallbacks() {
         String basic = TestAccounts.basic(TestAccounts.PASS_THROUGH_ACCOUNT_SID, TestAccounts.PASS_THROUGH_AUTH_TOKEN);
