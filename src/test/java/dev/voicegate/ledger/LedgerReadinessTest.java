@@ -52,4 +52,27 @@ class LedgerReadinessTest extends RedisBackedTest {
         assertEquals(id, ledger.find("CA" + id).await().atMost(Duration.ofSeconds(5)).orElseThrow().attempt().id());
         given().get("/q/health/ready").then().statusCode(200).body(LEDGER + ".data.degraded", equalTo(false));
     }
+
+    @Test
+    void makeCallGoesOnWhileRedisIsDownAndItsEntryIsWrittenAfter() {
+        String sid = dev.voicegate.testing.TwilioCalls.newSid();
+        twilio.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(
+                com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo(dev.voicegate.testing.TwilioStubs.CALLS))
+                .willReturn(dev.voicegate.testing.TwilioCalls.created(sid, "+14155551212")));
+        redis.outage(() -> given().header("Authorization", dev.voicegate.testing.TestAccounts.bearer(
+                dev.voicegate.testing.TestAccounts.SERVICE_KEY)).contentType(io.restassured.http.ContentType.JSON)
+                .body("{\"to\":\"+14155551212\",\"from_\":\"+15017122661\",\"url\":\"https://example.com/twiml\"}")
+                .post("/v1/accounts/" + dev.voicegate.testing.TestAccounts.ACCOUNT_SID + "/calls")
+                .then().statusCode(201).body("call_sid", equalTo(sid)));
+        awaitReady();
+        LedgerEntry entry = await().atMost(Duration.ofSeconds(20)).until(() -> {
+            try {
+                return ledger.find(sid).await().atMost(Duration.ofSeconds(5)).orElse(null);
+            } catch (RuntimeException stillCatchingUp) {
+                return null;
+            }
+        }, found -> found != null);
+        assertEquals(LedgerEntry.PLACED, entry.outcome());
+        assertEquals("+14155551212", entry.attempt().to());
+    }
 }
