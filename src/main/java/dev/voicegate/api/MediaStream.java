@@ -39,8 +39,10 @@ record MediaStream(MediaDownload download, RoutingContext routing, Consumer<Stri
         // The caller went away, possibly while the download waits for it to read: cancel it.
         routing.addEndHandler(ended -> download.close());
         download.pipeTo(response).onComplete(piped -> {
-            String outcome = piped.succeeded() ? "success" : piped.cause() instanceof MediaDownload.CallerGone
-                    ? "aborted" : ErrorCategory.UPSTREAM_UNAVAILABLE.wire();
+            // The caller's hang-up may reach the pipe as the upstream's failure (the download is closed for it).
+            String outcome = piped.succeeded() ? "success"
+                    : piped.cause() instanceof MediaDownload.CallerGone || response.closed() ? "aborted"
+                            : ErrorCategory.UPSTREAM_UNAVAILABLE.wire();
             if (piped.failed()) {
                 // Never end a cut body normally: with Content-Length or chunked, the caller must see it broke.
                 response.reset();
