@@ -6,7 +6,7 @@ import dev.voicegate.failure.ActionFailure;
 import dev.voicegate.failure.ErrorCategory;
 import dev.voicegate.twilio.TwilioCredentials;
 
-/** An authenticated caller: its name, its policy, and the Twilio credentials it may use for an account. */
+/** An authenticated caller: its name, its policy and role, and the Twilio credentials it may use for an account. */
 public sealed interface Caller {
 
     /** Credentials for this account, or {@code forbidden} without any upstream request. */
@@ -16,6 +16,16 @@ public sealed interface Caller {
     String name();
 
     Policy policy();
+
+    /** {@code agent} or {@code operator}: a named key's setting; unnamed keys and pass-through are agents. */
+    default Role role() {
+        return policy().role();
+    }
+
+    /** Whether this caller is an operator: it may read the call ledger (and, later, use the controls). */
+    default boolean operator() {
+        return role() == Role.OPERATOR;
+    }
 
     /** Whether this caller may run the action at all (MCP's tools/list shows only those). */
     default boolean allows(String action) {

@@ -25,8 +25,9 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
  * The policy's static rules, checked once per request before anything is sent: the actions and accounts a caller
  * may use and, for a request that places a call, the toll-fraud guard and the caller's destinations and caller
  * IDs. The guard applies to every caller, pass-through credentials included: high-risk ranges, numbers that are
- * not valid for their region, and blocked number types (premium rate, shared cost by default). Each denial is
- * {@code forbidden}, names the rule (the setting) and says how to change it.
+ * not valid for their region, and blocked number types (premium rate, shared cost by default). What only operators
+ * may do (the ledger) is checked by {@link #checkOperator}. Each denial is {@code forbidden}, names the rule (the
+ * setting) and says how to change it.
  */
 @ApplicationScoped
 public class Guard {
@@ -73,6 +74,11 @@ public class Guard {
     /** Throws {@link PolicyDenial} ({@code forbidden}) when the caller's policy refuses the request. */
     public void check(Caller caller, String action, String accountSid, CallTarget target) {
         Policy policy = caller.policy();
+        if (!policy.allows(action) && policy.role() == Role.OPERATOR && policy.actions().isEmpty()) {
+            throw forbidden("role", "the role of " + policy.holder() + " is operator: it reads the call ledger and runs "
+                    + "no actions, not " + action, "list the actions it may run in " + policy.setting("actions")
+                    + ", or use an agent key");
+        }
         if (!policy.allows(action)) {
             throw forbidden("actions", policy.holder() + " may not use " + action + "; it may use "
                     + String.join(", ", policy.actions()), "add " + action + " to " + policy.setting("actions"));
@@ -83,6 +89,32 @@ public class Guard {
         }
         if (target != null) {
             checkCall(policy, target);
+        }
+    }
+
+    /** Throws {@link PolicyDenial} (rule {@code role}) unless the caller is an operator; {@code what} it wanted to do. */
+    public void checkOperator(Caller caller, String what) {
+        Policy policy = caller.policy();
+        if (!caller.operator()) {
+            throw forbidden("role", "only operator keys may " + what + "; the role of " + policy.holder() + " is "
+                    + caller.role().wire(), policy.named() ? "set " + policy.setting("role") + " to operator, or use "
+                    + "an operator key" : "use a named key whose voicegate.access.keys.<name>.role is operator");
+        }
+    }
+
+    /**
+     * Throws {@link PolicyDenial} (rule {@code accounts}) unless the caller may use the account; null stands for every
+     * account, which a caller limited to some accounts may not ask for.
+     */
+    public void checkAccount(Caller caller, String accountSid) {
+        Policy policy = caller.policy();
+        if (accountSid == null && policy.accounts() != null) {
+            throw forbidden("accounts", policy.holder() + " may use only " + String.join(", ", policy.accounts())
+                    + ", not every account", "name one of them in 'account_sid', or remove " + policy.setting("accounts"));
+        }
+        if (accountSid != null && !policy.allowsAccount(accountSid)) {
+            throw forbidden("accounts", policy.holder() + " may not use account " + accountSid,
+                    "add it to " + policy.setting("accounts"));
         }
     }
 

@@ -8,10 +8,11 @@ import dev.voicegate.config.VoicegateConfig;
 /**
  * What one caller may do; null means "no restriction". {@code holder} names the caller in messages,
  * {@code settings} is where its own settings live, so that a denial can say what to change. The number-type and
- * high-risk-range blocks are the same for every caller and live in {@link Guard}.
+ * high-risk-range blocks are the same for every caller and live in {@link Guard}. An operator key's
+ * {@code actions} are the ones its setting lists, none without it.
  */
 public record Policy(String holder, String settings, List<String> accounts, List<String> actions,
-        List<String> destinations, String destinationsSetting, List<String> from, Limits limits) {
+        List<String> destinations, String destinationsSetting, List<String> from, Limits limits, Role role) {
 
     static final String DEFAULTS = "voicegate.policy";
 
@@ -25,21 +26,31 @@ public record Policy(String holder, String settings, List<String> accounts, List
         }
     }
 
-    /** A named key: its own settings, the default policy's destinations where it sets none. */
+    /**
+     * A named key: its own settings, the default policy's destinations where it sets none. An unknown role stops the
+     * start-up (ConfigCheck); here it would be an agent.
+     */
     static Policy forKey(String name, VoicegateConfig.Key key, VoicegateConfig.Policy defaults) {
         String settings = "voicegate.access.keys." + name;
         boolean own = key.destinations().isPresent();
-        return new Policy("key '" + name + "'", settings, key.accounts().orElse(null), key.actions().orElse(null),
+        Role role = Role.of(key.role()).orElse(Role.AGENT);
+        return new Policy("key '" + name + "'", settings, key.accounts().orElse(null),
+                key.actions().orElse(role == Role.OPERATOR ? List.of() : null),
                 own ? key.destinations().get() : defaults.destinations().orElse(null),
                 own ? settings + ".destinations" : DEFAULTS + ".destinations", key.from().orElse(null),
                 new Limits(value(key.maxCallsPerMinute()), value(key.maxCallsPerHour()), value(key.maxCallsPerDay()),
-                        value(key.maxRequestsPerMinute())));
+                        value(key.maxRequestsPerMinute())), role);
     }
 
-    /** Unnamed keys and pass-through credentials: the default policy, every account and action, no quota. */
+    /** Unnamed keys and pass-through credentials: agents under the default policy, every account and action, no quota. */
     static Policy defaults(String holder, VoicegateConfig.Policy defaults) {
         return new Policy(holder, DEFAULTS, null, null, defaults.destinations().orElse(null),
-                DEFAULTS + ".destinations", null, Limits.NONE);
+                DEFAULTS + ".destinations", null, Limits.NONE, Role.AGENT);
+    }
+
+    /** Whether this is a named key's policy, with settings of its own ({@code voicegate.access.keys.<name>.*}). */
+    public boolean named() {
+        return !settings.equals(DEFAULTS);
     }
 
     /** Whether the caller may run this action; MCP lists only those tools, every surface refuses the others. */

@@ -27,6 +27,9 @@ final class ApiOutcomes {
             return;
         }
         APIResponses responses = operation.getResponses();
+        if (path.startsWith("/v1/ledger/")) {
+            ledger(path, responses);
+        }
         // api/ShutdownGate refuses every new /v1 request while the instance drains.
         error(responses, "503", "upstream_unavailable: shutting down (nothing was done: retry, on another instance), "
                 + "or the store behind idempotency keys and quotas is unreachable", true);
@@ -68,6 +71,20 @@ final class ApiOutcomes {
         if (path.endsWith("/calls") && method == PathItem.HttpMethod.GET) {
             header(responses.getAPIResponse("200"), LINK, "<url>; rel=\"next\": the next page, when there is one",
                     string());
+        }
+    }
+
+    /** The ledger's reads: nothing reaches Twilio, only operator keys may read, and the store may be down. */
+    private static void ledger(String path, APIResponses responses) {
+        error(responses, "400", "invalid_request: a parameter is unknown, repeated or wrong", false);
+        error(responses, "403", "forbidden: not an operator key (rule 'role'), or an account the key may not use "
+                + "(rule 'accounts')", false);
+        error(responses, "503", "upstream_unavailable: the ledger's store (Redis) is unreachable, or the instance is "
+                + "shutting down (nothing was done: retry, on another instance)", true);
+        if (path.endsWith("/calls")) {
+            APIResponse ok = responses.getAPIResponse("200");
+            header(ok, Responses.NEXT_PAGE_TOKEN, "The page_token of the next page; absent on the last page", string());
+            header(ok, LINK, "<url>; rel=\"next\": the next page, when there is one", string());
         }
     }
 

@@ -6,9 +6,11 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import dev.voicegate.Redact;
 import dev.voicegate.failure.ActionException;
 import dev.voicegate.failure.ActionFailure;
 import dev.voicegate.failure.ErrorCategory;
+import dev.voicegate.ledger.LedgerUnavailableException;
 import dev.voicegate.registry.Envelope;
 
 /** The one place where exceptions become HTTP: always the envelope, never a stack trace. */
@@ -19,6 +21,14 @@ public class ErrorMapper {
     @ServerExceptionMapper
     public RestResponse<Envelope> action(ActionException e) {
         return Responses.envelope(e.failure());
+    }
+
+    /** The ledger's store could not answer a read: 503, as for the other stores behind Redis. */
+    @ServerExceptionMapper
+    public RestResponse<Envelope> ledger(LedgerUnavailableException e) {
+        LOG.warnf("The call ledger could not be read: %s", Redact.phonesIn(e.getMessage()));
+        return Responses.envelope(new ActionFailure(ErrorCategory.UPSTREAM_UNAVAILABLE, "the call ledger's store is "
+                + "unreachable; nothing was read. Retrying later may help.", 503, null));
     }
 
     @ServerExceptionMapper

@@ -32,10 +32,13 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 @Tag(name = "Access", description = "Who is calling, and what it may do")
 public class MeResource {
 
-    /** The caller: a key's name ({@code pass-through} for Basic-auth credentials) and its effective policy. */
+    /**
+     * The caller: a key's name ({@code pass-through} for Basic-auth credentials), its role ({@code agent} or
+     * {@code operator}) and its effective policy.
+     */
     @RegisterForReflection
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record Me(String name, String kind, EffectivePolicy policy) {
+    public record Me(String name, String kind, String role, EffectivePolicy policy) {
     }
 
     /** A caller's policy with every default applied. */
@@ -61,7 +64,7 @@ public class MeResource {
     @Operation(summary = "The calling key's name and effective policy (no secrets)")
     @SecurityRequirement(name = "serviceKey")
     @SecurityRequirement(name = "twilioBasic")
-    @APIResponse(responseCode = "200", description = "The caller and its policy; null means no restriction")
+    @APIResponse(responseCode = "200", description = "The caller, its role and its policy; null means no restriction")
     @APIResponse(responseCode = "401", description = "Not authenticated")
     public Me me(@RestHeader(HttpHeaders.AUTHORIZATION) String authorization) {
         Caller caller = access.authenticate(authorization);
@@ -69,7 +72,7 @@ public class MeResource {
         Policy.Limits limits = policy.limits();
         List<String> actions = dispatcher.actions().keySet().stream().filter(caller::allows).toList();
         return new Me(caller.name(), caller instanceof Caller.PassThrough ? "pass_through" : "service_key",
-                new EffectivePolicy(actions, accounts(caller), policy.destinations(), policy.from(),
+                caller.role().wire(), new EffectivePolicy(actions, accounts(caller), policy.destinations(), policy.from(),
                         guard.blockedNumberTypes(), guard.blockedPrefixes(), limits.callsPerMinute(),
                         limits.callsPerHour(), limits.callsPerDay(), limits.requestsPerMinute()));
     }

@@ -14,7 +14,8 @@ import io.quarkus.smallrye.openapi.OpenApiFilter;
 public class QueryDocs implements OASFilter {
 
     /** By operation id: the resource method's name. */
-    private static final Map<String, StrictQuery> QUERIES = Map.of("listCalls", AccountResource.LIST_CALLS_QUERY);
+    private static final Map<String, StrictQuery> QUERIES = Map.of("listCalls", AccountResource.LIST_CALLS_QUERY,
+            "listLedgerCalls", LedgerParams.QUERY);
 
     @Override
     public Operation filterOperation(Operation operation) {

@@ -22,7 +22,7 @@ import dev.voicegate.Redact;
 import dev.voicegate.Sid;
 
 /**
- * The start-up check of service keys and policies ({@link ConfigCheck}): names, secret hashes, accounts,
+ * The start-up check of service keys and policies ({@link ConfigCheck}): names, secret hashes, roles, accounts,
  * destinations, caller IDs, quotas and the toll-fraud settings, each problem on one line naming the setting.
  */
 public final class PolicyCheck {
@@ -32,6 +32,8 @@ public final class PolicyCheck {
     private static final Pattern PREFIX = Pattern.compile("^\\+[1-9][0-9]{0,14}$");
     private static final Pattern E164 = Pattern.compile("^\\+[1-9][0-9]{1,14}$");
     private static final Pattern COUNTRY = Pattern.compile("^[A-Z]{2}$");
+    /** The values of {@code voicegate.access.keys.<name>.role} (access.Role, which config may not depend on). */
+    private static final Set<String> ROLES = Set.of("agent", "operator");
 
     private PolicyCheck() {
     }
@@ -62,6 +64,10 @@ public final class PolicyCheck {
                 if (other != null) {
                     problems.add(prefix + ".secret-sha256 is the same as " + other + ": every key needs its own secret");
                 }
+            }
+            if (!ROLES.contains(key.role().trim().toLowerCase(Locale.ROOT))) {
+                problems.add(prefix + ".role: '" + key.role() + "' is not a role (agent, the default: runs actions; "
+                        + "operator: reads the call ledger)");
             }
             for (String sid : key.accounts().orElse(List.of())) {
                 if (!Sid.ACCOUNT.matches(sid)) {

@@ -261,6 +261,10 @@ public interface VoicegateConfig {
         /** The Auth Token the sandbox accepts: not a secret, it guards nothing real. */
         @WithDefault("sandbox-auth-token")
         String authToken();
+
+        /** Connect and idle timeout of one status or recording callback the sandbox sends (to loopback only). */
+        @WithDefault("PT5S")
+        Duration callbackTimeout();
     }
 
     interface Media {
@@ -295,6 +299,13 @@ public interface VoicegateConfig {
         /** How long an entry is kept (in Redis by expiry); at least 1 minute. */
         @WithDefault("P30D")
         Duration retention();
+
+        /**
+         * With Redis: ledger writes kept in memory, in order, while Redis does not answer, and written when it is back;
+         * beyond this many, later writes are dropped (counted in readiness).
+         */
+        @WithDefault("10000")
+        int pendingMax();
     }
 
     /**

@@ -51,6 +51,19 @@ public interface Ledger {
     /** {@code memory} or {@code redis}, for logs and health. */
     String kind();
 
+    /** Writes not yet in the store (Redis down), for readiness; none in memory. */
+    default Backlog backlog() {
+        return Backlog.NONE;
+    }
+
+    /**
+     * {@code pending}: writes kept locally, in order; {@code dropped}: writes lost since start because that queue was
+     * full; {@code degraded}: the store does not answer writes now.
+     */
+    record Backlog(int pending, long dropped, boolean degraded) {
+        public static final Backlog NONE = new Backlog(0, 0, false);
+    }
+
     /** A registration of {@link #watch}; closing it twice is harmless. */
     interface Watch extends AutoCloseable {
         @Override

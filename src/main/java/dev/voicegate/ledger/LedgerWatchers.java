@@ -27,6 +27,11 @@ final class LedgerWatchers {
         }
     }
 
+    /** Wakes every waiter: events may have been missed (the subscription to other replicas' events was lost). */
+    void wakeAll() {
+        bySid.values().forEach(waiting -> waiting.forEach(Runnable::run));
+    }
+
     boolean watched(String callSid) {
         return bySid.containsKey(callSid);
     }

@@ -13,8 +13,9 @@ import dev.voicegate.Redact;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
- * The audit trail: one line per make_call decision on the logger {@code voicegate.audit}, whose message is one JSON
- * object marked {@code "audit": true}. It holds the key's name, never a secret or hash, and masked numbers.
+ * The audit trail, on the logger {@code voicegate.audit}: one line per make_call decision, per operator action
+ * (e.g. a read of the call ledger) and per refusal it is told of, each message one JSON object marked
+ * {@code "audit": true}. It holds the key's name, never a secret or hash, and masked numbers.
  */
 @ApplicationScoped
 public class AuditTrail {
@@ -33,6 +34,15 @@ public class AuditTrail {
             String decision, String rule, boolean replay, String callSid, String outcome) {
     }
 
+    /**
+     * Any other decision: an operator's action ({@code allow}) or a refusal ({@code deny}, with the rule that refused,
+     * e.g. {@code role}). {@code target} is what it was about (a call SID, a listing's filters), numbers masked.
+     */
+    @RegisterForReflection
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Decision(boolean audit, String action, String key, String target, String decision, String rule) {
+    }
+
     private final ObjectMapper json;
 
     AuditTrail(ObjectMapper json) {
@@ -41,8 +51,21 @@ public class AuditTrail {
 
     public void makeCall(String key, String accountSid, String to, String from, String rule, boolean replay,
             String callSid, String outcome) {
-        Entry entry = new Entry(true, "make_call", key, accountSid, Redact.phone(to), Redact.phone(from),
-                rule == null ? "allow" : "deny", rule, replay, callSid, outcome);
+        write(new Entry(true, "make_call", key, accountSid, Redact.phone(to), Redact.phone(from),
+                rule == null ? "allow" : "deny", rule, replay, callSid, outcome));
+    }
+
+    /** An operator did {@code action} on {@code target} (caller-supplied text must arrive validated and masked). */
+    public void operator(String key, String action, String target) {
+        write(new Decision(true, action, key, Redact.phonesIn(target), "allow", null));
+    }
+
+    /** {@code key} was refused {@code action} (on {@code target}, or null) by the rule (setting) {@code rule}. */
+    public void refused(String key, String action, String target, String rule) {
+        write(new Decision(true, action, key, Redact.phonesIn(target), "deny", rule));
+    }
+
+    private void write(Object entry) {
         try {
             LOG.info(json.writeValueAsString(entry));
         } catch (JsonProcessingException e) {

@@ -121,14 +121,18 @@ public class ActionDispatcher {
                 allowance.refused(denial.rule());
             }
             return failed(action, ((ActionException) failure).failure());
-        }).invoke(result -> decided(caller, input, target, allowance, result));
+        }).invoke(result -> decided(caller, action.name(), input, target, allowance, result));
     }
 
-    /** Denial metrics for every action; the audit line for every request that would place a call. */
-    private void decided(Caller caller, ActionInput input, CallTarget target, Allowance allowance, ActionResult<?> result) {
+    /** Denial metrics for every action; an audit line for every refusal and for every request that would place a call. */
+    private void decided(Caller caller, String action, ActionInput input, CallTarget target, Allowance allowance,
+            ActionResult<?> result) {
         String rule = allowance.refusedBy();
         if (rule != null) {
             policyMetrics.denied(rule, caller.name());
+            if (target == null) {
+                audit.refused(caller.name(), action, "account " + input.accountSid(), rule);
+            }
         }
         if (target != null) {
             audit.makeCall(caller.name(), input.accountSid(), target.to(), target.from(), rule, result.replayed(),

@@ -60,7 +60,12 @@ final class SandboxJson {
                 date(c.answered()), duration(), c.recordingSid(), RECORDING_PRICE, "USD", "completed", 1,
                 "OutboundAPI", null, path + ".json", null,
                 new SandboxWire.RecordingSubresources(path + "/AddOnResults.json", path + "/Transcriptions.json"),
-                "http://" + host + "/sandbox" + path);
+                mediaUrl(accountSid, host, c.recordingSid()));
+    }
+
+    /** The recording's audio on the sandbox, as Twilio's {@code media_url} and callbacks' {@code RecordingUrl}. */
+    static String mediaUrl(String accountSid, String host, String recordingSid) {
+        return "http://" + host + "/sandbox" + accountPath(accountSid) + "/Recordings/" + recordingSid;
     }
 
     static SandboxWire.CallRecording callRecording(SandboxCall c, String accountSid) {

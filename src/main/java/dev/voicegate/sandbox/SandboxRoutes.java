@@ -30,7 +30,7 @@ import io.vertx.ext.web.handler.BodyHandler;
  * The embedded Twilio sandbox: Twilio's 2010-04-01 Voice endpoints under {@code /sandbox}, answered from
  * {@link SandboxStore} on the event loop, so the service runs end to end over real HTTP without a Twilio
  * account. Registers nothing unless {@code voicegate.sandbox.enabled} is true (dev and sandbox profiles).
- * Like Twilio with test credentials, it places no real call and sends no status callbacks.
+ * It places no real call; a call's status and recording callbacks go only to loopback ({@link SandboxCallbacks}).
  */
 @ApplicationScoped
 public class SandboxRoutes {
@@ -48,12 +48,14 @@ public class SandboxRoutes {
     private final VoicegateConfig.Sandbox config;
     private final SandboxAuth auth;
     private final SandboxStore store;
+    private final SandboxCallbacks callbacks;
     private final ObjectMapper mapper;
 
-    SandboxRoutes(VoicegateConfig config, SandboxStore store, ObjectMapper mapper) {
+    SandboxRoutes(VoicegateConfig config, SandboxStore store, SandboxCallbacks callbacks, ObjectMapper mapper) {
         this.config = config.sandbox();
         this.auth = new SandboxAuth(this.config.accountSid(), this.config.authToken());
         this.store = store;
+        this.callbacks = callbacks;
         this.mapper = mapper;
     }
 
@@ -92,6 +94,7 @@ public class SandboxRoutes {
                 param(form, "Twiml"), param(form, "ApplicationSid"), param(form, "Record"),
                 param(form, "MachineDetection"));
         LOG.debugf("Sandbox call %s created to %s", call.sid(), SandboxError.mask(call.to()));
+        callbacks.follow(call, SandboxHooks.of(form), host(ctx));
         json(ctx, 201, SandboxJson.call(call, config.accountSid(), store.now()));
     }
 

@@ -72,18 +72,28 @@ public class MakeCallAction implements Action<MakeCallInput, MakeCallOutput> {
         return MakeCallOutput.failure(error);
     }
 
-    /** Runs a validated input with the credentials resolved for its account. */
+    /**
+     * Runs a validated input with the credentials resolved for its account. A caller's callback that Voicegate would
+     * relay to an address it may not reach is refused first: it costs no quota, no key and no Twilio request.
+     */
     @Override
     public Uni<ActionResult<MakeCallOutput>> run(MakeCallInput input, ActionContext context) {
-        if (input.idempotencyKey() != null) {
-            return idempotent.run(input, context.credentials(), () -> counted(context, () -> place(input, context)));
-        }
-        return counted(context, () -> place(input, context));
+        boolean followed = callbacks.on(context.caller(), input.accountSid());
+        return callbacks.refusal(input, followed).flatMap(refused -> {
+            if (refused.isPresent()) {
+                ActionFailure invalid = ActionFailure.invalid(refused.get());
+                return Uni.createFrom().item(ActionResult.failed(MakeCallOutput.failure(invalid.error()), invalid));
+            }
+            if (input.idempotencyKey() != null) {
+                return idempotent.run(input, context.credentials(),
+                        () -> counted(context, () -> place(input, context, followed)));
+            }
+            return counted(context, () -> place(input, context, followed));
+        });
     }
 
     /** One attempt, in the ledger before it is sent and with its outcome after. */
-    private Uni<ActionResult<MakeCallOutput>> place(MakeCallInput input, ActionContext context) {
-        boolean followed = callbacks.on(context.caller(), input.accountSid());
+    private Uni<ActionResult<MakeCallOutput>> place(MakeCallInput input, ActionContext context, boolean followed) {
         String entry = ledger.attempted(input, context, followed);
         return send(input, context.credentials(), followed).invoke(result -> ledger.outcome(entry, result));
     }

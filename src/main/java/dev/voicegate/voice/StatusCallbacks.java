@@ -1,5 +1,6 @@
 package dev.voicegate.voice;
 
+import java.net.UnknownHostException;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -8,7 +9,10 @@ import dev.voicegate.access.Caller;
 import dev.voicegate.access.TwilioAccounts;
 import dev.voicegate.config.VoicegateConfig;
 import dev.voicegate.ledger.CallAttempt;
+import dev.voicegate.outbound.AddressGuard;
+import dev.voicegate.outbound.RefusedTargetException;
 import dev.voicegate.twilio.NewCall;
+import io.smallrye.mutiny.Uni;
 
 /**
  * Whether make_call asks Twilio for call-progress callbacks, and the form it sends then. They are on when
@@ -23,8 +27,10 @@ public class StatusCallbacks {
 
     private final Optional<String> publicUrl;
     private final TwilioAccounts accounts;
+    private final AddressGuard guard;
 
-    StatusCallbacks(VoicegateConfig config, TwilioAccounts accounts) {
+    StatusCallbacks(VoicegateConfig config, TwilioAccounts accounts, AddressGuard guard) {
+        this.guard = guard;
         this.publicUrl = config.callbacks().publicUrl().filter(url -> !url.isBlank())
                 .map(url -> url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
         this.accounts = accounts;
@@ -34,6 +40,37 @@ public class StatusCallbacks {
     public boolean on(Caller caller, String accountSid) {
         return publicUrl.isPresent() && !(caller instanceof Caller.PassThrough)
                 && accounts.webhookToken(accountSid).isPresent();
+    }
+
+    /**
+     * Why a caller's callback that Voicegate would relay may not be reached (invalid_request, before anything is
+     * sent): the address guard, on the URL as written and then on what its host name resolves to. Empty when fine,
+     * or when nothing is relayed. A name that fails to resolve for another reason is checked again at delivery.
+     */
+    Uni<Optional<String>> refusal(MakeCallInput input, boolean on) {
+        CallAttempt.Relay relay = relay(input, on);
+        if (relay == null) {
+            return Uni.createFrom().item(Optional.empty());
+        }
+        return refusal("status_callback", relay.statusCallback())
+                .flatMap(first -> first.isPresent() ? Uni.createFrom().item(first)
+                        : refusal("recording_status_callback", relay.recordingStatusCallback()));
+    }
+
+    private Uni<Optional<String>> refusal(String parameter, String url) {
+        if (url == null) {
+            return Uni.createFrom().item(Optional.empty());
+        }
+        Optional<String> literal = guard.refusal(url);
+        if (literal.isPresent()) {
+            return Uni.createFrom().item(Optional.of("'" + parameter + "' " + literal.get()));
+        }
+        return guard.check(url).map(checked -> Optional.<String>empty())
+                .onFailure(RefusedTargetException.class).recoverWithItem(refused -> Optional.of("'" + parameter + "' "
+                        + refused.getMessage()))
+                .onFailure(failure -> failure.getCause() instanceof UnknownHostException).recoverWithItem(
+                        Optional.of("'" + parameter + "': its host name does not resolve"))
+                .onFailure().recoverWithItem(Optional.empty());
     }
 
     /** What goes to Twilio: the caller's callbacks as given, or Voicegate's own when {@code on}. */

@@ -179,8 +179,9 @@ class CatalogAndOpenApiTest {
                 assertEquals(!catalog, refusals.contains("401"), operation.toString());
             }
         }
-        // The catalog, /v1/me, the four tool calls, POST and GET calls, GET call, GET recording, GET and HEAD media.
-        assertEquals(12, operationIds.size(), operationIds.toString());
+        // The catalog, /v1/me, the four tool calls, POST and GET calls, GET call, GET recording, GET and HEAD media,
+        // and the ledger's two reads.
+        assertEquals(14, operationIds.size(), operationIds.toString());
         assertEquals(Set.of("success", "error"), fieldNames(openapi.at("/components/schemas/Envelope/properties")));
         assertTrue(openapi.at("/servers/0/url").isTextual(), openapi.get("servers") + "");
         assertTrue(openapi.at("/info/license/name").isTextual(), openapi.get("info").toString());
@@ -291,6 +292,52 @@ class CatalogAndOpenApiTest {
         assertEquals("integer", documented.get("page_size"));
         assertEquals("boolean", documented.get("include_recordings"));
         assertEquals("string", documented.get("from_"));
+    }
+
+    /** The ledger's reads: their parameters from the table that reads them, their answers typed, errors enveloped. */
+    @Test
+    void openApiDescribesTheLedgerReads() throws IOException {
+        JsonNode openapi = openApi();
+        JsonNode paths = openapi.get("paths");
+        JsonNode list = paths.at("/~1v1~1ledger~1calls/get");
+        JsonNode one = paths.at("/~1v1~1ledger~1calls~1{call_sid}/get");
+        assertEquals("listLedgerCalls", list.get("operationId").asText());
+        assertEquals("getLedgerCall", one.get("operationId").asText());
+        assertEquals(List.of("Ledger"), List.of(list.at("/tags/0").asText(), one.at("/tags/0").asText()).stream()
+                .distinct().toList());
+
+        Map<String, String> documented = new TreeMap<>();
+        for (JsonNode parameter : list.get("parameters")) {
+            assertEquals("query", parameter.get("in").asText(), parameter.toString());
+            assertTrue(parameter.path("description").asText().length() > 3, parameter.toString());
+            documented.put(parameter.get("name").asText(), parameter.at("/schema/type").asText());
+        }
+        Map<String, String> accepted = new TreeMap<>();
+        LedgerParams.QUERY.parameters().forEach(p -> accepted.put(p.name(), p.type().toString().toLowerCase()));
+        assertEquals(accepted, documented);
+        assertEquals("integer", documented.get("page_size"));
+        assertEquals("call_sid", one.at("/parameters/0/name").asText(), one.toString());
+        assertEquals("path", one.at("/parameters/0/in").asText(), one.toString());
+
+        Set<String> errors = Set.of("400", "401", "403", "503");
+        assertTrue(fieldNames(list.get("responses")).containsAll(errors), list.toString());
+        assertTrue(fieldNames(one.get("responses")).containsAll(Set.of("200", "400", "401", "403", "404", "503")));
+        assertTrue(list.at("/responses/200/headers/Next-Page-Token/schema").isObject(), list.toString());
+        assertTrue(list.at("/responses/200/headers/Link/schema").isObject(), list.toString());
+        assertTrue(list.at("/responses/503/headers/Retry-After/schema").isObject(), list.toString());
+
+        JsonNode schemas = openapi.at("/components/schemas");
+        String page = ref(list.at("/responses/200/content/application~1json/schema"));
+        assertEquals(Set.of("success", "error", "calls", "next_page_token"), fieldNames(schemas.at("/" + page + "/properties")));
+        Set<String> entry = Set.of("call_sid", "account_sid", "key", "surface", "to", "from", "url", "twiml",
+                "idempotency_key", "request_id", "trace_id", "attempted_at", "outcome", "status", "events", "duration",
+                "price", "price_unit", "answered_by", "recording_sids", "deliveries");
+        assertEquals(entry, fieldNames(schemas.at("/LedgerCall/properties")));
+        Set<String> output = new HashSet<>(entry);
+        output.addAll(Set.of("success", "error"));
+        String single = ref(one.at("/responses/200/content/application~1json/schema"));
+        assertEquals(output, fieldNames(schemas.at("/" + single + "/properties")), schemas.get(single).toString());
+        assertEquals(Set.of("status", "at", "sequence", "source"), fieldNames(schemas.at("/LedgerEvent/properties")));
     }
 
     @Test

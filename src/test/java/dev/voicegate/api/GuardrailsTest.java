@@ -170,6 +170,24 @@ class GuardrailsTest {
     }
 
     @Test
+    void aRefusalOfAnyActionOnAnySurfaceIsAnAuditLine() {
+        String getCall = "{\"account_sid\":\"" + ACCOUNT + "\",\"call_sid\":\"CAc0ffee00c0ffee00c0ffee00c0ffee00\"}";
+        try (LogCapture logs = LogCapture.install()) {
+            tool(GuardedKeys.bearer("reporting"), "get_call", getCall).body("error", startsWith("forbidden: "));
+            McpClients.request(GuardedKeys.bearer("reporting")).body(McpClients.toolsCall(4, "get_call", getCall))
+                    .post("/mcp").then().statusCode(200);
+            List<String> audit = logs.lines().stream().filter(line -> line.contains(" voicegate.audit: ")).toList();
+            assertEquals(2, audit.size(), String.join("\n", logs.lines()));
+            for (String line : audit) {
+                assertTrue(line.contains("{\"audit\":true,\"action\":\"get_call\",\"key\":\"reporting\",\"target\":"
+                        + "\"account " + ACCOUNT + "\",\"decision\":\"deny\",\"rule\":\"actions\"}"), line);
+            }
+        }
+        twilio.verify(0, com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor(
+                com.github.tomakehurst.wiremock.client.WireMock.anyUrl()));
+    }
+
+    @Test
     void mcpListsAKeyOnlyTheToolsItMayCall() {
         List<String> listed = McpClients.messages(McpClients.request(GuardedKeys.bearer("reporting"))
                 .body("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}").post("/mcp")).get(0)

@@ -69,6 +69,17 @@ class ConfigCheckTest {
     }
 
     @Test
+    void anOperatorKeyNeedsNoActionsAndAnUnknownRoleIsRefused() {
+        assertEquals(List.of(), keyProblems(Map.of(KEYS + "agent.role", "operator")));
+        assertEquals(List.of(), keyProblems(Map.of(KEYS + "agent.role", "Operator", KEYS + "agent.actions", "list_calls")));
+        assertEquals(List.of(), keyProblems(Map.of(KEYS + "agent.role", "agent")));
+        assertEquals(List.of(KEYS + "agent.role: 'boss' is not a role (agent, the default: runs actions; operator: reads "
+                + "the call ledger)"), keyProblems(Map.of(KEYS + "agent.role", "boss")));
+        assertEquals(List.of(KEYS + "agent.role: 'operators' is not a role (agent, the default: runs actions; operator: "
+                + "reads the call ledger)"), keyProblems(Map.of(KEYS + "agent.role", "operators")));
+    }
+
+    @Test
     void namesEachBadKeyOrPolicySettingOnItsOwnLine() {
         assertEquals(List.of(KEYS + "agent.accounts: " + OTHER + " is an unknown account: it has no server-side credentials "
                 + "(TWILIO_ACCOUNT_SID or voicegate.twilio.accounts." + OTHER + ")"),

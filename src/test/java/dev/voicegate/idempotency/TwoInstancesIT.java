@@ -24,13 +24,16 @@ import org.junit.jupiter.api.Test;
 import dev.voicegate.testing.PackagedApp;
 import dev.voicegate.testing.RedisBackedTest;
 import dev.voicegate.testing.TestAccounts;
+import dev.voicegate.testing.TwilioCalls;
+import dev.voicegate.testing.TwilioStubs;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 
 /**
  * Two replicas of the packaged service share one Redis: 50 concurrent make_calls with one key,
- * spread over both, reach Twilio exactly once and all answer with the same call.
+ * spread over both, reach Twilio exactly once and all answer with the same call; and a retry after an ambiguous
+ * attempt on one replica never adopts the call another key placed on the other (the shared call ledger).
  */
 @QuarkusIntegrationTest
 class TwoInstancesIT extends RedisBackedTest {
@@ -71,5 +74,29 @@ class TwoInstancesIT extends RedisBackedTest {
             pool.shutdownNow();
         }
         twilio.verify(1, postRequestedFor(urlEqualTo(CALLS)));
+    }
+
+    @Test
+    void aRetryOnOneReplicaNeverAdoptsTheCallAnotherKeyPlacedOnTheOther() {
+        String to = ReconcileFromLedgerTest.TO;
+        String callA = TwilioCalls.newSid();
+        String callB = TwilioCalls.newSid();
+        String keyA = "replica-a-" + System.nanoTime();
+        String keyB = "replica-b-" + System.nanoTime();
+        TwilioStubs.inTurn(twilio, () -> post(urlEqualTo(CALLS)), TwilioCalls.created(callA, to),
+                com.github.tomakehurst.wiremock.client.WireMock.aResponse()
+                        .withFault(com.github.tomakehurst.wiremock.http.Fault.CONNECTION_RESET_BY_PEER));
+        ReconcileFromLedgerTest.place(keyA).statusCode(201).body("call_sid", org.hamcrest.Matchers.equalTo(callA));
+        given().port(second.port()).header("Authorization", TestAccounts.bearer(TestAccounts.SERVICE_KEY))
+                .header("Idempotency-Key", keyB).contentType(ContentType.JSON)
+                .body("{\"to\":\"" + to + "\",\"from_\":\"+15017122661\",\"url\":\"https://example.com/twiml\"}")
+                .post("/v1/accounts/" + TestAccounts.ACCOUNT_SID + "/calls").then().statusCode(502);
+
+        // Twilio shows both; the first replica knows from the shared ledger that callA is key A's.
+        twilio.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(
+                com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo(CALLS))
+                .willReturn(TwilioCalls.listed(to, List.of(callB, callA))));
+        ReconcileFromLedgerTest.place(keyB).statusCode(201).body("call_sid", org.hamcrest.Matchers.equalTo(callB));
+        twilio.verify(2, postRequestedFor(urlEqualTo(CALLS)));
     }
 }

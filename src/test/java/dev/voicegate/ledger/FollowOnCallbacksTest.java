@@ -38,7 +38,6 @@ import dev.voicegate.testing.TwilioStubs;
 import dev.voicegate.testing.WireMockTwilio;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.vertx.core.json.JsonObject;
@@ -48,8 +47,8 @@ import io.vertx.core.json.JsonObject;
  * in the ledger with its key, and get_call follows the call on the ledger's events instead of polling.
  */
 @QuarkusTest
-@TestProfile(CallbacksOn.class)
 @WithTestResource(WireMockTwilio.class)
+@WithTestResource(CallbacksOn.class)
 class FollowOnCallbacksTest {
 
     static final String TO = "+14155551212";

@@ -1,0 +1,53 @@
+package dev.voicegate.callback;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * {@code voicegate_callbacks_total{event,outcome}}. The event is a call status or {@code recording-} and a recording
+ * status, from Twilio's own sets; anything else, signed or not, is {@code other}: the series stay bounded.
+ */
+@ApplicationScoped
+class CallbackMetrics {
+
+    static final String ACCEPTED = "accepted";
+    static final String DUPLICATE = "duplicate";
+    static final String REJECTED = "rejected";
+    static final String UNKNOWN_CALL = "unknown_call";
+
+    private static final Set<String> CALL_STATUSES = Set.of("queued", "initiated", "ringing", "in-progress",
+            "completed", "busy", "no-answer", "failed", "canceled");
+    private static final Set<String> RECORDING_STATUSES = Set.of("in-progress", "completed", "absent", "failed");
+    private static final Set<String> OUTCOMES = Set.of(ACCEPTED, DUPLICATE, "out_of_order", REJECTED, UNKNOWN_CALL);
+
+    private final MeterRegistry registry;
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+
+    CallbackMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** The event tag of a call-progress callback. */
+    static String callEvent(String callStatus) {
+        return callStatus != null && CALL_STATUSES.contains(callStatus) ? callStatus : "other";
+    }
+
+    /** The event tag of a recording callback. */
+    static String recordingEvent(String recordingStatus) {
+        return recordingStatus != null && RECORDING_STATUSES.contains(recordingStatus) ? "recording-" + recordingStatus
+                : "other";
+    }
+
+    void count(String event, String outcome) {
+        String tag = outcome != null && OUTCOMES.contains(outcome) ? outcome : "other";
+        counters.computeIfAbsent(event + ' ' + tag, key -> Counter.builder("voicegate.callbacks")
+                .description("Twilio callbacks received, by event and outcome")
+                .tag("event", event).tag("outcome", tag).register(registry)).increment();
+    }
+}
