@@ -2,22 +2,25 @@
 # Issue #21's bench rows: the call ledger and Twilio's status callbacks. A Twilio stand-in that answers at once
 # (bench/src/CallbacksBench.java: calls end CALL_SECONDS after their creation, default 30, and get Twilio's signed
 # call-progress callbacks when they asked for them) and the packaged service against it, on free loopback ports:
-#  1. CALLS calls (default 20) placed at once, each followed by a get_call with wait_seconds=60: Twilio fetches per
-#     call and the time from the call's end (the `completed` callback's send) to get_call's answer, "before" (the
-#     service without PUBLIC_URL: get_call polls) and "after" (PUBLIC_URL set: get_call follows the callbacks);
-#  2. make_call one at a time, runs alternating between the jar of BASE_COMMIT (6648ab3, before the ledger; built
-#     once into BASE_DIR, default /tmp/vg-base, a git worktree) and this one: in memory, then both with REDIS_URL
-#     (a redis-server of its own, when on the PATH).
+#  1. CALLS calls (default 20) placed at once, each followed by a get_call with wait_seconds=60, after FOLLOW_WARMUP
+#     rounds (default 5) of 2 s calls: Twilio fetches per call, and the time from the call's end (the `completed`
+#     callback's send) to get_call's answer; "before" is the service without PUBLIC_URL (get_call polls), "after" with
+#     it (get_call follows the callbacks);
+#  2. make_call one at a time (MAKECALL_SAMPLES, default 2,000, after MAKECALL_WARMUP, default 10,000), MAKECALL_ROUNDS
+#     (default 3) runs alternating between the jar of BASE_COMMIT (6648ab3, before the ledger; built once into
+#     BASE_DIR, default /tmp/vg-base, a git worktree) and this one: in memory, then both with REDIS_URL (a redis-server
+#     of its own, when on the PATH).
 # Prints one Markdown table; kills what it started. BENCH_SKIP_BUILD=1 uses the jar already in target/quarkus-app;
-# BASE_JAR=<quarkus-run.jar> measures another base. BENCH_QUICK=1 (CI): calls of 3 s, a few make_calls, and the base
-# is this jar itself unless BASE_JAR is given: it checks that the script runs, and its figures are not measurements.
+# BASE_JAR=<quarkus-run.jar> measures another base. BENCH_QUICK=1 (CI, under a minute): 5 calls of 2 s with no
+# warm-up, 100 make_calls, and the base is this jar itself unless BASE_JAR is given: it checks that the script runs,
+# and its figures are not measurements.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 QUICK="${BENCH_QUICK:-0}"
 export BENCH_QUICK="$QUICK"
 if [ "$QUICK" = 1 ]; then
-    export CALL_SECONDS="${CALL_SECONDS:-3}"
+    export CALL_SECONDS="${CALL_SECONDS:-2}"
     CALLS="${CALLS:-5}"
 else
     export CALL_SECONDS="${CALL_SECONDS:-30}"
@@ -29,9 +32,11 @@ KEY=bench-service-key
 TOKEN=bench-token
 BASE_COMMIT="${BASE_COMMIT:-6648ab3}"
 BASE_DIR="${BASE_DIR:-/tmp/vg-base}"
-BENCH=bench/src/CallbacksBench.java
 # shellcheck source=bench/common.sh
 source bench/common.sh
+# Compiled once: the stand-in and four driver runs would compile the source file each.
+javac -d "$WORK/classes" bench/src/CallbacksBench.java
+BENCH=(-cp "$WORK/classes" CallbacksBench)
 
 if [ "${BENCH_SKIP_BUILD:-0}" != 1 ] || [ ! -f target/quarkus-app/quarkus-run.jar ]; then
     echo "building the jar…" >&2
@@ -56,7 +61,7 @@ fi
 
 STANDIN_PORT="$(free_port)"
 STANDIN="http://127.0.0.1:$STANDIN_PORT"
-java -Xmx256m -XX:+UseParallelGC "$BENCH" standin "$STANDIN_PORT" "$CALL_SECONDS" "$TOKEN" >"$WORK/standin.log" 2>&1 &
+java -Xmx256m -XX:+UseParallelGC "${BENCH[@]}" standin "$STANDIN_PORT" "$CALL_SECONDS" "$TOKEN" >"$WORK/standin.log" 2>&1 &
 PIDS+=("$!")
 wait_for "$STANDIN/__stats" 60
 
@@ -81,17 +86,20 @@ stop() { # pid…: stops them, and forgets them so that the exit trap cannot hit
 RESULTS="$WORK/results"
 : >"$RESULTS"
 
+# "before": this jar without PUBLIC_URL, so get_call polls; "after": with it, so get_call follows the callbacks.
+# Both start at once; the one not being measured is idle.
 echo "following $CALLS calls of $CALL_SECONDS s, before (get_call polls) and after (PUBLIC_URL: callbacks)…" >&2
-for phase in before after; do
-    port="$(free_port)"
-    extra=()
-    [ "$phase" = after ] && extra=(PUBLIC_URL="http://127.0.0.1:$port")
-    start_service "$NEW_JAR" "$port" "${extra[@]}"
-    pid="$SERVICE_PID"
-    wait_for "http://127.0.0.1:$port/q/health/ready" 120
-    java -Xmx256m "$BENCH" follow "$STANDIN" "http://127.0.0.1:$port" "$ACCOUNT" "$KEY" "$phase" "$CALLS" >>"$RESULTS"
-    stop "$pid"
-done
+BEFORE_PORT="$(free_port)"
+AFTER_PORT="$(free_port)"
+start_service "$NEW_JAR" "$BEFORE_PORT"
+BEFORE_PID="$SERVICE_PID"
+start_service "$NEW_JAR" "$AFTER_PORT" PUBLIC_URL="http://127.0.0.1:$AFTER_PORT"
+AFTER_PID="$SERVICE_PID"
+wait_for "http://127.0.0.1:$BEFORE_PORT/q/health/ready" 120
+wait_for "http://127.0.0.1:$AFTER_PORT/q/health/ready" 120
+java -Xmx256m "${BENCH[@]}" follow "$STANDIN" "http://127.0.0.1:$BEFORE_PORT" "$ACCOUNT" "$KEY" before "$CALLS" >>"$RESULTS"
+java -Xmx256m "${BENCH[@]}" follow "$STANDIN" "http://127.0.0.1:$AFTER_PORT" "$ACCOUNT" "$KEY" after "$CALLS" >>"$RESULTS"
+stop "$BEFORE_PID" "$AFTER_PID"
 
 # make_call against the base and this jar, both up at once; runs alternate between them.
 make_calls() { # label, extra environment…
@@ -105,7 +113,7 @@ make_calls() { # label, extra environment…
     new_pid="$SERVICE_PID"
     wait_for "http://127.0.0.1:$base_port/q/health/ready" 120
     wait_for "http://127.0.0.1:$new_port/q/health/ready" 120
-    java -Xmx256m "$BENCH" makecall "http://127.0.0.1:$base_port" "http://127.0.0.1:$new_port" "$ACCOUNT" "$KEY" \
+    java -Xmx256m "${BENCH[@]}" makecall "http://127.0.0.1:$base_port" "http://127.0.0.1:$new_port" "$ACCOUNT" "$KEY" \
         "makecall-$label" >>"$RESULTS"
     stop "$base_pid" "$new_pid"
 }
@@ -122,6 +130,6 @@ else
     echo "no redis-server on the PATH: the make_call row with Redis is skipped" >&2
 fi
 
-java -Xmx128m "$BENCH" table "$RESULTS"
+java -Xmx128m "${BENCH[@]}" table "$RESULTS"
 echo "$(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $(java -version 2>&1 | head -1)," \
     "service JVM flags: $SERVICE_JAVA_OPTS" >&2

@@ -59,9 +59,9 @@ import com.sun.net.httpserver.HttpServer;
 public final class CallbacksBench {
 
     static final boolean QUICK = "1".equals(System.getenv("BENCH_QUICK"));
-    static final int WARMUP = QUICK ? 200 : 2_000;
-    static final int SAMPLES = QUICK ? 200 : 2_000;
-    static final int ROUNDS = QUICK ? 1 : 3;
+    static final int WARMUP = setting("MAKECALL_WARMUP", QUICK ? 100 : 10_000);
+    static final int SAMPLES = setting("MAKECALL_SAMPLES", QUICK ? 100 : 2_000);
+    static final int ROUNDS = setting("MAKECALL_ROUNDS", QUICK ? 1 : 3);
     static final String BODY = "{\"to\":\"+14155551234\",\"from_\":\"+15017122661\",\"url\":\"https://example.com/twiml\"}";
     static final DateTimeFormatter RFC2822 = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss Z", Locale.ENGLISH)
             .withZone(ZoneOffset.UTC);
@@ -76,6 +76,11 @@ public final class CallbacksBench {
         }
     }
 
+    static int setting(String name, int otherwise) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? otherwise : Integer.parseInt(value.trim());
+    }
+
     static long micros() {
         Instant now = Instant.now();
         return now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000;
@@ -86,15 +91,16 @@ public final class CallbacksBench {
     // ----------------------------------------------------------------------------------------------------------
 
     /** A created call; times in epoch microseconds. */
-    record Call(String sid, String account, String to, String from, long created, String callback, List<String> events,
-            AtomicInteger fetches, AtomicInteger sequence, AtomicLong completedSent, AtomicInteger completedAnswer) {
+    record Call(String sid, String account, String to, String from, long created, long length, String callback,
+            List<String> events, AtomicInteger fetches, AtomicLong lastFetch, AtomicInteger sequence,
+            AtomicLong completedSent, AtomicLong completedAnswered, AtomicInteger completedAnswer) {
     }
 
     static final class StandIn {
         static final Pattern CREATE = Pattern.compile("^/2010-04-01/Accounts/(AC[0-9a-fA-F]{32})/Calls\\.json$");
         static final Pattern FETCH = Pattern.compile("^/2010-04-01/Accounts/(AC[0-9a-fA-F]{32})/Calls/(CA[0-9a-f]{32})\\.json$");
 
-        final long callMicros;
+        final AtomicLong callMicros = new AtomicLong();
         final String authToken;
         final Map<String, Call> calls = new ConcurrentHashMap<>();
         final AtomicLong created = new AtomicLong();
@@ -104,7 +110,7 @@ public final class CallbacksBench {
                 .connectTimeout(Duration.ofSeconds(5)).build();
 
         StandIn(long callMicros, String authToken) {
-            this.callMicros = callMicros;
+            this.callMicros.set(callMicros);
             this.authToken = authToken;
         }
 
@@ -137,8 +143,15 @@ public final class CallbacksBench {
             }
             if (path.startsWith("/__call/")) {
                 Call call = calls.get(path.substring("/__call/".length()));
-                send(exchange, call == null ? 404 : 200, call == null ? "" : call.fetches().get() + " "
-                        + (call.created() + callMicros) + " " + call.completedSent().get() + " " + call.completedAnswer().get());
+                send(exchange, call == null ? 404 : 200, call == null ? "" : call.fetches().get() + " " + end(call) + " "
+                        + call.completedSent().get() + " " + call.completedAnswer().get() + " "
+                        + call.completedAnswered().get() + " " + call.lastFetch().get());
+                return;
+            }
+            if (path.equals("/__length") && method.equals("POST")) {
+                // The length of the calls created from now on, in seconds: the driver's warm-up uses short ones.
+                callMicros.set(Long.parseLong(new String(body, StandardCharsets.UTF_8).trim()) * 1_000_000);
+                send(exchange, 204, "");
                 return;
             }
             Matcher create = CREATE.matcher(path);
@@ -146,8 +159,9 @@ public final class CallbacksBench {
                 Map<String, List<String>> form = form(new String(body, StandardCharsets.UTF_8));
                 String sid = String.format("CA%032x", created.incrementAndGet());
                 Call call = new Call(sid, create.group(1), first(form, "To"), first(form, "From"), micros(),
-                        first(form, "StatusCallback"), form.getOrDefault("StatusCallbackEvent", List.of()),
-                        new AtomicInteger(), new AtomicInteger(), new AtomicLong(), new AtomicInteger());
+                        callMicros.get(), first(form, "StatusCallback"), form.getOrDefault("StatusCallbackEvent", List.of()),
+                        new AtomicInteger(), new AtomicLong(), new AtomicInteger(), new AtomicLong(), new AtomicLong(),
+                        new AtomicInteger());
                 calls.put(sid, call);
                 if (call.callback() != null) {
                     schedule(call);
@@ -160,6 +174,7 @@ public final class CallbacksBench {
             if (method.equals("GET") && call != null && call.account().equals(fetch.group(1))) {
                 fetches.incrementAndGet();
                 call.fetches().incrementAndGet();
+                call.lastFetch().set(micros());
                 send(exchange, 200, json(call, status(call, micros())));
                 return;
             }
@@ -169,15 +184,15 @@ public final class CallbacksBench {
 
         // Queued, then ringing from 5% of the call's length, answered from 15%, ended at 100%.
         long ringing(Call call) {
-            return call.created() + callMicros / 20;
+            return call.created() + call.length() / 20;
         }
 
         long answered(Call call) {
-            return call.created() + callMicros * 15 / 100;
+            return call.created() + call.length() * 15 / 100;
         }
 
         long end(Call call) {
-            return call.created() + callMicros;
+            return call.created() + call.length();
         }
 
         String status(Call call, long now) {
@@ -188,7 +203,7 @@ public final class CallbacksBench {
         /** The events asked for, at the times of the status changes; without StatusCallbackEvent, only completed. */
         void schedule(Call call) {
             Map<String, Long> at = new LinkedHashMap<>();
-            at.put("initiated", call.created() + callMicros / 50);
+            at.put("initiated", call.created() + call.length() / 50);
             at.put("ringing", ringing(call));
             at.put("answered", answered(call));
             at.put("completed", end(call));
@@ -214,7 +229,7 @@ public final class CallbacksBench {
             fields.put("SequenceNumber", String.valueOf(call.sequence().getAndIncrement()));
             fields.put("Timestamp", RFC2822.format(Instant.now()));
             if (status.equals("completed")) {
-                long seconds = callMicros / 1_000_000;
+                long seconds = call.length() / 1_000_000;
                 fields.put("CallDuration", String.valueOf(seconds));
                 fields.put("Duration", String.valueOf((seconds + 59) / 60));
                 fields.put("SipResponseCode", "200");
@@ -237,6 +252,7 @@ public final class CallbacksBench {
             }
             http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, failure) -> {
                 if (completed) {
+                    call.completedAnswered().set(micros());
                     call.completedAnswer().set(failure == null ? response.statusCode() : -1);
                 }
             });
@@ -258,7 +274,7 @@ public final class CallbacksBench {
             String base = "/2010-04-01/Accounts/" + call.account() + "/Calls/" + call.sid();
             return "{\"account_sid\":\"" + call.account() + "\",\"sid\":\"" + call.sid() + "\",\"parent_call_sid\":null,"
                     + "\"to\":" + quoted(call.to()) + ",\"from\":" + quoted(call.from()) + ",\"status\":\"" + status + "\","
-                    + "\"direction\":\"outbound-api\",\"duration\":" + (ended ? "\"" + callMicros / 1_000_000 + "\"" : "null")
+                    + "\"direction\":\"outbound-api\",\"duration\":" + (ended ? "\"" + call.length() / 1_000_000 + "\"" : "null")
                     + ",\"price\":" + (ended ? "\"-0.01400\"" : "null") + ",\"price_unit\":\"USD\",\"answered_by\":null,"
                     + "\"api_version\":\"2010-04-01\",\"date_created\":\"" + created + "\",\"date_updated\":\"" + created
                     + "\",\"start_time\":null,\"end_time\":" + (ended ? "\"" + RFC2822.format(Instant.EPOCH.plusNanos(
@@ -304,42 +320,59 @@ public final class CallbacksBench {
             .connectTimeout(Duration.ofSeconds(5)).build();
     static final Pattern CALL_SID = Pattern.compile("\"call_sid\"\\s*:\\s*\"(CA[0-9a-fA-F]{32})\"");
 
-    /** Places {@code calls} calls at once, each followed by a waiting get_call; prints one results line. */
+    /** One followed call: Twilio fetches, and times in ms from the end (the completed callback's send, if any). */
+    record Followed(boolean completed, int fetches, boolean fromCallback, boolean callback2xx, double toAnswer,
+            double toCallbackAnswered, double toLastFetch) {
+    }
+
+    /**
+     * Warm-up rounds of 2 s calls (not counted), then {@code calls} calls of {@code CALL_SECONDS} placed at once, each
+     * followed by a waiting get_call started right after placing it; prints one results line.
+     */
     static void follow(String standin, String service, String account, String key, String label, int calls)
             throws Exception {
-        List<Double> lags = Collections.synchronizedList(new ArrayList<>());
-        List<Integer> fetches = Collections.synchronizedList(new ArrayList<>());
-        AtomicInteger completed = new AtomicInteger();
-        AtomicInteger callbacks2xx = new AtomicInteger();
-        AtomicInteger fromCallback = new AtomicInteger();
+        int warmups = setting("FOLLOW_WARMUP", QUICK ? 0 : 5);
+        System.err.println(label + ": " + warmups + " warm-up rounds of " + calls + " calls of 2 s…");
+        length(standin, 2);
+        for (int i = 0; i < warmups; i++) {
+            round(standin, service, account, key, label, calls);
+        }
+        length(standin, setting("CALL_SECONDS", 30));
+        List<Followed> all = round(standin, service, account, key, label, calls);
+        List<Followed> followed = all.stream().filter(Followed::completed).toList();
+        if (followed.size() != calls) {
+            throw new IllegalStateException(label + ": " + followed.size() + " of " + calls + " calls followed to their end");
+        }
+        long fromCallback = followed.stream().filter(Followed::fromCallback).count();
+        List<Double> callbackAnswered = followed.stream().filter(Followed::fromCallback).map(Followed::toCallbackAnswered).toList();
+        List<Double> lastFetch = followed.stream().filter(Followed::fromCallback).map(Followed::toLastFetch).toList();
+        System.out.printf(Locale.ROOT, "%s calls=%d warmups=%d fetches_mean=%.1f fetches_max=%d lag_from=%s lag_p50=%.1f "
+                + "lag_p95=%.1f callbacks_2xx=%d callback_answered_p50=%s last_fetch_p50=%s%n", label, calls, warmups,
+                mean(followed.stream().map(f -> (double) f.fetches()).toList()),
+                followed.stream().mapToInt(Followed::fetches).max().orElse(0),
+                fromCallback == calls ? "callback" : fromCallback == 0 ? "end" : "mixed",
+                percentile(followed.stream().map(Followed::toAnswer).toList(), 50),
+                percentile(followed.stream().map(Followed::toAnswer).toList(), 95),
+                followed.stream().filter(Followed::callback2xx).count(),
+                callbackAnswered.isEmpty() ? "-" : String.format(Locale.ROOT, "%.1f", percentile(callbackAnswered, 50)),
+                lastFetch.isEmpty() ? "-" : String.format(Locale.ROOT, "%.1f", percentile(lastFetch, 50)));
+    }
+
+    static void length(String standin, long seconds) throws Exception {
+        HTTP.send(HttpRequest.newBuilder(URI.create(standin + "/__length"))
+                .POST(HttpRequest.BodyPublishers.ofString(String.valueOf(seconds))).build(), HttpResponse.BodyHandlers.discarding());
+    }
+
+    static List<Followed> round(String standin, String service, String account, String key, String label, int calls)
+            throws Exception {
+        List<Followed> results = Collections.synchronizedList(new ArrayList<>());
         CountDownLatch go = new CountDownLatch(1);
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < calls; i++) {
             Thread thread = new Thread(() -> {
                 try {
                     go.await();
-                    String sid = placeCall(service, account, key);
-                    HttpResponse<String> answer = HTTP.send(authorized(service + "/v1/accounts/" + account + "/calls/" + sid
-                            + "?wait_seconds=60&include_recordings=false", key).timeout(Duration.ofSeconds(90)).GET().build(),
-                            HttpResponse.BodyHandlers.ofString());
-                    long answered = micros();
-                    if (answer.statusCode() == 200 && answer.body().contains("\"status\":\"completed\"")) {
-                        completed.incrementAndGet();
-                    } else {
-                        System.err.println(label + ": get_call " + sid + " answered " + answer.statusCode() + " " + answer.body());
-                    }
-                    String[] stats = HTTP.send(HttpRequest.newBuilder(URI.create(standin + "/__call/" + sid)).build(),
-                            HttpResponse.BodyHandlers.ofString()).body().split(" ");
-                    long end = Long.parseLong(stats[1]);
-                    long sent = Long.parseLong(stats[2]);
-                    fetches.add(Integer.parseInt(stats[0]));
-                    lags.add((answered - (sent > 0 ? sent : end)) / 1e3);
-                    if (sent > 0) {
-                        fromCallback.incrementAndGet();
-                    }
-                    if (stats[3].startsWith("2")) {
-                        callbacks2xx.incrementAndGet();
-                    }
+                    results.add(followOne(standin, service, account, key, label));
                 } catch (Exception e) {
                     System.err.println(label + ": " + e);
                 }
@@ -351,24 +384,42 @@ public final class CallbacksBench {
         for (Thread thread : threads) {
             thread.join();
         }
-        if (lags.isEmpty()) {
-            throw new IllegalStateException(label + ": no call was followed to its end");
+        return results;
+    }
+
+    static Followed followOne(String standin, String service, String account, String key, String label) throws Exception {
+        String sid = placeCall(service, account, key);
+        HttpResponse<String> answer = HTTP.send(authorized(service + "/v1/accounts/" + account + "/calls/" + sid
+                + "?wait_seconds=60&include_recordings=false", key).timeout(Duration.ofSeconds(90)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        long answered = micros();
+        boolean completed = answer.statusCode() == 200 && answer.body().contains("\"status\":\"completed\"");
+        if (!completed) {
+            System.err.println(label + ": get_call " + sid + " answered " + answer.statusCode() + " " + answer.body());
         }
-        List<Double> perCall = fetches.stream().map(Integer::doubleValue).toList();
-        System.out.printf(Locale.ROOT, "%s calls=%d completed=%d fetches_mean=%.1f fetches_max=%d lag_from=%s lag_p50=%.1f "
-                + "lag_p95=%.1f callbacks_2xx=%d%n", label, calls, completed.get(), mean(perCall),
-                Collections.max(fetches), fromCallback.get() == lags.size() ? "callback" : fromCallback.get() == 0 ? "end" : "mixed",
-                percentile(lags, 50), percentile(lags, 95), callbacks2xx.get());
-        if (completed.get() != calls) {
-            System.exit(1);
+        // fetches, end, completed sent, its HTTP status (0 while unanswered), answered at, last fetch at
+        long[] stats = new long[6];
+        for (int tries = 0; tries < 50; tries++) {
+            String[] words = HTTP.send(HttpRequest.newBuilder(URI.create(standin + "/__call/" + sid)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body().split(" ");
+            for (int i = 0; i < stats.length; i++) {
+                stats[i] = Long.parseLong(words[i]);
+            }
+            if (stats[2] == 0 || stats[3] != 0) {
+                break;
+            }
+            Thread.sleep(100); // the callback's answer has not reached the stand-in yet
         }
+        long from = stats[2] > 0 ? stats[2] : stats[1];
+        return new Followed(completed, (int) stats[0], stats[2] > 0, stats[3] >= 200 && stats[3] < 300,
+                (answered - from) / 1e3, (stats[4] - from) / 1e3, (stats[5] - from) / 1e3);
     }
 
     /** make_call one at a time: runs alternating between the base and the new service; prints one results line. */
     static void makeCalls(String base, String current, String account, String key, String label) throws Exception {
         System.err.println(label + ": warming up both services…");
-        time(base, account, key, WARMUP);
-        time(current, account, key, WARMUP);
+        warmUp(base, account, key);
+        warmUp(current, account, key);
         List<Double> baseP50 = new ArrayList<>();
         List<Double> newP50 = new ArrayList<>();
         for (int round = 0; round < ROUNDS; round++) {
@@ -377,6 +428,28 @@ public final class CallbacksBench {
         }
         System.out.printf(Locale.ROOT, "%s base_p50=%.3f new_p50=%.3f base_runs=%s new_runs=%s samples=%d%n", label,
                 percentile(baseP50, 50), percentile(newP50, 50), runs(baseP50), runs(newP50), SAMPLES);
+    }
+
+    /** WARMUP make_calls from 4 callers at once: the JIT needs the count, not the caller's patience. */
+    static void warmUp(String service, String account, String key) throws Exception {
+        AtomicInteger left = new AtomicInteger(WARMUP);
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            Thread thread = new Thread(() -> {
+                try {
+                    while (left.getAndDecrement() > 0) {
+                        placeCall(service, account, key);
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            thread.start();
+            threads.add(thread);
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
     }
 
     static List<Double> time(String service, String account, String key, int count) throws Exception {
@@ -443,14 +516,16 @@ public final class CallbacksBench {
         System.out.println("| stand-in answering at once | before | after | change | target |");
         System.out.println("|---|---:|---:|---:|---|");
         System.out.printf(Locale.ROOT, "| Twilio fetches per followed call (%s calls of %s s placed at once, each followed by "
-                + "get_call with wait_seconds=60 from its start), mean (max) | %s (%s) | **%s** (%s) | | ≤ 3 |%n",
-                after.getOrDefault("calls", "?"), System.getenv().getOrDefault("CALL_SECONDS", "?"),
-                before.get("fetches_mean"), before.get("fetches_max"), after.get("fetches_mean"), after.get("fetches_max"));
+                + "get_call with wait_seconds=60 from its start, after %s warm-up rounds of 2 s calls), mean (max) "
+                + "| %s (%s) | **%s** (%s) | | ≤ 3 |%n", after.get("calls"), System.getenv().getOrDefault("CALL_SECONDS", "?"),
+                after.get("warmups"), before.get("fetches_mean"), before.get("fetches_max"), after.get("fetches_mean"),
+                after.get("fetches_max"));
         System.out.printf(Locale.ROOT, "| The call's end → the waiting get_call's answer, p50 / p95 ms (after: from the "
-                + "signed `completed` callback's send%s; %s of %s callbacks answered 2xx) | %s / %s | **%s** / %s | | p50 ≤ 50 ms |%n",
+                + "signed `completed` callback's send%s; p50 %s ms to the receiver's answer, %s ms to the last fetch; %s of %s "
+                + "callbacks answered 2xx) | %s / %s | **%s** / %s | | p50 ≤ 50 ms |%n",
                 "callback".equals(after.get("lag_from")) ? "" : ", **but some calls got no callback**",
-                after.get("callbacks_2xx"), after.get("calls"), before.get("lag_p50"), before.get("lag_p95"),
-                after.get("lag_p50"), after.get("lag_p95"));
+                after.get("callback_answered_p50"), after.get("last_fetch_p50"), after.get("callbacks_2xx"),
+                after.get("calls"), before.get("lag_p50"), before.get("lag_p95"), after.get("lag_p50"), after.get("lag_p95"));
         for (String label : List.of("memory", "redis")) {
             Map<String, String> row = rows.get("makecall-" + label);
             String what = label.equals("memory") ? "in-memory ledger" : "ledger in Redis (`REDIS_URL`, loopback)";
@@ -462,7 +537,7 @@ public final class CallbacksBench {
             double base = Double.parseDouble(row.get("base_p50"));
             double current = Double.parseDouble(row.get("new_p50"));
             System.out.printf(Locale.ROOT, "| make_call p50 ms, one at a time, %s; before: %s. Median of %d runs of %s, "
-                    + "alternating, after %d warm-up (runs: %s; %s) | %.2f | %.2f | **%+.2f** | %s |%n", what,
+                    + "alternating, after %d warm-up calls (runs: %s; %s) | %.2f | %.2f | **%+.2f** | %s |%n", what,
                     System.getenv().getOrDefault("BASE_NAME", "the base jar"), ROUNDS, row.get("samples"), WARMUP,
                     row.get("base_runs"), row.get("new_runs"), base, current, current - base, target);
         }
