@@ -12,7 +12,14 @@ import dev.voicegate.config.VoicegateConfig;
  * {@code actions} are the ones its setting lists, none without it.
  */
 public record Policy(String holder, String settings, List<String> accounts, List<String> actions,
-        List<String> destinations, String destinationsSetting, List<String> from, Limits limits, Role role) {
+        List<String> destinations, String destinationsSetting, List<String> from, Limits limits, Role role,
+        boolean endAnyCall) {
+
+    /** A policy whose end_call ends only the calls its caller placed. */
+    public Policy(String holder, String settings, List<String> accounts, List<String> actions,
+            List<String> destinations, String destinationsSetting, List<String> from, Limits limits, Role role) {
+        this(holder, settings, accounts, actions, destinations, destinationsSetting, from, limits, role, false);
+    }
 
     static final String DEFAULTS = "voicegate.policy";
 
@@ -39,7 +46,7 @@ public record Policy(String holder, String settings, List<String> accounts, List
                 own ? key.destinations().get() : defaults.destinations().orElse(null),
                 own ? settings + ".destinations" : DEFAULTS + ".destinations", key.from().orElse(null),
                 new Limits(value(key.maxCallsPerMinute()), value(key.maxCallsPerHour()), value(key.maxCallsPerDay()),
-                        value(key.maxRequestsPerMinute())), role);
+                        value(key.maxRequestsPerMinute())), role, key.endAnyCall());
     }
 
     /** Unnamed keys and pass-through credentials: agents under the default policy, every account and action, no quota. */

@@ -38,7 +38,8 @@ import io.restassured.http.ContentType;
 @WithTestResource(WireMockTwilio.class)
 class CatalogAndOpenApiTest {
 
-    static final List<String> ACTIONS = List.of("make_call", "list_calls", "get_recording", "get_call");
+    static final List<String> ACTIONS = List.of("make_call", "list_calls", "get_recording", "get_call",
+            "end_call");
     static final Path CONTRACT = Path.of("src/main/resources/contract");
 
     final ObjectMapper json = new ObjectMapper();

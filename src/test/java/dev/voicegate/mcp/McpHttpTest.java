@@ -133,7 +133,8 @@ class McpHttpTest {
         McpClients.post(TOOLS_LIST).then().statusCode(200).body("result.tools.size()", equalTo(4));
         McpClients.request(TestAccounts.bearer(TestAccounts.SERVICE_KEY)).header("Mcp-Session-Id", "from-another-replica")
                 .header("Mcp-Protocol-Version", "2025-06-18").body(TOOLS_LIST).post("/mcp").then()
-                .statusCode(200).body("result.tools.name", equalTo(List.of("make_call", "list_calls", "get_recording", "get_call")));
+                .statusCode(200).body("result.tools.name", equalTo(List.of("make_call", "list_calls", "get_recording", "get_call",
+                        "end_call")));
     }
 
     @Test
