@@ -211,6 +211,20 @@ class EndCallTest {
     }
 
     @Test
+    void anUpdateThatFailsWithA5xxIsRetriedAsAReadIs() {
+        String sid = placed(OWNER, TestAccounts.ACCOUNT_SID);
+        twilio.stubFor(get(urlEqualTo(path(sid))).willReturn(json(TwilioCalls.call(sid, TO, "in-progress"))));
+        TwilioStubs.inTurn(twilio, () -> post(urlEqualTo(path(sid))), fixture(500, "error-20500.json"),
+                json(TwilioCalls.call(sid, TO, "completed")));
+
+        JsonPath answer = end(OWNER, sid);
+
+        assertEquals(true, answer.getBoolean("ended_by_this_request"));
+        assertEquals("completed", answer.getString("status"));
+        twilio.verify(2, postRequestedFor(urlEqualTo(path(sid))).withRequestBody(equalTo("Status=completed")));
+    }
+
+    @Test
     void anUnknownCallIsNotFoundAndNothingIsUpdated() {
         String sid = TwilioCalls.newSid();
         twilio.stubFor(get(urlEqualTo(path(sid))).willReturn(fixture(404, "error-20404.json")));
