@@ -9,7 +9,8 @@ import dev.voicegate.config.VoicegateConfig;
  * What one caller may do; null means "no restriction". {@code holder} names the caller in messages,
  * {@code settings} is where its own settings live, so that a denial can say what to change. The number-type and
  * high-risk-range blocks are the same for every caller and live in {@link Guard}. An operator key's
- * {@code actions} are the ones its setting lists, none without it.
+ * {@code actions} are the ones its setting lists, none without it. {@code endAnyCall}: end_call may end calls this
+ * caller did not place ({@code voicegate.access.keys.<name>.end-any-call}).
  */
 public record Policy(String holder, String settings, List<String> accounts, List<String> actions,
         List<String> destinations, String destinationsSetting, List<String> from, Limits limits, Role role,
