@@ -102,6 +102,30 @@ public class Guard {
         }
     }
 
+    /** Whether end_call may end any call for this caller: operators, and keys with {@code end-any-call=true}. */
+    public boolean mayEndAnyCall(Caller caller) {
+        return caller.operator() || caller.policy().endAnyCall();
+    }
+
+    /**
+     * Throws {@link PolicyDenial} (rule {@code end-call}) unless the caller may end the call: any call when
+     * {@link #mayEndAnyCall}, else only one the ledger shows it placed on that account. {@code placedBy} and
+     * {@code placedOn} are the ledger's key and account for the call, null when the ledger does not know it.
+     */
+    public void checkEndCall(Caller caller, String accountSid, String callSid, String placedBy, String placedOn) {
+        if (mayEndAnyCall(caller)
+                || (caller.name().equals(placedBy) && placedOn != null && placedOn.equalsIgnoreCase(accountSid))) {
+            return;
+        }
+        Policy policy = caller.policy();
+        String why = placedBy == null ? "the call ledger has no call " + callSid + " (Voicegate did not place it, or "
+                + "no longer remembers it)" : "the call ledger shows call " + callSid + " as placed by another caller "
+                + "or on another account";
+        throw forbidden("end-call", policy.holder() + " may end only the calls it placed itself, and " + why,
+                policy.named() ? "set " + policy.setting("end-any-call") + "=true, or use an operator key"
+                        : "use a named key whose voicegate.access.keys.<name>.end-any-call is true, or an operator key");
+    }
+
     /**
      * Throws {@link PolicyDenial} (rule {@code accounts}) unless the caller may use the account; null stands for every
      * account, which a caller limited to some accounts may not ask for.

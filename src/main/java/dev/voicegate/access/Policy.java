@@ -9,10 +9,18 @@ import dev.voicegate.config.VoicegateConfig;
  * What one caller may do; null means "no restriction". {@code holder} names the caller in messages,
  * {@code settings} is where its own settings live, so that a denial can say what to change. The number-type and
  * high-risk-range blocks are the same for every caller and live in {@link Guard}. An operator key's
- * {@code actions} are the ones its setting lists, none without it.
+ * {@code actions} are the ones its setting lists, none without it. {@code endAnyCall}: end_call may end calls this
+ * caller did not place ({@code voicegate.access.keys.<name>.end-any-call}).
  */
 public record Policy(String holder, String settings, List<String> accounts, List<String> actions,
-        List<String> destinations, String destinationsSetting, List<String> from, Limits limits, Role role) {
+        List<String> destinations, String destinationsSetting, List<String> from, Limits limits, Role role,
+        boolean endAnyCall) {
+
+    /** A policy whose end_call ends only the calls its caller placed. */
+    public Policy(String holder, String settings, List<String> accounts, List<String> actions,
+            List<String> destinations, String destinationsSetting, List<String> from, Limits limits, Role role) {
+        this(holder, settings, accounts, actions, destinations, destinationsSetting, from, limits, role, false);
+    }
 
     static final String DEFAULTS = "voicegate.policy";
 
@@ -39,7 +47,7 @@ public record Policy(String holder, String settings, List<String> accounts, List
                 own ? key.destinations().get() : defaults.destinations().orElse(null),
                 own ? settings + ".destinations" : DEFAULTS + ".destinations", key.from().orElse(null),
                 new Limits(value(key.maxCallsPerMinute()), value(key.maxCallsPerHour()), value(key.maxCallsPerDay()),
-                        value(key.maxRequestsPerMinute())), role);
+                        value(key.maxRequestsPerMinute())), role, key.endAnyCall());
     }
 
     /** Unnamed keys and pass-through credentials: agents under the default policy, every account and action, no quota. */

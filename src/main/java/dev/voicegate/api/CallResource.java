@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Set;
 
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
@@ -32,13 +33,15 @@ import dev.voicegate.access.AccessControl;
 import dev.voicegate.access.Caller;
 import dev.voicegate.failure.ActionException;
 import dev.voicegate.registry.ActionDispatcher;
+import dev.voicegate.voice.EndCallAction;
+import dev.voicegate.voice.EndCallOutput;
 import dev.voicegate.voice.GetCallAction;
 import dev.voicegate.voice.GetCallOutput;
 import dev.voicegate.voice.Surface;
 import io.smallrye.mutiny.Uni;
 
 /**
- * get_call as a REST resource of an account. Its own class beside {@link AccountResource}: JAX-RS routes a call's
+ * get_call and end_call ({@code POST …/end}) as REST resources of an account. Its own class beside {@link AccountResource}: JAX-RS routes a call's
  * path here (the longer literal template wins) and the account's call list there. A waiting request holds no
  * thread; when the caller disconnects, Quarkus REST cancels the returned {@code Uni} and the polling stops.
  */
@@ -53,11 +56,13 @@ public class CallResource {
     private final ActionDispatcher dispatcher;
     private final AccessControl access;
     private final GetCallAction getCall;
+    private final EndCallAction endCall;
 
-    CallResource(ActionDispatcher dispatcher, AccessControl access, GetCallAction getCall) {
+    CallResource(ActionDispatcher dispatcher, AccessControl access, GetCallAction getCall, EndCallAction endCall) {
         this.dispatcher = dispatcher;
         this.access = access;
         this.getCall = getCall;
+        this.endCall = endCall;
     }
 
     @GET
@@ -80,6 +85,27 @@ public class CallResource {
         params.put("account_sid", accountSid);
         params.put("call_sid", callSid);
         return dispatcher.invoke(getCall, params, caller, Surface.REST).map(result -> Responses.rest(result, 200).build());
+    }
+
+    @POST
+    @Path("/end")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "End (hang up) a call (end_call): cancels a queued or ringing call, completes one in progress; "
+            + "a call already over is left alone (ended_by_this_request: false). No body, no query parameters")
+    @APIResponse(responseCode = "200", description = "The call after the request; whether this request ended it",
+            content = @Content(schema = @Schema(implementation = EndCallOutput.class)))
+    public Uni<RestResponse<Object>> endCall(@RestPath("account_sid") String accountSid,
+            @RestPath("call_sid") String callSid,
+            @RestHeader(HttpHeaders.AUTHORIZATION) String authorization,
+            @Context UriInfo uri) {
+        Caller caller = access.authenticate(authorization);
+        if (!uri.getQueryParameters().isEmpty()) {
+            throw ActionException.invalid("end takes no query parameters; the call is named by the path");
+        }
+        ObjectNode params = JsonNodeFactory.instance.objectNode()
+                .put("account_sid", accountSid)
+                .put("call_sid", callSid);
+        return dispatcher.invoke(endCall, params, caller, Surface.REST).map(result -> Responses.rest(result, 200).build());
     }
 
     /** Typed strictly, as the tool call's JSON is: a misspelt name or a non-integer is an error, never a default. */

@@ -5,6 +5,7 @@ import java.util.List;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
@@ -30,12 +31,17 @@ public record LedgerCall(String callSid, String accountSid, String key, String s
         String status, List<Event> events, String duration, String price, String priceUnit, String answeredBy,
         List<String> recordingSids, List<Delivery> deliveries) {
 
-    /** One status of the timeline: Twilio's SequenceNumber for callbacks, and where it came from. */
+    /**
+     * One status of the timeline: Twilio's SequenceNumber for callbacks, where it came from, and for an update
+     * (end_call) the key that asked.
+     */
     @RegisterForReflection
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @Schema(name = "LedgerEvent")
     public record Event(String status, Instant at, Integer sequence,
-            @Schema(enumeration = { "callback", "fetch", "update" }) String source) {
+            @Schema(enumeration = { "callback", "fetch", "update" }) String source,
+            @JsonInclude(JsonInclude.Include.NON_NULL) @Schema(description = "The key that asked for an update")
+            String key) {
     }
 
     /** {@code GET /v1/ledger/calls/{call_sid}}: the envelope, then the entry's fields. */
@@ -57,6 +63,6 @@ public record LedgerCall(String callSid, String accountSid, String key, String s
     }
 
     private static Event event(StatusEvent event) {
-        return new Event(event.status(), event.at(), event.sequence(), event.source().wire());
+        return new Event(event.status(), event.at(), event.sequence(), event.source().wire(), event.key());
     }
 }

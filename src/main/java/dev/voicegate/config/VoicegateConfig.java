@@ -140,6 +140,10 @@ public interface VoicegateConfig {
 
         /** Requests of every action together in any 60 s; default: no limit. */
         OptionalInt maxRequestsPerMinute();
+
+        /** end_call may end any call, not only the ones this key placed (the ledger says who placed which). */
+        @WithDefault("false")
+        boolean endAnyCall();
     }
 
     /** The default policy: unnamed keys, pass-through credentials and whatever a named key does not set. */

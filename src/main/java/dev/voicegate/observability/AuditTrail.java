@@ -13,7 +13,7 @@ import dev.voicegate.Redact;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
- * The audit trail, on the logger {@code voicegate.audit}: one line per make_call decision, per operator action
+ * The audit trail, on the logger {@code voicegate.audit}: one line per make_call decision, per end_call, per operator action
  * (e.g. a read of the call ledger) and per refusal it is told of, each message one JSON object marked
  * {@code "audit": true}. It holds the key's name, never a secret or hash, and masked numbers.
  */
@@ -43,6 +43,16 @@ public class AuditTrail {
     public record Decision(boolean audit, String action, String key, String target, String decision, String rule) {
     }
 
+    /**
+     * One end_call that the policy let through: {@code outcome} "success" or the error category, {@code status} the
+     * call's status after it and {@code ended_by_this_request} as answered (both null on a failure).
+     */
+    @RegisterForReflection
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Ending(boolean audit, String action, String key, String accountSid, String callSid, String decision,
+            String outcome, String status, Boolean endedByThisRequest) {
+    }
+
     private final ObjectMapper json;
 
     AuditTrail(ObjectMapper json) {
@@ -53,6 +63,12 @@ public class AuditTrail {
             String callSid, String outcome) {
         write(new Entry(true, "make_call", key, accountSid, Redact.phone(to), Redact.phone(from),
                 rule == null ? "allow" : "deny", rule, replay, callSid, outcome));
+    }
+
+    /** {@code key} ran end_call on a call (refusals are {@link #refused} lines). */
+    public void endCall(String key, String accountSid, String callSid, String outcome, String status,
+            Boolean endedByThisRequest) {
+        write(new Ending(true, "end_call", key, accountSid, callSid, "allow", outcome, status, endedByThisRequest));
     }
 
     /** An operator did {@code action} on {@code target} (caller-supplied text must arrive validated and masked). */

@@ -131,7 +131,7 @@ public class ActionDispatcher {
         if (rule != null) {
             policyMetrics.denied(rule, caller.name());
             if (target == null) {
-                audit.refused(caller.name(), action, "account " + input.accountSid(), rule);
+                audit.refused(caller.name(), action, input.auditTarget(), rule);
             }
         }
         if (target != null) {

@@ -8,6 +8,10 @@ import java.util.Optional;
  * One call placed through the sandbox. Only the creation instant is stored: the status is derived from it
  * whenever asked, so the lifecycle advances without timers and a test can move time by swapping the clock.
  * <p>
+ * A hang-up through the update route ({@link SandboxStore#hangUp}) is the one thing stored later: the store replaces
+ * the record with one carrying the instant, and from then on the call is over, {@code canceled} if it had not been
+ * answered yet, else {@code completed} with the time from answer to hang-up.
+ * <p>
  * Most calls are answered by a person and completed. A few {@code to} numbers script the other outcomes, so that
  * every result of get_call can be tried without an account (docs/sandbox.md#test-numbers): {@link #BUSY_TO} ends
  * {@code busy}, {@link #NO_ANSWER_TO} rings out to {@code no-answer}, and {@link #MACHINE_TO} is answered by a
@@ -16,6 +20,7 @@ import java.util.Optional;
  *
  * @param seq creation order, used for newest-first ordering and page tokens (sids are random)
  * @param recordingSid sid of the recording the call gets once completed, or null when {@code Record} was not true
+ * @param hungUp when the call was hung up through the update route, or null while it follows its script
  */
 record SandboxCall(
         long seq,
@@ -25,7 +30,8 @@ record SandboxCall(
         Instant created,
         boolean machineDetection,
         String recordingSid,
-        String transcriptionSid) {
+        String transcriptionSid,
+        Instant hungUp) {
 
     /** Rings for a second, then ends {@code busy}. */
     static final String BUSY_TO = "+15005550005";
@@ -44,16 +50,33 @@ record SandboxCall(
 
     enum Status {
         QUEUED("queued"), RINGING("ringing"), IN_PROGRESS("in-progress"), COMPLETED("completed"), BUSY("busy"),
-        NO_ANSWER("no-answer");
+        NO_ANSWER("no-answer"), CANCELED("canceled");
 
         final String wire;
 
         Status(String wire) {
             this.wire = wire;
         }
+
+        boolean isFinal() {
+            return this != QUEUED && this != RINGING && this != IN_PROGRESS;
+        }
     }
 
     Status statusAt(Instant now) {
+        if (hungUp != null && !now.isBefore(hungUp)) {
+            return scriptedAt(hungUp) == Status.IN_PROGRESS ? Status.COMPLETED : Status.CANCELED;
+        }
+        return scriptedAt(now);
+    }
+
+    /** The same call, hung up at {@code at}; only for a call still live then. */
+    SandboxCall hangUp(Instant at) {
+        return new SandboxCall(seq, sid, to, from, created, machineDetection, recordingSid, transcriptionSid, at);
+    }
+
+    /** The status the script gives, as if nobody hung up. */
+    private Status scriptedAt(Instant now) {
         Duration age = Duration.between(created, now);
         if (age.compareTo(QUEUED) < 0) {
             return Status.QUEUED;
@@ -75,8 +98,22 @@ record SandboxCall(
         return switch (statusAt(now)) {
             case IN_PROGRESS, COMPLETED -> Optional.of(answered());
             case BUSY, NO_ANSWER -> Optional.of(created.plus(QUEUED));
+            case CANCELED -> rang() ? Optional.of(created.plus(QUEUED)) : Optional.empty();
             default -> Optional.empty();
         };
+    }
+
+    /** Twilio's {@code queue_time}: 0 while queued, then how long the call was queued (until a hang-up, if sooner). */
+    long queueMillis(Instant now) {
+        if (statusAt(now) == Status.QUEUED) {
+            return 0;
+        }
+        return rang() ? QUEUED.toMillis() : Duration.between(created, hungUp).toMillis();
+    }
+
+    /** Whether the call reached {@code ringing}: false only for one hung up while queued. */
+    boolean rang() {
+        return hungUp == null || !hungUp.isBefore(created.plus(QUEUED));
     }
 
     /** When the call ended; empty unless it completed (Twilio leaves it empty for busy and no-answer calls). */
@@ -100,7 +137,7 @@ record SandboxCall(
             case QUEUED -> created;
             case RINGING -> created.plus(QUEUED);
             case IN_PROGRESS -> answered();
-            case COMPLETED, NO_ANSWER -> ended();
+            case COMPLETED, NO_ANSWER, CANCELED -> ended();
             case BUSY -> created.plus(ANSWERED);
         };
     }
@@ -118,7 +155,16 @@ record SandboxCall(
         return created.plus(ANSWERED);
     }
 
+    /** When the call ends: at the hang-up, or at the scripted end. */
     Instant ended() {
-        return created.plus(ENDED);
+        return hungUp != null ? hungUp : created.plus(ENDED);
+    }
+
+    /**
+     * Seconds from answer to end, rounded up to whole seconds, once completed: {@link #DURATION_SECONDS} unless hung
+     * up earlier. The recording lasts as long.
+     */
+    long durationSeconds() {
+        return Math.max(0, (Duration.between(answered(), ended()).toMillis() + 999) / 1000);
     }
 }

@@ -34,18 +34,18 @@ final class SandboxCallbackFields {
         fields.put("ApiVersion", SandboxJson.API_VERSION);
         fields.put("Direction", "outbound-api");
         if (event == Event.COMPLETED) {
-            long seconds = status == Status.COMPLETED ? SandboxCall.DURATION_SECONDS : 0;
+            long seconds = status == Status.COMPLETED ? c.durationSeconds() : 0;
             fields.put("CallDuration", String.valueOf(seconds));
             fields.put("Duration", String.valueOf((seconds + 59) / 60));
             fields.put("SipResponseCode", switch (status) {
                 case BUSY -> "486";
-                case NO_ANSWER -> "487";
+                case NO_ANSWER, CANCELED -> "487";
                 default -> "200";
             });
             if (mediaUrl != null && c.hasRecording(now)) {
                 fields.put("RecordingUrl", mediaUrl);
                 fields.put("RecordingSid", c.recordingSid());
-                fields.put("RecordingDuration", String.valueOf(SandboxCall.DURATION_SECONDS));
+                fields.put("RecordingDuration", String.valueOf(c.durationSeconds()));
             }
         }
         return fields;
@@ -66,7 +66,7 @@ final class SandboxCallbackFields {
         fields.put("RecordingSid", c.recordingSid());
         fields.put("RecordingUrl", mediaUrl);
         fields.put("RecordingStatus", "completed");
-        fields.put("RecordingDuration", String.valueOf(SandboxCall.DURATION_SECONDS));
+        fields.put("RecordingDuration", String.valueOf(c.durationSeconds()));
         fields.put("RecordingChannels", "1");
         fields.put("RecordingStartTime", SandboxJson.date(c.answered()));
         fields.put("RecordingSource", "OutboundAPI");

@@ -22,7 +22,9 @@ import io.vertx.core.Vertx;
  * Sends the status and recording callbacks of sandbox calls as the calls progress. A call's status is derived from
  * the store's clock ({@link SandboxCall}), so a timer ticks while any call awaits a callback and fires what the
  * clock says has happened: with the real clock each event leaves within a tick of its time, and a test that moves
- * the clock gets them on the next tick. A call's callbacks leave one after the other, in firing order.
+ * the clock gets them on the next tick. A call's callbacks leave one after the other, in firing order. Each tick reads
+ * the call's current record, so a call hung up through the update route gets its {@code completed} event at the
+ * hang-up ({@link #hungUp} ticks at once), and nothing after.
  */
 @Singleton
 final class SandboxCallbacks {
@@ -43,7 +45,8 @@ final class SandboxCallbacks {
 
     /** A call still owed callbacks; mutated only under the lock of the enclosing instance. */
     private static final class Pending {
-        final SandboxCall call;
+        /** The latest record seen: the store replaces it at a hang-up, and may drop it when full. */
+        SandboxCall call;
         final SandboxHooks hooks;
         final String mediaUrl;
         final long abandonAt = System.nanoTime() + ABANDON_AFTER.toNanos();
@@ -98,11 +101,17 @@ final class SandboxCallbacks {
         }
     }
 
+    /** A call was hung up: its last events leave now rather than on the next tick. */
+    void hungUp() {
+        tick();
+    }
+
     synchronized void tick() {
         Instant now = store.now();
         long nanos = System.nanoTime();
         for (Iterator<Pending> it = pending.iterator(); it.hasNext();) {
             Pending p = it.next();
+            p.call = store.call(p.call.sid()).orElse(p.call);
             if (advance(p, p.call.statusAt(now), now) || nanos - p.abandonAt > 0) {
                 it.remove();
             }
@@ -119,7 +128,8 @@ final class SandboxCallbacks {
         while (p.next < events.length) {
             Event event = events[p.next];
             Instant at = happenedAt(p.call, event, status, now);
-            if (at == null && !(event == Event.ANSWERED && isFinal(status))) {
+            // An event that has not happened by a final status never will (a busy call is never answered).
+            if (at == null && !status.isFinal()) {
                 return false;
             }
             p.next++;
@@ -147,13 +157,9 @@ final class SandboxCallbacks {
     private static Instant happenedAt(SandboxCall c, Event event, Status status, Instant now) {
         return switch (event) {
             case INITIATED -> c.created();
-            case RINGING -> status == Status.QUEUED ? null : c.created().plus(SandboxCall.QUEUED);
+            case RINGING -> status == Status.QUEUED || !c.rang() ? null : c.created().plus(SandboxCall.QUEUED);
             case ANSWERED -> status == Status.IN_PROGRESS || status == Status.COMPLETED ? c.answered() : null;
-            case COMPLETED -> isFinal(status) ? c.lastUpdate(now) : null;
+            case COMPLETED -> status.isFinal() ? c.lastUpdate(now) : null;
         };
-    }
-
-    private static boolean isFinal(Status status) {
-        return status == Status.COMPLETED || status == Status.BUSY || status == Status.NO_ANSWER;
     }
 }

@@ -40,10 +40,10 @@ final class SandboxJson {
                 c.to(), formatted(c.to()), c.from(), formatted(c.from()), null, status.wire,
                 c.startTime(now).map(SandboxJson::date).orElse(null),
                 c.endTime(now).map(SandboxJson::date).orElse(null),
-                completed ? String.valueOf(SandboxCall.DURATION_SECONDS) : null,
+                completed ? String.valueOf(c.durationSeconds()) : null,
                 completed ? CALL_PRICE : null, "USD", "outbound-api",
                 c.answeredBy(now), API_VERSION, null, null, null,
-                status == SandboxCall.Status.QUEUED ? "0" : String.valueOf(SandboxCall.QUEUED.toMillis()), null,
+                String.valueOf(c.queueMillis(now)), null,
                 callPath + ".json",
                 new SandboxWire.CallSubresources(callPath + "/Notifications.json", callPath + "/Recordings.json",
                         callPath + "/Payments.json", callPath + "/Events.json", callPath + "/Siprec.json",
@@ -57,7 +57,7 @@ final class SandboxJson {
     static SandboxWire.Recording recording(SandboxCall c, String accountSid, String host) {
         String path = accountPath(accountSid) + "/Recordings/" + c.recordingSid();
         return new SandboxWire.Recording(accountSid, API_VERSION, c.sid(), null, date(c.ended()), date(c.ended()),
-                date(c.answered()), duration(), c.recordingSid(), RECORDING_PRICE, "USD", "completed", 1,
+                date(c.answered()), duration(c), c.recordingSid(), RECORDING_PRICE, "USD", "completed", 1,
                 "OutboundAPI", null, path + ".json", null,
                 new SandboxWire.RecordingSubresources(path + "/AddOnResults.json", path + "/Transcriptions.json"),
                 mediaUrl(accountSid, host, c.recordingSid()));
@@ -70,14 +70,14 @@ final class SandboxJson {
 
     static SandboxWire.CallRecording callRecording(SandboxCall c, String accountSid) {
         return new SandboxWire.CallRecording(accountSid, API_VERSION, c.sid(), null, date(c.ended()),
-                date(c.ended()), date(c.answered()), duration(), c.recordingSid(), RECORDING_PRICE, "USD",
+                date(c.ended()), date(c.answered()), duration(c), c.recordingSid(), RECORDING_PRICE, "USD",
                 "completed", 1, "OutboundAPI", null, "both",
                 accountPath(accountSid) + "/Calls/" + c.sid() + "/Recordings/" + c.recordingSid() + ".json", null);
     }
 
     /** Transcriptions still carry the API version they were introduced in, as Twilio's do. */
     static SandboxWire.Transcription transcription(SandboxCall c, String accountSid) {
-        return new SandboxWire.Transcription(accountSid, "2008-08-01", date(c.ended()), date(c.ended()), duration(),
+        return new SandboxWire.Transcription(accountSid, "2008-08-01", date(c.ended()), date(c.ended()), duration(c),
                 TRANSCRIPTION_PRICE, "USD", c.recordingSid(), c.transcriptionSid(), "completed", TRANSCRIPTION_TEXT,
                 "fast", accountPath(accountSid) + "/Transcriptions/" + c.transcriptionSid() + ".json");
     }
@@ -90,8 +90,8 @@ final class SandboxJson {
         return RFC_2822.format(instant);
     }
 
-    private static String duration() {
-        return String.valueOf(SandboxCall.DURATION_SECONDS);
+    private static String duration(SandboxCall c) {
+        return String.valueOf(c.durationSeconds());
     }
 
     /** North American numbers the way Twilio formats them, {@code (415) 867-5309}; anything else unchanged. */

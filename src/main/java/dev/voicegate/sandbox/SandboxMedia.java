@@ -20,15 +20,19 @@ final class SandboxMedia {
     private SandboxMedia() {
     }
 
-    /** Fails with a {@link SandboxError} for a {@code RequestedChannels} other than 1 or 2. */
-    static void serve(HttpServerResponse response, String extension, String requestedChannels, String range) {
+    /**
+     * Fails with a {@link SandboxError} for a {@code RequestedChannels} other than 1 or 2.
+     *
+     * @param seconds the recording's duration
+     */
+    static void serve(HttpServerResponse response, long seconds, String extension, String requestedChannels,
+            String range) {
         if (requestedChannels != null && !requestedChannels.equals("1") && !requestedChannels.equals("2")) {
             throw SandboxError.invalidParameter("RequestedChannels must be 1 or 2");
         }
         boolean stereo = "2".equals(requestedChannels);
         boolean mp3 = "mp3".equals(extension);
-        byte[] audio = mp3 ? (stereo ? SandboxMp3.STEREO_SILENCE : SandboxMp3.SILENCE)
-                : (stereo ? SandboxWav.STEREO_SILENCE : SandboxWav.SILENCE);
+        byte[] audio = mp3 ? SandboxMp3.of(seconds, stereo) : SandboxWav.of(seconds, stereo);
         response.putHeader(HttpHeaders.CONTENT_TYPE, mp3 ? "audio/mpeg" : "audio/x-wav")
                 .putHeader(HttpHeaders.ACCEPT_RANGES, "bytes");
         Matcher bytes = range == null ? null : RANGE.matcher(range.trim());

@@ -65,10 +65,12 @@ public class SandboxRoutes {
         }
         // Order matters: body first (before anything may let the request stream), then auth, then endpoints.
         router.postWithRegex(ACCOUNT + "/Calls\\.json").handler(BodyHandler.create(false).setBodyLimit(MAX_FORM_BYTES));
+        router.postWithRegex(ACCOUNT + CALL + "\\.json").handler(BodyHandler.create(false).setBodyLimit(MAX_FORM_BYTES));
         router.routeWithRegex(ACCOUNT + "(?:/.*)?").handler(this::authenticate);
         router.postWithRegex(ACCOUNT + "/Calls\\.json").handler(guarded(this::createCall));
         router.getWithRegex(ACCOUNT + "/Calls\\.json").handler(guarded(this::listCalls));
         router.getWithRegex(ACCOUNT + CALL + "\\.json").handler(guarded(this::fetchCall));
+        router.postWithRegex(ACCOUNT + CALL + "\\.json").handler(guarded(this::updateCall));
         router.getWithRegex(ACCOUNT + CALL + "/Recordings\\.json").handler(guarded(this::listCallRecordings));
         router.getWithRegex(ACCOUNT + "/Recordings\\.json").handler(guarded(this::listRecordings));
         router.getWithRegex(ACCOUNT + RECORDING + "\\.json").handler(guarded(this::fetchRecording));
@@ -115,6 +117,18 @@ public class SandboxRoutes {
         json(ctx, 200, SandboxJson.call(call, config.accountSid(), store.now()));
     }
 
+    /** Ends a call ({@code Status=canceled|completed}); the sandbox does not redirect one. */
+    private void updateCall(RoutingContext ctx) {
+        SandboxCall call = store.hangUp(ctx.pathParam("call"), param(ctx.request().formAttributes(), "Status"),
+                twilioPath(ctx));
+        // Set only by this request: a call hung up before is refused with 21220.
+        if (call.hungUp() != null) {
+            LOG.debugf("Sandbox call %s hung up", call.sid());
+            callbacks.hungUp();
+        }
+        json(ctx, 200, SandboxJson.call(call, config.accountSid(), store.now()));
+    }
+
     private void listCallRecordings(RoutingContext ctx) {
         // An unknown call simply has no recordings: lists filter, they do not 404.
         SandboxFilter filter = new SandboxFilter(null, null, null, ctx.pathParam("call"), null, null);
@@ -153,9 +167,10 @@ public class SandboxRoutes {
     }
 
     private void media(RoutingContext ctx) {
-        store.recording(ctx.pathParam("recording")).orElseThrow(() -> SandboxError.notFound(twilioPath(ctx)));
-        SandboxMedia.serve(ctx.response(), ctx.pathParam("extension"), param(ctx.queryParams(), "RequestedChannels"),
-                ctx.request().getHeader("Range"));
+        SandboxCall call = store.recording(ctx.pathParam("recording"))
+                .orElseThrow(() -> SandboxError.notFound(twilioPath(ctx)));
+        SandboxMedia.serve(ctx.response(), call.durationSeconds(), ctx.pathParam("extension"),
+                param(ctx.queryParams(), "RequestedChannels"), ctx.request().getHeader("Range"));
     }
 
     /** Turns a {@link SandboxError} thrown by a handler into Twilio's error reply. */

@@ -66,7 +66,7 @@ final class SandboxStore {
         boolean recorded = "true".equalsIgnoreCase(record);
         synchronized (this) {
             SandboxCall call = new SandboxCall(nextSeq++, sid(Sid.CALL), to, from, now(), machineDetection != null,
-                    recorded ? sid(Sid.RECORDING) : null, recorded ? sid(Sid.TRANSCRIPTION) : null);
+                    recorded ? sid(Sid.RECORDING) : null, recorded ? sid(Sid.TRANSCRIPTION) : null, null);
             calls.put(call.sid(), call);
             if (recorded) {
                 byRecording.put(call.recordingSid(), call);
@@ -79,6 +79,41 @@ final class SandboxStore {
                 }
             }
             return call;
+        }
+    }
+
+    /**
+     * {@code POST /Calls/{Sid}.json} with {@code Status}, as Twilio answers it: {@code canceled} hangs up a queued or
+     * ringing call and leaves one in progress as it is; {@code completed} hangs up either. The record is replaced
+     * under the lock, so a concurrent request sees the call either live or hung up, never half of it.
+     *
+     * @return the call after the request
+     * @throws SandboxError 20001 for another {@code Status}, 20404 for an unknown call, 21220 for one already ended
+     */
+    SandboxCall hangUp(String callSid, String status, String twilioPath) {
+        if (!"canceled".equals(status) && !"completed".equals(status)) {
+            // The sandbox does not redirect calls (Url, Twiml): only ending one is an update it knows.
+            throw SandboxError.invalidParameter("Status must be canceled or completed");
+        }
+        Instant now = now();
+        synchronized (this) {
+            SandboxCall call = calls.get(callSid);
+            if (call == null) {
+                throw SandboxError.notFound(twilioPath);
+            }
+            SandboxCall.Status current = call.statusAt(now);
+            if (current.isFinal()) {
+                throw SandboxError.badRequest(21220, "Call is not in-progress. Cannot redirect.");
+            }
+            if (current == SandboxCall.Status.IN_PROGRESS && status.equals("canceled")) {
+                return call;
+            }
+            SandboxCall ended = call.hangUp(now);
+            calls.put(callSid, ended);
+            if (ended.recordingSid() != null) {
+                byRecording.put(ended.recordingSid(), ended);
+            }
+            return ended;
         }
     }
 

@@ -7,7 +7,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * The WAV every sandbox recording serves: silence as long as the recording's {@code duration}
  * ({@link SandboxCall#DURATION_SECONDS}) as a RIFF/WAVE file in the format of Twilio's recordings (8 kHz, 16-bit
- * PCM), mono or with one channel per party. Built once; 16 KB per second and channel.
+ * PCM), mono or with one channel per party. Built once; 16 KB per second and channel. A call hung up early has a
+ * shorter recording, whose audio is built when asked for (at most that many seconds).
  */
 final class SandboxWav {
 
@@ -18,6 +19,13 @@ final class SandboxWav {
     static final byte[] STEREO_SILENCE = silence((int) (SAMPLE_RATE * SandboxCall.DURATION_SECONDS), 2);
 
     private SandboxWav() {
+    }
+
+    static byte[] of(long seconds, boolean stereo) {
+        if (seconds == SandboxCall.DURATION_SECONDS) {
+            return stereo ? STEREO_SILENCE : SILENCE;
+        }
+        return silence((int) (SAMPLE_RATE * seconds), stereo ? 2 : 1);
     }
 
     static byte[] silence(int samples, int channels) {

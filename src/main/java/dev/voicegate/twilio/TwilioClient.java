@@ -79,6 +79,16 @@ public class TwilioClient {
                 credentials.basicAuthorization(), callSid));
     }
 
+    /**
+     * Sets a call's status to {@code canceled} or {@code completed}, which ends it. Not a create: sending it again
+     * changes nothing more, so it is retried as the reads are. A call that has already ended fails with
+     * {@link TwilioException.Rejected} (400, code 21220), a missing one with 404.
+     */
+    public Uni<TwilioCall> updateCallStatus(TwilioCredentials credentials, String callSid, String status, Turn turn) {
+        return send(TwilioGuards.UPDATE_CALL, credentials, turn, () -> rest.updateCallStatus(credentials.accountSid(),
+                credentials.basicAuthorization(), callSid, status));
+    }
+
     /** One page of a call's recordings. */
     public Uni<TwilioRecordingPage> listCallRecordings(TwilioCredentials credentials, String callSid,
             PageCursor cursor, Turn turn) {

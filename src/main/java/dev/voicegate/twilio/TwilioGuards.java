@@ -41,6 +41,8 @@ public class TwilioGuards {
     static final String CREATE_CALL = "twilio-create-call";
     static final String LIST_CALLS = "twilio-list-calls";
     static final String FETCH_CALL = "twilio-fetch-call";
+    /** Ending a call: not a create, so retried as the reads are. */
+    static final String UPDATE_CALL = "twilio-update-call";
     static final String LIST_CALL_RECORDINGS = "twilio-list-call-recordings";
     static final String LIST_RECORDINGS = "twilio-list-recordings";
     static final String FETCH_RECORDING = "twilio-fetch-recording";
@@ -59,8 +61,9 @@ public class TwilioGuards {
         this.breakers = breakers;
         Duration timeout = Duration.ofMillis(this.config.timeoutMs());
         guards.put(CREATE_CALL, guard(CREATE_CALL, new RetryPolicy.CreateCall(), timeout));
-        for (String read : List.of(LIST_CALLS, FETCH_CALL, LIST_CALL_RECORDINGS, LIST_RECORDINGS, FETCH_RECORDING,
-                LIST_TRANSCRIPTIONS)) {
+        // Ending a call is retried as a read: sending Status=completed again changes nothing more.
+        for (String read : List.of(LIST_CALLS, FETCH_CALL, UPDATE_CALL, LIST_CALL_RECORDINGS, LIST_RECORDINGS,
+                FETCH_RECORDING, LIST_TRANSCRIPTIONS)) {
             guards.put(read, guard(read, new RetryPolicy.Reads(), timeout));
         }
         // No timeout here: MediaAttempt times itself and cancels, so that a late download finds nobody to leak to.

@@ -70,6 +70,18 @@ interface TwilioRestClient {
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @PathParam("callSid") String callSid);
 
+    /**
+     * {@code POST /Calls/{CallSid}.json} with {@code Status}: ends a live call ({@code canceled} for a queued or ringing
+     * one, {@code completed} for one in progress). Twilio answers 200 with the call.
+     */
+    @POST
+    @Path("/Calls/{callSid}.json")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    Uni<TwilioCall> updateCallStatus(@PathParam("accountSid") String accountSid,
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            @PathParam("callSid") String callSid,
+            @FormParam("Status") String status);
+
     /** {@code GET /Calls/{CallSid}/Recordings.json}: the recordings of one call. */
     @GET
     @Path("/Calls/{callSid}/Recordings.json")

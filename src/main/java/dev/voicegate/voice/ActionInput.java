@@ -14,6 +14,11 @@ public interface ActionInput {
 
     String accountSid();
 
+    /** What a refusal's audit line names as the request's target; the account by default. */
+    default String auditTarget() {
+        return "account " + accountSid();
+    }
+
     /** The number it dials and the caller ID, when the action places a call (then the toll-fraud guard applies). */
     default CallTarget callTarget() {
         return null;

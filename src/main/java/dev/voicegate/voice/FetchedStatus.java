@@ -30,7 +30,12 @@ class FetchedStatus {
                 .subscribe().with(outcome -> {
                 }, failure -> {
                 });
-        if (WireValues.isFinalStatus(call.status())) {
+        details(call);
+    }
+
+    /** Once the call is final, its authoritative details (also from an answer that is no fetch, e.g. an update). */
+    void details(TwilioCall call) {
+        if (call.sid() != null && WireValues.isFinalStatus(call.status())) {
             ledger.details(call.sid(), new CallDetails(call.duration(), call.price(), call.priceUnit(),
                     call.answeredBy(), null));
         }

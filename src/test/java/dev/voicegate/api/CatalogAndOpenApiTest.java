@@ -38,7 +38,8 @@ import io.restassured.http.ContentType;
 @WithTestResource(WireMockTwilio.class)
 class CatalogAndOpenApiTest {
 
-    static final List<String> ACTIONS = List.of("make_call", "list_calls", "get_recording", "get_call");
+    static final List<String> ACTIONS = List.of("make_call", "list_calls", "get_recording", "get_call",
+            "end_call");
     static final Path CONTRACT = Path.of("src/main/resources/contract");
 
     final ObjectMapper json = new ObjectMapper();
@@ -152,7 +153,7 @@ class CatalogAndOpenApiTest {
             assertEquals(component(action.get("input_schema"), schemas), schemas.get(input), name + " input");
             assertEquals(component(action.get("output_schema"), schemas), schemas.get(output), name + " output");
         }
-        assertEquals(List.of("runMakeCall", "runListCalls", "runGetRecording", "runGetCall"), operationIds);
+        assertEquals(List.of("runMakeCall", "runListCalls", "runGetRecording", "runGetCall", "runEndCall"), operationIds);
     }
 
     /** Security on every operation but the public catalog; every 4xx answer is the envelope; servers; licence. */
@@ -179,9 +180,9 @@ class CatalogAndOpenApiTest {
                 assertEquals(!catalog, refusals.contains("401"), operation.toString());
             }
         }
-        // The catalog, /v1/me, the four tool calls, POST and GET calls, GET call, GET recording, GET and HEAD media,
-        // and the ledger's two reads.
-        assertEquals(14, operationIds.size(), operationIds.toString());
+        // The catalog, /v1/me, the five tool calls, POST and GET calls, GET call, POST end, GET recording, GET and
+        // HEAD media, and the ledger's two reads.
+        assertEquals(16, operationIds.size(), operationIds.toString());
         assertEquals(Set.of("success", "error"), fieldNames(openapi.at("/components/schemas/Envelope/properties")));
         assertTrue(openapi.at("/servers/0/url").isTextual(), openapi.get("servers") + "");
         assertTrue(openapi.at("/info/license/name").isTextual(), openapi.get("info").toString());
@@ -337,7 +338,8 @@ class CatalogAndOpenApiTest {
         output.addAll(Set.of("success", "error"));
         String single = ref(one.at("/responses/200/content/application~1json/schema"));
         assertEquals(output, fieldNames(schemas.at("/" + single + "/properties")), schemas.get(single).toString());
-        assertEquals(Set.of("status", "at", "sequence", "source"), fieldNames(schemas.at("/LedgerEvent/properties")));
+        assertEquals(Set.of("status", "at", "sequence", "source", "key"),
+                fieldNames(schemas.at("/LedgerEvent/properties")));
     }
 
     @Test

@@ -346,7 +346,8 @@ class GuardrailsTest {
         String outbound = given().header("Authorization", GuardedKeys.bearer("outbound")).get("/v1/me").then()
                 .statusCode(200)
                 .body("name", equalTo("outbound")).body("kind", equalTo("service_key"))
-                .body("policy.actions", equalTo(List.of("make_call", "list_calls", "get_recording", "get_call")))
+                .body("policy.actions", equalTo(List.of("make_call", "list_calls", "get_recording", "get_call",
+                        "end_call")))
                 .body("policy.accounts", equalTo(List.of(ACCOUNT, GuardedKeys.SECOND_ACCOUNT_SID).stream().sorted().toList()))
                 .body("policy.destinations", equalTo(List.of("+1")))
                 .body("policy.from", equalTo(List.of(FROM)))

@@ -134,7 +134,12 @@ abstract class HostileInputSuite {
             new Param("include_recordings", Kind.BOOL, "false", false)),
             List.of("account_sid", "call_sid"));
 
-    static final List<ActionSpec> ACTIONS = List.of(MAKE_CALL, LIST_CALLS, GET_RECORDING, GET_CALL);
+    static final ActionSpec END_CALL = new ActionSpec("end_call", List.of(
+            new Param("account_sid", Kind.SID, quote(ACCOUNT), true),
+            new Param("call_sid", Kind.SID, quote(CALL_SID), true)),
+            List.of("account_sid", "call_sid"));
+
+    static final List<ActionSpec> ACTIONS = List.of(MAKE_CALL, LIST_CALLS, GET_RECORDING, GET_CALL, END_CALL);
 
     /** Each integer parameter's range, from the contract. */
     static final Map<String, List<Integer>> INT_RANGES = Map.of("timeout", List.of(1, 600), "page_size", List.of(1, 1000),
@@ -417,6 +422,8 @@ abstract class HostileInputSuite {
                     + "/recordings/" + RECORDING_SID, status, category, mentions));
             cases.add(restGet("GET accounts/" + abbreviate(sid) + "/calls/…", "get_call", "/v1/accounts/" + sid
                     + "/calls/" + CALL_SID, status, category, mentions));
+            cases.add(restEnd("POST accounts/" + abbreviate(sid) + "/calls/…/end", "/v1/accounts/" + sid
+                    + "/calls/" + CALL_SID + "/end", status, category, mentions));
             cases.add(new Case("POST accounts/" + abbreviate(sid) + "/calls", "make_call",
                     r -> r.header("Authorization", SERVICE_KEY).contentType("application/json")
                             .body(restBody(body(MAKE_CALL, null, null))).post("/v1/accounts/" + sid + "/calls"),
@@ -434,6 +441,12 @@ abstract class HostileInputSuite {
                 CALL_SID + "%0D%0A", "%E2%80%8B" + CALL_SID, CALL_SID + "%00", "a".repeat(1000))) {
             cases.add(restGet("GET calls/" + abbreviate(sid), "get_call", "/v1/accounts/" + ACCOUNT + "/calls/" + sid,
                     400, INVALID, "'call_sid'"));
+            cases.add(restEnd("POST calls/" + abbreviate(sid) + "/end", "/v1/accounts/" + ACCOUNT + "/calls/" + sid
+                    + "/end", 400, INVALID, "'call_sid'"));
+        }
+        for (String query : List.of("force=true", "call_sid=" + CALL_SID, "x%00=1", "wait_seconds=1")) {
+            cases.add(restEnd("POST calls/{sid}/end?" + abbreviate(query), call + "/end?" + query, 400, INVALID,
+                    "no query parameters"));
         }
         for (String query : List.of("wait_seconds=61", "wait_seconds=-1", "wait_seconds=", "wait_seconds=5.0",
                 "wait_seconds=1e1", "wait_seconds=0x1", "wait_seconds=%205", "wait_seconds=%E2%80%8B5",
@@ -499,6 +512,9 @@ abstract class HostileInputSuite {
             cases.add(new Case("auth " + header.getKey() + " on GET calls", "list_calls",
                     r -> r.header("Authorization", header.getValue())
                             .get("/v1/accounts/" + ACCOUNT + "/calls?include_recordings=false"), 401, UNAUTHORIZED, null));
+            cases.add(new Case("auth " + header.getKey() + " on POST calls/{sid}/end", "end_call",
+                    r -> r.header("Authorization", header.getValue())
+                            .post("/v1/accounts/" + ACCOUNT + "/calls/" + CALL_SID + "/end"), 401, UNAUTHORIZED, null));
             cases.add(new Case("auth " + header.getKey() + " on GET calls/{sid}", "get_call",
                     r -> r.header("Authorization", header.getValue())
                             .get("/v1/accounts/" + ACCOUNT + "/calls/" + CALL_SID + "?wait_seconds=60"), 401, UNAUTHORIZED, null));
@@ -639,6 +655,12 @@ abstract class HostileInputSuite {
 
     static Case restGet(String name, String path, int status, String category, String mentions) {
         return restGet(name, "list_calls", path, status, category, mentions);
+    }
+
+    /** end_call's REST route, with no body. */
+    static Case restEnd(String name, String path, int status, String category, String mentions) {
+        return new Case(name, "end_call", r -> r.header("Authorization", SERVICE_KEY).post(path), status, category,
+                mentions);
     }
 
     static Case restGet(String name, String action, String path, int status, String category, String mentions) {

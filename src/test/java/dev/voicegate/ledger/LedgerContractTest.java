@@ -137,6 +137,21 @@ abstract class LedgerContractTest {
     }
 
     @Test
+    void anUpdateKeepsTheKeyThatAskedAndIsRecordedOncePerKeyAndStatus() {
+        placed("a1", "CA01", 0);
+        assertEquals(EventOutcome.ACCEPTED, result(ledger.event("CA01", StatusEvent.update("completed", base, "agent-a"))));
+        assertEquals(EventOutcome.DUPLICATE, result(ledger.event("CA01",
+                StatusEvent.update("completed", base.plusSeconds(5), "agent-a"))));
+        assertEquals(EventOutcome.ACCEPTED, result(ledger.event("CA01",
+                StatusEvent.update("completed", base.plusSeconds(9), "ops"))));
+
+        List<StatusEvent> events = entry("CA01").events();
+        assertEquals(List.of("agent-a", "ops"), events.stream().map(StatusEvent::key).toList());
+        assertTrue(events.stream().allMatch(event -> event.source() == Source.UPDATE), events.toString());
+        assertEquals("completed", entry("CA01").status());
+    }
+
+    @Test
     void eventsAreDeduplicatedBySequenceNumberAndLateOnesAreRecordedAsOutOfOrder() {
         placed("a1", "CA01", 0);
         assertEquals(EventOutcome.ACCEPTED, result(ledger.event("CA01", callback("initiated", 0, null, base))));

@@ -119,7 +119,7 @@ class McpClientIT {
     @Test
     void listsTheToolsAndCallsEachOne() throws IOException {
         List<Tool> tools = client.listTools().tools();
-        assertEquals(List.of("make_call", "list_calls", "get_recording", "get_call"), tools.stream().map(Tool::name).toList());
+        assertEquals(List.of("make_call", "list_calls", "get_recording", "get_call", "end_call"), tools.stream().map(Tool::name).toList());
         for (Tool tool : tools) {
             assertEquals(json.readTree(ContractSchemas.schemaText(tool.name() + ".input")), json.valueToTree(tool.inputSchema()));
             assertTrue(tool.outputSchema() != null && tool.title() != null, tool.name());

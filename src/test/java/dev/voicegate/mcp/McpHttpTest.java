@@ -118,7 +118,7 @@ class McpHttpTest {
         McpStreamableTestClient client = McpClients.builder(TestAccounts.bearer(TestAccounts.SERVICE_KEY))
                 .setProtocolVersion(version).build().connect();
         try {
-            client.when().toolsList(page -> assertEquals(4, page.size())).thenAssertResults();
+            client.when().toolsList(page -> assertEquals(5, page.size())).thenAssertResults();
         } finally {
             client.disconnect();
         }
@@ -130,10 +130,11 @@ class McpHttpTest {
     @Test
     void statelessRequestsNeedNoSessionAndAnUnknownSessionIsNoError() {
         // As behind a load balancer: no initialize here, or a session another replica created.
-        McpClients.post(TOOLS_LIST).then().statusCode(200).body("result.tools.size()", equalTo(4));
+        McpClients.post(TOOLS_LIST).then().statusCode(200).body("result.tools.size()", equalTo(5));
         McpClients.request(TestAccounts.bearer(TestAccounts.SERVICE_KEY)).header("Mcp-Session-Id", "from-another-replica")
                 .header("Mcp-Protocol-Version", "2025-06-18").body(TOOLS_LIST).post("/mcp").then()
-                .statusCode(200).body("result.tools.name", equalTo(List.of("make_call", "list_calls", "get_recording", "get_call")));
+                .statusCode(200).body("result.tools.name", equalTo(List.of("make_call", "list_calls", "get_recording", "get_call",
+                        "end_call")));
     }
 
     @Test

@@ -208,6 +208,9 @@ class McpToolsTest {
             assertEquals(List.of(true, false, true, true), List.of(hints.readOnlyHint(), hints.destructiveHint(),
                     hints.idempotentHint(), hints.openWorldHint()), reader);
         }
+        var endCall = tools.stream().filter(t -> t.name().equals("end_call")).findFirst().orElseThrow().annotations().orElseThrow();
+        assertEquals(List.of(false, true, true, true), List.of(endCall.readOnlyHint(), endCall.destructiveHint(),
+                endCall.idempotentHint(), endCall.openWorldHint()), "end_call");
     }
 
     // ------------------------------------------------------------------ each tool: exactly what Twilio receives

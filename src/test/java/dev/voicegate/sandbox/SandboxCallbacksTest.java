@@ -166,6 +166,59 @@ class SandboxCallbacksTest {
     }
 
     @Test
+    void aCallHungUpInProgressSendsItsCompletedEventAtTheHangUpAndNothingAfter() {
+        String progress = url("127.0.0.1", "/hung-up/progress");
+        String sid = twilio().formParam("StatusCallback", progress)
+                .formParam("StatusCallbackEvent", "initiated", "ringing", "answered", "completed")
+                .formParam("Record", "true").formParam("RecordingStatusCallback", url("127.0.0.1", "/hung-up/recording"))
+                .post(SandboxRoutesTest.BASE + "/Calls.json").then().statusCode(201).extract().path("sid");
+        clock.advance(Duration.ofSeconds(3));
+        awaitCount("/hung-up/progress", 3);
+
+        auth().formParam("Status", "completed").post(SandboxRoutesTest.BASE + "/Calls/" + sid + ".json")
+                .then().statusCode(200);
+
+        Map<String, String> completed = form(awaitCount("/hung-up/progress", 4).get(3));
+        assertEquals("completed", completed.get("CallStatus"));
+        assertEquals("3", completed.get("SequenceNumber"));
+        assertEquals("Sat, 15 Jun 2030 12:00:03 +0000", completed.get("Timestamp"));
+        assertEquals("1", completed.get("CallDuration"));
+        assertEquals("1", completed.get("RecordingDuration"));
+        assertEquals("1", form(awaitCount("/hung-up/recording", 1).get(0)).get("RecordingDuration"));
+        clock.advance(Duration.ofSeconds(5));
+        String control = controlCall("/hung-up-control");
+        clock.advance(Duration.ofSeconds(6));
+        awaitCount(control, 1);
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+                .until(() -> received("/hung-up/").size() == 5);
+    }
+
+    @Test
+    void aRingingCallHungUpEndsCanceledWithoutAnAnswer() {
+        String progress = url("127.0.0.1", "/canceled/progress");
+        String sid = twilio().formParam("StatusCallback", progress)
+                .formParam("StatusCallbackEvent", "initiated", "ringing", "answered", "completed")
+                .post(SandboxRoutesTest.BASE + "/Calls.json").then().statusCode(201).extract().path("sid");
+        clock.advance(Duration.ofMillis(1500));
+        awaitCount("/canceled/progress", 2);
+
+        auth().formParam("Status", "canceled").post(SandboxRoutesTest.BASE + "/Calls/" + sid + ".json")
+                .then().statusCode(200);
+
+        List<Map<String, String>> fields = awaitCount("/canceled/progress", 3).stream()
+                .map(SandboxCallbacksTest::form).toList();
+        assertEquals(List.of("initiated", "ringing", "canceled"), fields.stream().map(f -> f.get("CallStatus")).toList());
+        assertEquals("0", fields.get(2).get("CallDuration"));
+        assertEquals("487", fields.get(2).get("SipResponseCode"));
+        assertEquals("2", fields.get(2).get("SequenceNumber"));
+        clock.advance(Duration.ofSeconds(6));
+        String control = controlCall("/canceled-control");
+        clock.advance(Duration.ofSeconds(6));
+        awaitCount(control, 1);
+        assertEquals(3, received("/canceled/").size());
+    }
+
+    @Test
     void withoutEventsOnlyTheEndIsSentAndAGetCarriesItsFieldsInTheQuery() {
         String busy = url("127.0.0.1", "/busy?a=b");
         twilio("+15005550005").formParam("StatusCallback", busy)

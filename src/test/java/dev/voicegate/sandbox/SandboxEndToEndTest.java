@@ -165,6 +165,46 @@ class SandboxEndToEndTest {
                 .then().statusCode(200).body("call_sid", equalTo(callSid)).body("status", equalTo("completed"));
     }
 
+    static JsonPath endCall(String callSid) {
+        return JsonPath.from(action("end_call", "{\"account_sid\":\"" + ACCOUNT + "\",\"call_sid\":\"" + callSid
+                + "\"}"));
+    }
+
+    @Test
+    void endCallHangsUpASandboxCallOnceThenSaysItHadEnded() {
+        String ringing = placeCall("+14155550142", "");
+        String answered = placeCall("+14155550143", ",\"record\":true");
+        clock.advance(Duration.ofMillis(1500));
+
+        JsonPath canceled = endCall(ringing);
+        assertTrue(canceled.getBoolean("success"), canceled.prettify());
+        assertTrue(canceled.getBoolean("ended_by_this_request"));
+        assertEquals("canceled", canceled.getString("status"));
+        assertTrue(canceled.getBoolean("final"));
+
+        clock.advance(Duration.ofMillis(1500));
+        JsonPath completed = endCall(answered);
+        assertTrue(completed.getBoolean("success"), completed.prettify());
+        assertTrue(completed.getBoolean("ended_by_this_request"));
+        assertEquals("completed", completed.getString("status"));
+        assertEquals(1, completed.getInt("duration"));
+
+        JsonPath again = endCall(answered);
+        assertTrue(again.getBoolean("success"), again.prettify());
+        assertFalse(again.getBoolean("ended_by_this_request"));
+        assertEquals("completed", again.getString("status"));
+        assertFalse(endCall(ringing).getBoolean("ended_by_this_request"));
+        // The REST route, as the README's "Try it" runs it: no body.
+        given().header("Authorization", KEY).post("/v1/accounts/" + ACCOUNT + "/calls/" + ringing + "/end").then()
+                .statusCode(200).body("success", equalTo(true)).body("status", equalTo("canceled"))
+                .body("ended_by_this_request", equalTo(false));
+        clock.advance(Duration.ofSeconds(5));
+        JsonPath fetched = getCall(answered, "");
+        assertEquals("completed", fetched.getString("status"));
+        assertEquals(1, fetched.getInt("duration"), "the hang-up's duration, not the script's");
+        assertEquals(1, fetched.getList("recording_sids").size(), fetched.prettify());
+    }
+
     @Test
     void magicNumbersLetAnAgentTryEveryOutcome() {
         String busy = placeCall("+15005550005", ",\"record\":true");

@@ -190,6 +190,59 @@ class SandboxRoutesTest {
                 .body("transcriptions[0].recording_sid", equalTo(recordingSid));
     }
 
+    private static io.restassured.response.ValidatableResponse update(String callSid, String status) {
+        RequestSpecification request = twilio().contentType(ContentType.URLENC);
+        if (status != null) {
+            request = request.formParam("Status", status);
+        }
+        return request.when().post(BASE + "/Calls/" + callSid + ".json").then().contentType(ContentType.JSON);
+    }
+
+    @Test
+    void updateEndsACallAsTwilioDoes() {
+        String ringing = createCall("To=%2B14155550170&From=%2B15005550006&Url=https%3A%2F%2Fe.com").getString("sid");
+        String answered = createCall("To=%2B14155550171&From=%2B15005550006&Url=https%3A%2F%2Fe.com&Record=true")
+                .getString("sid");
+        clock.advance(Duration.ofSeconds(1));
+        update(ringing, "canceled").statusCode(200).body("sid", equalTo(ringing)).body("status", equalTo("canceled"))
+                .body("duration", nullValue()).body("end_time", nullValue());
+
+        clock.advance(Duration.ofSeconds(2));
+        update(answered, "canceled").statusCode(200).body("status", equalTo("in-progress"));
+        clock.advance(Duration.ofSeconds(1));
+        update(answered, "completed").statusCode(200).body("status", equalTo("completed"))
+                .body("duration", equalTo("2")).body("end_time", equalTo("Sat, 15 Jun 2030 12:00:04 +0000"));
+        String recordingSid = twilio().when().get(BASE + "/Calls/" + answered + "/Recordings.json")
+                .then().statusCode(200).body("recordings", hasSize(1)).body("recordings[0].duration", equalTo("2"))
+                .extract().path("recordings[0].sid");
+        // Its audio is as long as its duration: 2 s of 8 kHz 16-bit mono, and 83 MP3 frames of 24 ms.
+        assertEquals(44 + 2 * 16000, twilio().when().get(BASE + "/Recordings/" + recordingSid + ".wav")
+                .then().statusCode(200).extract().asByteArray().length);
+        assertEquals(83 * 96, twilio().when().get(BASE + "/Recordings/" + recordingSid + ".mp3")
+                .then().statusCode(200).extract().asByteArray().length);
+
+        clock.advance(Duration.ofSeconds(5));
+        twilio().when().get(BASE + "/Calls/" + ringing + ".json").then().body("status", equalTo("canceled"));
+        update(answered, "completed").statusCode(400).body("code", equalTo(21220)).body("status", equalTo(400))
+                .body("message", equalTo("Call is not in-progress. Cannot redirect."))
+                .body("more_info", equalTo("https://www.twilio.com/docs/errors/21220"));
+        update(ringing, "canceled").statusCode(400).body("code", equalTo(21220));
+    }
+
+    @Test
+    void updateRefusesUnknownCallsAndOtherStatuses() {
+        String missing = "CA00000000000000000000000000000000";
+        update(missing, "completed").statusCode(404).body("code", equalTo(20404))
+                .body("message", equalTo("The requested resource " + BASE.substring("/sandbox".length())
+                        + "/Calls/" + missing + ".json was not found"));
+        String sid = createCall("To=%2B14155550172&From=%2B15005550006&Url=https%3A%2F%2Fe.com").getString("sid");
+        update(sid, "in-progress").statusCode(400).body("code", equalTo(20001));
+        update(sid, null).statusCode(400).body("code", equalTo(20001));
+        given().contentType(ContentType.URLENC).formParam("Status", "completed")
+                .when().post(BASE + "/Calls/" + sid + ".json").then().statusCode(401);
+        twilio().when().get(BASE + "/Calls/" + sid + ".json").then().body("status", equalTo("queued"));
+    }
+
     @Test
     void unknownResourcesAre20404() {
         String missing = "RE00000000000000000000000000000000";

@@ -24,7 +24,8 @@ import com.networknt.schema.SpecificationVersion;
 public final class ContractSchemas {
 
     /** The actions of the contract. */
-    public static final List<String> ACTIONS = List.of("make_call", "list_calls", "get_recording", "get_call");
+    public static final List<String> ACTIONS = List.of("make_call", "list_calls", "get_recording", "get_call",
+            "end_call");
 
     private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(
             SpecificationVersion.DRAFT_2020_12,

@@ -42,6 +42,9 @@ public class GuardedKeys implements QuarkusTestResourceLifecycleManager {
         KEYS.put("operator", Map.of("role", "operator"));
         KEYS.put("operator-lister", Map.of("role", "Operator", "actions", "list_calls"));
         KEYS.put("operator-second", Map.of("role", "operator", "accounts", SECOND_ACCOUNT_SID));
+        // end_call: a key that may end any call, and an operator that may run end_call.
+        KEYS.put("ender", Map.of("end-any-call", "true"));
+        KEYS.put("operator-ender", Map.of("role", "operator", "actions", "end_call"));
     }
 
     @Override
