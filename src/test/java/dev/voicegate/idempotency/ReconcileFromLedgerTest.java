@@ -86,6 +86,15 @@ class ReconcileFromLedgerTest {
     }
 
     @Test
+    void theAmbiguousAttemptIsAnEntryPendingUntilReconciled() {
+        LedgerEntry b = ledger.list(new dev.voicegate.ledger.LedgerQuery(null, null, null, TO, null, null, 50, null))
+                .await().indefinitely().entries().stream()
+                .filter(entry -> keyB.equals(entry.attempt().idempotencyKey())).findFirst().orElseThrow();
+        assertEquals("outcome_unknown", b.outcome());
+        assertEquals(null, b.callSid());
+    }
+
+    @Test
     void whenOnlyTheOtherKeysCallShowsTheOutcomeStaysUnknown() {
         twilio.stubFor(get(urlPathEqualTo(CALLS)).willReturn(TwilioCalls.listed(TO, List.of(callA))));
         place(keyB).statusCode(502).body("error", startsWith("outcome_unknown: an earlier attempt"))
