@@ -48,6 +48,7 @@ import io.smallrye.mutiny.Uni;
 @Path("/v1/admin")
 @Tag(name = "Admin", description = "Operator controls: keys, the kill switch per key, ending live calls")
 @SecurityRequirement(name = "serviceKey")
+@SecurityRequirement(name = "twilioBasic")
 public class AdminKeysResource {
 
     private static final int MAX_REASON = 200;

@@ -37,6 +37,7 @@ import dev.voicegate.ledger.LedgerEntry;
 import dev.voicegate.ledger.StatusEvent;
 import dev.voicegate.testing.GuardedKeys;
 import dev.voicegate.testing.InjectWireMock;
+import dev.voicegate.testing.LogCapture;
 import dev.voicegate.testing.McpClients;
 import dev.voicegate.testing.TestAccounts;
 import dev.voicegate.testing.TwilioCalls;
@@ -212,5 +213,25 @@ class KillSwitchTest {
                 com.github.tomakehurst.wiremock.client.WireMock.equalTo("Status=completed")));
         twilio.verify(0, anyRequestedFor(urlEqualTo(path(over))));
         admin("/v1/admin/calls/end-all?account_sid=nope", null).statusCode(400);
+    }
+
+    @Test
+    void eachSwitchAndEachRefusalIsAnAuditLine() {
+        try (LogCapture logs = LogCapture.install()) {
+            admin("/v1/admin/keys/" + KEY + "/suspend", "{\"reason\":\"test\"}").statusCode(200);
+            restCall(KEY).statusCode(403);
+            admin("/v1/admin/keys/" + KEY + "/resume", null).statusCode(200);
+            given().header("Authorization", GuardedKeys.bearer("outbound")).post("/v1/admin/keys/" + KEY + "/resume")
+                    .then().statusCode(403);
+            List<String> audit = logs.lines().stream().filter(line -> line.contains(" voicegate.audit: ")).toList();
+            String all = String.join("\n", audit);
+            assertTrue(all.contains("\"action\":\"suspend_key\",\"key\":\"operator\",\"target\":\"" + KEY
+                    + "\",\"decision\":\"allow\""), all);
+            assertTrue(all.contains("\"action\":\"make_call\",\"key\":\"" + KEY + "\""), all);
+            assertTrue(all.contains("\"rule\":\"suspended\""), all);
+            assertTrue(all.contains("\"action\":\"resume_key\",\"key\":\"operator\""), all);
+            assertTrue(all.contains("\"action\":\"resume_key\",\"key\":\"outbound\",\"target\":null,"
+                    + "\"decision\":\"deny\",\"rule\":\"role\""), all);
+        }
     }
 }
