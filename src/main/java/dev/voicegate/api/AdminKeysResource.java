@@ -12,6 +12,8 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -81,7 +83,7 @@ public class AdminKeysResource {
     @Path("/keys")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Every named key: its role, effective policy and state (active or suspended)")
-    public AdminViews.Keys keys(@RestHeader(HttpHeaders.AUTHORIZATION) String authorization) {
+    public AdminViews.Keys listAdminKeys(@RestHeader(HttpHeaders.AUTHORIZATION) String authorization) {
         Caller caller = operator(authorization, "list_keys", null);
         audit.operator(caller.name(), "list_keys", null);
         return new AdminViews.Keys(true, null, access.namedKeys().keySet().stream().map(this::state).toList());
@@ -92,8 +94,10 @@ public class AdminKeysResource {
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Suspends a key on every replica; optionally ends its live calls")
+    @APIResponse(responseCode = "200", description = "The key's state, and the calls ended if asked",
+            content = @Content(schema = @Schema(implementation = AdminViews.Switched.class)))
     @APIResponse(responseCode = "404", description = "not_found: no configured key has that name")
-    public Uni<AdminViews.Switched> suspend(@RestPath String name,
+    public Uni<AdminViews.Switched> suspendKey(@RestPath String name,
             @RestHeader(HttpHeaders.AUTHORIZATION) String authorization,
             @RestHeader(HttpHeaders.CONTENT_TYPE) String contentType, String body) {
         Caller caller = operator(authorization, "suspend_key", null);
@@ -116,8 +120,10 @@ public class AdminKeysResource {
     @Path("/keys/{name}/resume")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Resumes a suspended key on every replica")
+    @APIResponse(responseCode = "200", description = "The key's state",
+            content = @Content(schema = @Schema(implementation = AdminViews.Switched.class)))
     @APIResponse(responseCode = "404", description = "not_found: no configured key has that name")
-    public Uni<AdminViews.Switched> resume(@RestPath String name,
+    public Uni<AdminViews.Switched> resumeKey(@RestPath String name,
             @RestHeader(HttpHeaders.AUTHORIZATION) String authorization) {
         Caller caller = operator(authorization, "resume_key", null);
         named(name);
@@ -130,7 +136,7 @@ public class AdminKeysResource {
     @Path("/calls/end-all")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Ends every live call Voicegate placed on the account, according to the call ledger")
-    public Uni<AdminViews.EndedAll> endAll(@RestQuery("account_sid") String accountSid,
+    public Uni<AdminViews.EndedAll> endAllCalls(@RestQuery("account_sid") String accountSid,
             @RestHeader(HttpHeaders.AUTHORIZATION) String authorization) {
         Caller caller = operator(authorization, "end_all_calls", null);
         Rules.sid("account_sid", accountSid, Sid.ACCOUNT);
