@@ -13,6 +13,9 @@ import jakarta.enterprise.inject.Instance;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import dev.voicegate.failure.ActionException;
+import dev.voicegate.failure.ActionFailure;
+import dev.voicegate.failure.ErrorCategory;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -86,13 +89,22 @@ public class Suspensions {
     /** Suspends {@code key} (again, replacing an earlier reason), in the store and then on every replica. */
     public Uni<Suspension> suspend(String key, String reason, String by) {
         Suspension suspension = new Suspension(key, reason, by, clock.instant());
-        return store.put(suspension).invoke(() -> change(key, suspension)).replaceWith(suspension);
+        return store.put(suspension).onFailure().transform(Suspensions::unavailable)
+                .invoke(() -> change(key, suspension)).replaceWith(suspension);
     }
 
     /** Resumes {@code key}; the suspension it had, if any. */
     public Uni<Optional<Suspension>> resume(String key) {
         Optional<Suspension> before = of(key);
-        return store.remove(key).invoke(() -> change(key, null)).replaceWith(before);
+        return store.remove(key).onFailure().transform(Suspensions::unavailable)
+                .invoke(() -> change(key, null)).replaceWith(before);
+    }
+
+    /** A store that did not answer: {@code upstream_unavailable}, never a bare 500. */
+    private static ActionException unavailable(Throwable failure) {
+        LOG.warnf("Key suspensions could not be written: %s", failure.getClass().getSimpleName());
+        return new ActionException(new ActionFailure(ErrorCategory.UPSTREAM_UNAVAILABLE, "the store of key suspensions "
+                + "(Redis) did not answer, so the change may not be in force on every replica. Retrying later may help."));
     }
 
     /** Reloads the local copy from the store; a failure keeps the last copy. */
