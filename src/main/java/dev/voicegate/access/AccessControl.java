@@ -37,6 +37,7 @@ public class AccessControl {
     }
 
     private final List<Key> keys;
+    private final Map<String, Policy> named = new java.util.LinkedHashMap<>();
     private final Policy passThroughPolicy;
     private final TwilioAccounts accounts;
 
@@ -56,7 +57,13 @@ public class AccessControl {
             known.add(new Key(name, sha256(unnamed.get(i)), Policy.defaults("service key " + name, config.policy())));
         }
         this.keys = List.copyOf(known);
+        config.access().keys().forEach((name, key) -> named.put(name, Policy.forKey(name, key, config.policy())));
         this.passThroughPolicy = Policy.defaults("the Basic-auth credentials", config.policy());
+    }
+
+    /** Every configured named key ({@code voicegate.access.keys.<name>}) with its policy, in configuration order. */
+    public Map<String, Policy> namedKeys() {
+        return java.util.Collections.unmodifiableMap(named);
     }
 
     /** The caller behind an {@code Authorization} header, or {@code unauthorized}. */

@@ -7,6 +7,7 @@ import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 
 import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
@@ -18,6 +19,7 @@ import dev.voicegate.config.PolicyCheck;
 import dev.voicegate.config.VoicegateConfig;
 import dev.voicegate.failure.ActionFailure;
 import dev.voicegate.failure.ErrorCategory;
+import dev.voicegate.suspension.Suspensions;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 
@@ -35,8 +37,16 @@ public class Guard {
     private final PhoneNumberUtil phones = PhoneNumberUtil.getInstance();
     private final Set<PhoneNumberType> blockedTypes = EnumSet.noneOf(PhoneNumberType.class);
     private final List<String> blockedPrefixes;
+    private final Suspensions suspensions;
 
+    /** A guard that knows no suspensions (tests of the static rules). */
     public Guard(VoicegateConfig config) {
+        this(config, null);
+    }
+
+    @Inject
+    public Guard(VoicegateConfig config, Suspensions suspensions) {
+        this.suspensions = suspensions;
         // Unknown type names stop the start-up (ConfigCheck); here they are skipped.
         for (String type : PolicyCheck.listOrNone(config.policy().blockedNumberTypes())) {
             try {
@@ -73,6 +83,7 @@ public class Guard {
 
     /** Throws {@link PolicyDenial} ({@code forbidden}) when the caller's policy refuses the request. */
     public void check(Caller caller, String action, String accountSid, CallTarget target) {
+        checkSuspended(caller);
         Policy policy = caller.policy();
         if (!policy.allows(action) && policy.role() == Role.OPERATOR && policy.actions().isEmpty()) {
             throw forbidden("role", "the role of " + policy.holder() + " is operator: it reads the call ledger and runs "
@@ -90,6 +101,21 @@ public class Guard {
         if (target != null) {
             checkCall(policy, target);
         }
+    }
+
+    /**
+     * Throws {@link PolicyDenial} (rule {@code suspended}) when an operator has suspended the caller's named key: a
+     * lookup in this replica's copy of the suspensions, kept fresh from the shared store.
+     */
+    public void checkSuspended(Caller caller) {
+        if (suspensions == null || !caller.policy().named()) {
+            return;
+        }
+        suspensions.of(caller.name()).ifPresent(s -> {
+            throw forbidden("suspended", caller.policy().holder() + " was suspended by operator key '" + s.by()
+                    + "' at " + s.since() + (s.reason() == null ? "" : ": " + s.reason()),
+                    "an operator key resumes it (POST /v1/admin/keys/" + caller.name() + "/resume)");
+        });
     }
 
     /** Throws {@link PolicyDenial} (rule {@code role}) unless the caller is an operator; {@code what} it wanted to do. */

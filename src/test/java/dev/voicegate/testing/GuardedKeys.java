@@ -45,6 +45,9 @@ public class GuardedKeys implements QuarkusTestResourceLifecycleManager {
         // end_call: a key that may end any call, and an operator that may run end_call.
         KEYS.put("ender", Map.of("end-any-call", "true"));
         KEYS.put("operator-ender", Map.of("role", "operator", "actions", "end_call"));
+        // The kill switch: agents suspended by the tests (each its own, so that no other test sees them suspended).
+        KEYS.put("suspendable", Map.of());
+        KEYS.put("runaway", Map.of());
     }
 
     @Override

@@ -1,0 +1,216 @@
+package dev.voicegate.api;
+
+import java.util.List;
+import java.util.Map;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestHeader;
+import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestQuery;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.voicegate.Redact;
+import dev.voicegate.Sid;
+import dev.voicegate.access.AccessControl;
+import dev.voicegate.access.Caller;
+import dev.voicegate.access.Guard;
+import dev.voicegate.access.Policy;
+import dev.voicegate.access.PolicyDenial;
+import dev.voicegate.access.TwilioAccounts;
+import dev.voicegate.failure.ActionException;
+import dev.voicegate.failure.ActionFailure;
+import dev.voicegate.failure.ErrorCategory;
+import dev.voicegate.observability.AuditTrail;
+import dev.voicegate.observability.PolicyMetrics;
+import dev.voicegate.registry.ActionDispatcher;
+import dev.voicegate.registry.InputParser;
+import dev.voicegate.suspension.Suspensions;
+import dev.voicegate.voice.Rules;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The operator controls (operator keys only, as the ledger): the named keys and their state, the kill switch per key
+ * (suspend, resume) shared by every replica, and ending every live call of an account. Any other caller gets
+ * {@code forbidden} (rule {@code role}); every switch and every refusal leaves an audit line.
+ */
+@Path("/v1/admin")
+@Tag(name = "Admin", description = "Operator controls: keys, the kill switch per key, ending live calls")
+@SecurityRequirement(name = "serviceKey")
+@SecurityRequirement(name = "twilioBasic")
+public class AdminKeysResource {
+
+    private static final int MAX_REASON = 200;
+
+    private final AccessControl access;
+    private final Guard guard;
+    private final Suspensions suspensions;
+    private final LiveCalls liveCalls;
+    private final ActionDispatcher dispatcher;
+    private final TwilioAccounts accounts;
+    private final InputParser parser;
+    private final AuditTrail audit;
+    private final PolicyMetrics metrics;
+
+    AdminKeysResource(AccessControl access, Guard guard, Suspensions suspensions, LiveCalls liveCalls,
+            ActionDispatcher dispatcher, TwilioAccounts accounts, InputParser parser, AuditTrail audit,
+            PolicyMetrics metrics) {
+        this.access = access;
+        this.guard = guard;
+        this.suspensions = suspensions;
+        this.liveCalls = liveCalls;
+        this.dispatcher = dispatcher;
+        this.accounts = accounts;
+        this.parser = parser;
+        this.audit = audit;
+        this.metrics = metrics;
+    }
+
+    @GET
+    @Path("/keys")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Every named key: its role, effective policy and state (active or suspended)")
+    public AdminViews.Keys listAdminKeys(@RestHeader(HttpHeaders.AUTHORIZATION) String authorization) {
+        Caller caller = operator(authorization, "list_keys", null);
+        audit.operator(caller.name(), "list_keys", null);
+        return new AdminViews.Keys(true, null, access.namedKeys().keySet().stream().map(this::state).toList());
+    }
+
+    @POST
+    @Path("/keys/{name}/suspend")
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Suspends a key on every replica; optionally ends its live calls")
+    @APIResponse(responseCode = "200", description = "The key's state, and the calls ended if asked",
+            content = @Content(schema = @Schema(implementation = AdminViews.Switched.class)))
+    @APIResponse(responseCode = "404", description = "not_found: no configured key has that name")
+    public Uni<AdminViews.Switched> suspendKey(@RestPath String name,
+            @RestHeader(HttpHeaders.AUTHORIZATION) String authorization,
+            @RestHeader(HttpHeaders.CONTENT_TYPE) String contentType, String body) {
+        Caller caller = operator(authorization, "suspend_key", null);
+        named(name);
+        if (name.equals(caller.name())) {
+            throw ActionException.invalid("an operator key may not suspend itself (it could not resume itself)");
+        }
+        JsonNode params = body == null || body.isBlank() ? null : parser.readBody(contentType, body);
+        boolean endCalls = bool(params);
+        String reason = reason(params);
+        audit.operator(caller.name(), "suspend_key", name);
+        Uni<List<AdminViews.EndedCall>> ended = endCalls ? Uni.createFrom().deferred(() -> liveCalls.end(caller, name, null))
+                : Uni.createFrom().nullItem();
+        // Suspended first, so that the key places no new call while its live ones are ended.
+        return suspensions.suspend(name, reason, caller.name()).flatMap(s -> ended)
+                .map(calls -> new AdminViews.Switched(true, null, state(name), true, calls));
+    }
+
+    @POST
+    @Path("/keys/{name}/resume")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Resumes a suspended key on every replica")
+    @APIResponse(responseCode = "200", description = "The key's state",
+            content = @Content(schema = @Schema(implementation = AdminViews.Switched.class)))
+    @APIResponse(responseCode = "404", description = "not_found: no configured key has that name")
+    public Uni<AdminViews.Switched> resumeKey(@RestPath String name,
+            @RestHeader(HttpHeaders.AUTHORIZATION) String authorization) {
+        Caller caller = operator(authorization, "resume_key", null);
+        named(name);
+        audit.operator(caller.name(), "resume_key", name);
+        return suspensions.resume(name).map(before -> new AdminViews.Switched(true, null, state(name),
+                before.isPresent(), null));
+    }
+
+    @POST
+    @Path("/calls/end-all")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Ends every live call Voicegate placed on the account, according to the call ledger")
+    public Uni<AdminViews.EndedAll> endAllCalls(@RestQuery("account_sid") String accountSid,
+            @RestHeader(HttpHeaders.AUTHORIZATION) String authorization) {
+        Caller caller = operator(authorization, "end_all_calls", null);
+        Rules.sid("account_sid", accountSid, Sid.ACCOUNT);
+        check(caller, "end_all_calls", accountSid, () -> guard.checkAccount(caller, accountSid));
+        audit.operator(caller.name(), "end_all_calls", accountSid);
+        return liveCalls.end(caller, null, accountSid).map(calls -> new AdminViews.EndedAll(true, null, accountSid, calls));
+    }
+
+    private AdminViews.KeyState state(String name) {
+        Policy policy = access.namedKeys().get(name);
+        Policy.Limits limits = policy.limits();
+        List<String> actions = dispatcher.actions().keySet().stream().filter(policy::allows).toList();
+        var effective = new MeResource.EffectivePolicy(actions,
+                policy.accounts() != null ? policy.accounts() : accounts.accountSids(), policy.destinations(),
+                policy.from(), guard.blockedNumberTypes(), guard.blockedPrefixes(), limits.callsPerMinute(),
+                limits.callsPerHour(), limits.callsPerDay(), limits.requestsPerMinute());
+        var suspension = suspensions.of(name).orElse(null);
+        return new AdminViews.KeyState(name, policy.role().wire(), effective, suspension == null ? "active" : "suspended",
+                AdminViews.Suspended.of(suspension));
+    }
+
+    /** The operator behind the header, not itself suspended; else {@code forbidden}, counted and audited. */
+    private Caller operator(String authorization, String action, String target) {
+        Caller caller = access.authenticate(authorization);
+        check(caller, action, target, () -> {
+            guard.checkOperator(caller, "use the operator controls");
+            guard.checkSuspended(caller);
+        });
+        return caller;
+    }
+
+    private void named(String name) {
+        if (!access.namedKeys().containsKey(name)) {
+            throw new ActionException(new ActionFailure(ErrorCategory.NOT_FOUND, "no configured key has that name "
+                    + "(GET /v1/admin/keys lists them). Retrying will not help."));
+        }
+    }
+
+    private static boolean bool(JsonNode params) {
+        JsonNode value = params == null ? null : params.get("end_active_calls");
+        if (value != null && !value.isBoolean()) {
+            throw ActionException.invalid("'end_active_calls' must be true or false");
+        }
+        if (params != null) {
+            params.fieldNames().forEachRemaining(field -> {
+                if (!Map.of("end_active_calls", 1, "reason", 1).containsKey(field)) {
+                    throw ActionException.invalid("unknown parameter; this endpoint takes 'end_active_calls' and 'reason'");
+                }
+            });
+        }
+        return value != null && value.asBoolean();
+    }
+
+    /** The operator's reason, shown to the suspended key: bounded, printable, phone numbers masked. */
+    private static String reason(JsonNode params) {
+        JsonNode value = params == null ? null : params.get("reason");
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual() || value.asText().length() > MAX_REASON || value.asText().chars().anyMatch(Character::isISOControl)) {
+            throw ActionException.invalid("'reason' must be text of at most " + MAX_REASON + " characters, without "
+                    + "control characters");
+        }
+        return Redact.phonesIn(value.asText().strip());
+    }
+
+    /** Runs a policy check; a refusal is counted and audited, then answered as every refusal is (403). */
+    private void check(Caller caller, String action, String target, Runnable rule) {
+        try {
+            rule.run();
+        } catch (PolicyDenial denial) {
+            metrics.denied(denial.rule(), caller.name());
+            audit.refused(caller.name(), action, target, denial.rule());
+            throw denial;
+        }
+    }
+}
