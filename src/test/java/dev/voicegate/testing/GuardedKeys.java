@@ -45,6 +45,9 @@ public class GuardedKeys implements QuarkusTestResourceLifecycleManager {
         // end_call: a key that may end any call, and an operator that may run end_call.
         KEYS.put("ender", Map.of("end-any-call", "true"));
         KEYS.put("operator-ender", Map.of("role", "operator", "actions", "end_call"));
+        // Approval before dialing: every call, or only numbers the key has not called before.
+        KEYS.put("approval-always", Map.of("approval", "always"));
+        KEYS.put("approval-new", Map.of("approval", "new-numbers"));
     }
 
     @Override
