@@ -8,6 +8,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import dev.voicegate.approval.Approval;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
@@ -17,6 +19,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  */
 @RegisterForReflection
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+@Schema(description = "A make_call waiting for, or decided by, an operator; state is pending, approved or denied")
 public record AdminApproval(String approvalId, String key, String accountSid, String to,
         @JsonProperty("from_") String from, String summary, String state, Instant createdAt, Instant expiresAt,
         String decidedBy, Instant decidedAt) {
@@ -31,12 +34,14 @@ public record AdminApproval(String approvalId, String key, String accountSid, St
     /** {@code GET /v1/admin/approvals}: the envelope and the live approvals, oldest first. */
     @RegisterForReflection
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @Schema(name = "AdminApprovals")
     public record Listing(boolean success, String error, List<AdminApproval> approvals) {
     }
 
     /** {@code POST /v1/admin/approvals/{id}/approve|deny}: the envelope and the approval after the decision. */
     @RegisterForReflection
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @Schema(name = "AdminApprovalDecision")
     public record Output(boolean success, String error, AdminApproval approval) {
     }
 }

@@ -43,6 +43,7 @@ import io.smallrye.mutiny.Uni;
 @Path("/v1/admin/approvals")
 @Tag(name = "Admin", description = "Operator controls (operator keys)")
 @SecurityRequirement(name = "serviceKey")
+@SecurityRequirement(name = "twilioBasic")
 public class AdminApprovalsResource {
 
     static final String LIST = "list_approvals";
@@ -88,7 +89,7 @@ public class AdminApprovalsResource {
             content = @Content(schema = @Schema(implementation = AdminApproval.Output.class)))
     @APIResponse(responseCode = "404", description = "not_found: no such live approval (it may have expired)")
     @APIResponse(responseCode = "409", description = "invalid_request: the approval was already denied")
-    public Uni<RestResponse<AdminApproval.Output>> approve(@RestPath("approval_id") String id,
+    public Uni<RestResponse<AdminApproval.Output>> approveCall(@RestPath("approval_id") String id,
             @RestHeader(HttpHeaders.AUTHORIZATION) String authorization, @Context UriInfo uri) {
         return decide(id, Approval.State.APPROVED, APPROVE, operator(authorization, APPROVE, uri));
     }
@@ -101,7 +102,7 @@ public class AdminApprovalsResource {
             content = @Content(schema = @Schema(implementation = AdminApproval.Output.class)))
     @APIResponse(responseCode = "404", description = "not_found: no such live approval (it may have expired)")
     @APIResponse(responseCode = "409", description = "invalid_request: the approval was already approved")
-    public Uni<RestResponse<AdminApproval.Output>> deny(@RestPath("approval_id") String id,
+    public Uni<RestResponse<AdminApproval.Output>> denyCall(@RestPath("approval_id") String id,
             @RestHeader(HttpHeaders.AUTHORIZATION) String authorization, @Context UriInfo uri) {
         return decide(id, Approval.State.DENIED, DENY, operator(authorization, DENY, uri));
     }

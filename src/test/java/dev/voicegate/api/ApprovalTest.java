@@ -218,4 +218,18 @@ class ApprovalTest {
         assertNull(listed.getString("approvals.find { it.approval_id == '" + id + "' }.decided_by"));
         twilio.verify(0, anyRequestedFor(anyUrl()));
     }
+
+    @Test
+    void hostileApprovalIdsCostNothingAndNeverFail() {
+        for (String id : List.of("AP" + "0".repeat(31) + "G", "ap" + "0".repeat(32), "AP" + "0".repeat(33), "..",
+                "%2e%2e", "AP%00" + "0".repeat(30), "a".repeat(3000), "%E2%80%AE" + "0".repeat(32), "AP%0D%0A",
+                "'%20OR%201=1", "*")) {
+            for (String decision : List.of("approve", "deny")) {
+                Response response = decide("operator", id, decision);
+                assertTrue(response.statusCode() == 400 || response.statusCode() == 404, id + ": " + response.asString());
+                assertEquals(false, response.jsonPath().getBoolean("success"), id);
+            }
+        }
+        twilio.verify(0, anyRequestedFor(anyUrl()));
+    }
 }

@@ -181,8 +181,9 @@ class CatalogAndOpenApiTest {
             }
         }
         // The catalog, /v1/me, the five tool calls, POST and GET calls, GET call, POST end, GET recording, GET and
-        // HEAD media, and the ledger's two reads.
-        assertEquals(16, operationIds.size(), operationIds.toString());
+        // HEAD media, the ledger's two reads, and the approvals' listing and two decisions.
+        assertEquals(19, operationIds.size(), operationIds.toString());
+        assertTrue(operationIds.containsAll(Set.of("listApprovals", "approveCall", "denyCall")), operationIds.toString());
         assertEquals(Set.of("success", "error"), fieldNames(openapi.at("/components/schemas/Envelope/properties")));
         assertTrue(openapi.at("/servers/0/url").isTextual(), openapi.get("servers") + "");
         assertTrue(openapi.at("/info/license/name").isTextual(), openapi.get("info").toString());

@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
 
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
@@ -35,8 +36,9 @@ import io.restassured.response.Response;
 @WithTestResource(GuardedKeys.class)
 class RedisApprovalTest extends RedisBackedTest {
 
+    // An Instance: the suites without Redis share these test classes, and there the bean is inactive.
     @Inject
-    ReactiveRedisDataSource redisSource;
+    Instance<ReactiveRedisDataSource> redisSource;
 
     static Response makeCall(String idempotencyKey) {
         return given().header("Authorization", GuardedKeys.bearer("approval-always")).contentType(ContentType.JSON)
@@ -53,7 +55,7 @@ class RedisApprovalTest extends RedisBackedTest {
         assertTrue(error.startsWith("pending_approval: approval_id AP"), error);
         String id = error.substring("pending_approval: approval_id ".length()).substring(0, 34);
 
-        Approvals otherReplica = new Approvals(new RedisApprovalStore(redisSource, Duration.ofSeconds(2),
+        Approvals otherReplica = new Approvals(new RedisApprovalStore(redisSource.get(), Duration.ofSeconds(2),
                 Clock.systemUTC()), null, name -> Approvals.Mode.ALWAYS, Duration.ofHours(1), Clock.systemUTC());
         assertEquals(Approval.State.PENDING, otherReplica.find(id).await().atMost(Duration.ofSeconds(5)).state());
         assertEquals(Approval.State.APPROVED, otherReplica.decide(id, Approval.State.APPROVED, "operator")
