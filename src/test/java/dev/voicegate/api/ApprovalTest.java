@@ -32,6 +32,7 @@ import dev.voicegate.testing.ContractSchemas;
 import dev.voicegate.testing.GuardedKeys;
 import dev.voicegate.testing.InjectWireMock;
 import dev.voicegate.testing.LogCapture;
+import dev.voicegate.testing.McpClients;
 import dev.voicegate.testing.TestAccounts;
 import dev.voicegate.testing.TwilioCalls;
 import dev.voicegate.testing.TwilioStubs;
@@ -41,6 +42,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
+import io.vertx.core.json.JsonObject;
 
 /**
  * Approval before dialing without MCP elicitation: pending_approval (tool call 200, REST 202) with nothing sent,
@@ -230,6 +232,21 @@ class ApprovalTest {
                 assertEquals(false, response.jsonPath().getBoolean("success"), id);
             }
         }
+        twilio.verify(0, anyRequestedFor(anyUrl()));
+    }
+
+    /** MCP without elicitation (this build asks no client): an isError result whose envelope names the approval. */
+    @Test
+    void overMcpPendingApprovalIsAnErrorResultWithTheEnvelope() {
+        String key = newKey();
+        JsonObject answer = McpClients.messages(McpClients.request(GuardedKeys.bearer(ALWAYS))
+                .body(McpClients.toolsCall(3, "make_call", body("+14155551212", key))).post("/mcp")).get(0);
+        JsonObject result = answer.getJsonObject("result");
+        assertEquals(true, result.getBoolean("isError"), answer.encode());
+        JsonObject envelope = result.getJsonObject("structuredContent");
+        ContractSchemas.assertValidOutput("make_call", envelope.encode());
+        assertTrue(envelope.getString("error").startsWith("pending_approval: approval_id AP"), envelope.encode());
+        assertEquals(envelope.getString("error"), result.getJsonArray("content").getJsonObject(0).getString("text"));
         twilio.verify(0, anyRequestedFor(anyUrl()));
     }
 }
