@@ -48,6 +48,8 @@ public class Approvals {
 
     /** The ledger page read to tell whether a number was called before (the newest calls of this key to it). */
     private static final int HISTORY = 200;
+    /** Ledger pages read at most for that (in Redis each looks at up to 1000 of the key's calls). */
+    private static final int PAGES = 5;
     private static final int LISTED = 200;
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -83,9 +85,19 @@ public class Approvals {
         if (mode != Mode.NEW_NUMBERS) {
             return Uni.createFrom().item(mode == Mode.ALWAYS);
         }
-        return Uni.createFrom().deferred(() -> ledger.list(new LedgerQuery(null, key, null, to, null, null, HISTORY, null)))
-                .map(page -> page.entries().stream().noneMatch(entry -> LedgerEntry.PLACED.equals(entry.outcome())))
-                .onFailure().recoverWithItem(true);
+        return calledBefore(key, to, null, PAGES).map(called -> !called).onFailure().recoverWithItem(true);
+    }
+
+    /** Follows the ledger's pages (a Redis page may come back short) a bounded number of times. */
+    private Uni<Boolean> calledBefore(String key, String to, String cursor, int pagesLeft) {
+        return Uni.createFrom().deferred(() -> ledger.list(new LedgerQuery(null, key, null, to, null, null, HISTORY, cursor)))
+                .flatMap(page -> {
+                    if (page.entries().stream().anyMatch(entry -> LedgerEntry.PLACED.equals(entry.outcome()))) {
+                        return Uni.createFrom().item(true);
+                    }
+                    return page.next() == null || pagesLeft <= 1 ? Uni.createFrom().item(false)
+                            : calledBefore(key, to, page.next(), pagesLeft - 1);
+                });
     }
 
     /** The live approval for this request's key, account and idempotency key, opening a pending one if none. */

@@ -6,11 +6,13 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static dev.voicegate.testing.TwilioStubs.CALLS;
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.UUID;
 
 import jakarta.enterprise.inject.Instance;
@@ -18,9 +20,13 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import dev.voicegate.ledger.CallAttempt;
+import dev.voicegate.ledger.Ledger;
+import dev.voicegate.ledger.LedgerEntry;
 import dev.voicegate.testing.GuardedKeys;
 import dev.voicegate.testing.RedisBackedTest;
 import dev.voicegate.testing.TestAccounts;
+import dev.voicegate.testing.TwilioCalls;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -39,6 +45,32 @@ class RedisApprovalTest extends RedisBackedTest {
     // An Instance: the suites without Redis share these test classes, and there the bean is inactive.
     @Inject
     Instance<ReactiveRedisDataSource> redisSource;
+
+    @Inject
+    Ledger ledger;
+
+    @Test
+    void newNumbersReadsTheLedgerInRedis() {
+        String called = "+1415556" + (1000 + (int) (Math.random() * 8999));
+        String id = UUID.randomUUID().toString();
+        String sid = TwilioCalls.newSid();
+        ledger.attempted(new CallAttempt(id, TestAccounts.ACCOUNT_SID, "approval-new", "rest", called, "+15017122661",
+                "https://example.com/twiml", null, null, "req-" + id, "trace-" + id, Instant.now(), false, null));
+        ledger.outcome(id, sid, LedgerEntry.PLACED);
+        await().atMost(Duration.ofSeconds(10)).until(() -> ledger.find(sid).await().atMost(Duration.ofSeconds(5))
+                .map(entry -> LedgerEntry.PLACED.equals(entry.outcome())).orElse(false));
+
+        String body = "{\"account_sid\":\"" + TestAccounts.ACCOUNT_SID + "\",\"from_\":\"+15017122661\","
+                + "\"url\":\"https://example.com/twiml\",\"to\":\"";
+        Response known = given().header("Authorization", GuardedKeys.bearer("approval-new")).contentType(ContentType.JSON)
+                .body(body + called + "\"}").post("/v1/actions/make_call");
+        assertEquals(true, known.jsonPath().getBoolean("success"), known.asString());
+        Response unknown = given().header("Authorization", GuardedKeys.bearer("approval-new"))
+                .contentType(ContentType.JSON).body(body + "+14155550199\"}").post("/v1/actions/make_call");
+        assertTrue(unknown.jsonPath().getString("error").startsWith("invalid_request: calls of key 'approval-new' need"),
+                unknown.asString());
+        twilio.verify(1, postRequestedFor(urlEqualTo(CALLS)));
+    }
 
     static Response makeCall(String idempotencyKey) {
         return given().header("Authorization", GuardedKeys.bearer("approval-always")).contentType(ContentType.JSON)
