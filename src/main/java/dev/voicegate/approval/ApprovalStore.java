@@ -14,9 +14,6 @@ interface ApprovalStore {
     /** Stores {@code value} under {@code slot} unless a live one is there; null when stored, else the one there. */
     Uni<String> open(String slot, String id, String value, Duration ttl);
 
-    /** The live approval under {@code slot}, or null. */
-    Uni<String> atSlot(String slot);
-
     /** The live approval with this id, or null. */
     Uni<String> find(String id);
 

@@ -48,16 +48,6 @@ final class MemoryApprovalStore implements ApprovalStore {
     }
 
     @Override
-    public Uni<String> atSlot(String slot) {
-        return Uni.createFrom().item(() -> {
-            synchronized (bySlot) {
-                Entry entry = live(slot);
-                return entry == null ? null : entry.value();
-            }
-        });
-    }
-
-    @Override
     public Uni<String> find(String id) {
         return Uni.createFrom().item(() -> {
             synchronized (bySlot) {

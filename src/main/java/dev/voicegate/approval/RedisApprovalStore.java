@@ -45,8 +45,7 @@ final class RedisApprovalStore implements ApprovalStore {
                 .map(RedisApprovalStore::text);
     }
 
-    @Override
-    public Uni<String> atSlot(String slot) {
+    private Uni<String> atSlot(String slot) {
         return call(redis.execute("GET", PREFIX + "slot:" + slot)).map(RedisApprovalStore::text);
     }
 
