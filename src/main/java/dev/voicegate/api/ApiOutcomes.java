@@ -30,6 +30,9 @@ final class ApiOutcomes {
         if (path.startsWith("/v1/ledger/")) {
             ledger(path, responses);
         }
+        if (path.startsWith("/v1/admin/approvals")) {
+            approvals(responses);
+        }
         // api/ShutdownGate refuses every new /v1 request while the instance drains.
         error(responses, "503", "upstream_unavailable: shutting down (nothing was done: retry, on another instance), "
                 + "or the store behind idempotency keys and quotas is unreachable", true);
@@ -42,6 +45,7 @@ final class ApiOutcomes {
                         string());
             }
             if (path.endsWith("/make_call")) {
+                // pending_approval is answered with 200 here, the envelope's error naming the approval_id.
                 header(ok, Responses.IDEMPOTENT_REPLAYED, "true when the outcome is the stored one of an earlier "
                         + "request with the same idempotency_key (nothing was sent to Twilio)", string());
             }
@@ -64,6 +68,8 @@ final class ApiOutcomes {
         if (path.endsWith("/calls") && method == PathItem.HttpMethod.POST) {
             error(responses, "409", "The Idempotency-Key was used with other parameters, or its first request is "
                     + "still in progress (then with Retry-After)", true);
+            error(responses, "202", "pending_approval: the key's calls need an operator's approval; 'error' names the "
+                    + "approval_id. Nothing was sent to Twilio: repeat the request with the same Idempotency-Key", false);
             header(responses.getAPIResponse("201"), Responses.IDEMPOTENT_REPLAYED, "true when the outcome is the "
                     + "stored one of an earlier request with the same Idempotency-Key (nothing was sent to Twilio)",
                     string());
@@ -86,6 +92,15 @@ final class ApiOutcomes {
             header(ok, Responses.NEXT_PAGE_TOKEN, "The page_token of the next page; absent on the last page", string());
             header(ok, LINK, "<url>; rel=\"next\": the next page, when there is one", string());
         }
+    }
+
+    /** The approvals before dialing: operator keys only, nothing reaches Twilio, the store may be down. */
+    private static void approvals(APIResponses responses) {
+        error(responses, "400", "invalid_request: a query string, or an approval_id that is not one", false);
+        error(responses, "403", "forbidden: not an operator key (rule 'role'), or an account the key may not use "
+                + "(rule 'accounts')", false);
+        error(responses, "503", "upstream_unavailable: the approvals' store (Redis) is unreachable, or the instance is "
+                + "shutting down (nothing was done: retry, on another instance)", true);
     }
 
     private static void error(APIResponses responses, String code, String description, boolean retryAfter) {

@@ -37,7 +37,9 @@ final class LedgerParams {
     /** Twilio's call statuses, and what an entry without one shows: its outcome ({@code pending}, a category). */
     static final Set<String> STATUSES = Stream.concat(Stream.of("queued", "initiated", "ringing", "in-progress",
             "completed", "busy", "failed", "no-answer", "canceled", LedgerEntry.PENDING, LedgerEntry.PLACED),
-            Arrays.stream(ErrorCategory.values()).filter(c -> c != ErrorCategory.PARTIAL).map(ErrorCategory::wire))
+            Arrays.stream(ErrorCategory.values())
+                    // Never an attempt's outcome: partial is a read's, and a call pending approval is not attempted.
+                    .filter(c -> c != ErrorCategory.PARTIAL && c != ErrorCategory.PENDING_APPROVAL).map(ErrorCategory::wire))
             .collect(Collectors.toCollection(TreeSet::new));
 
     static final StrictQuery QUERY = new StrictQuery(

@@ -20,7 +20,7 @@ import dev.voicegate.registry.Envelope;
 @OpenAPIDefinition(info = @Info(title = "Voicegate", version = "1.0",
         description = "A small, safe HTTP API in front of Twilio Programmable Voice. Errors: {success:false, "
                 + "error:'<category>: <message>'} with categories invalid_request, unauthorized, forbidden, not_found, "
-                + "rate_limited, twilio_error, upstream_unavailable, timeout, outcome_unknown, partial.",
+                + "rate_limited, twilio_error, upstream_unavailable, timeout, outcome_unknown, partial, pending_approval.",
         license = @License(name = "Proprietary", identifier = "LicenseRef-Voicegate-Proprietary")),
         security = { @SecurityRequirement(name = "serviceKey"), @SecurityRequirement(name = "twilioBasic") },
         components = @Components(schemas = @Schema(name = "Envelope", implementation = Envelope.class)))

@@ -34,6 +34,8 @@ public final class PolicyCheck {
     private static final Pattern COUNTRY = Pattern.compile("^[A-Z]{2}$");
     /** The values of {@code voicegate.access.keys.<name>.role} (access.Role, which config may not depend on). */
     private static final Set<String> ROLES = Set.of("agent", "operator");
+    /** The values of {@code voicegate.access.keys.<name>.approval}. */
+    public static final List<String> APPROVALS = List.of("never", "new-numbers", "always");
 
     private PolicyCheck() {
     }
@@ -88,6 +90,10 @@ public final class PolicyCheck {
             quota(problems, prefix + ".max-calls-per-hour", key.maxCallsPerHour());
             quota(problems, prefix + ".max-calls-per-day", key.maxCallsPerDay());
             quota(problems, prefix + ".max-requests-per-minute", key.maxRequestsPerMinute());
+            if (!APPROVALS.contains(key.approval().trim().toLowerCase(Locale.ROOT))) {
+                problems.add(prefix + ".approval: '" + key.approval() + "' is not an approval policy (never, the "
+                        + "default; new-numbers: numbers this key has not called before; always)");
+            }
         }
         destinations(problems, "voicegate.policy.destinations", config.policy().destinations().orElse(List.of()));
         List<String> types = Arrays.stream(PhoneNumberUtil.PhoneNumberType.values()).map(Enum::name).toList();
@@ -102,6 +108,12 @@ public final class PolicyCheck {
                 problems.add("voicegate.policy.blocked-prefixes: '" + range + "' is not an E.164 prefix ('+' and 1 to 15 "
                         + "digits), or NONE");
             }
+        }
+        if (config.approval().ttl().compareTo(java.time.Duration.ofSeconds(1)) < 0) {
+            problems.add("voicegate.approval.ttl (VOICEGATE_APPROVAL_TTL) must be at least 1 s");
+        }
+        if (config.approval().memoryMaxEntries() < 1) {
+            problems.add("voicegate.approval.memory-max-entries must be at least 1");
         }
         return problems;
     }

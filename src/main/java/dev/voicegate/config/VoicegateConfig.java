@@ -40,6 +40,8 @@ public interface VoicegateConfig {
 
     Callbacks callbacks();
 
+    Approval approval();
+
     /**
      * Twilio credentials, and the fault tolerance that {@code twilio.TwilioGuards} gives every Twilio operation
      * ({@link #timeoutMs()}, {@link #maxRetries()}, {@link #retryDelayMs()}).
@@ -144,6 +146,13 @@ public interface VoicegateConfig {
         /** end_call may end any call, not only the ones this key placed (the ledger says who placed which). */
         @WithDefault("false")
         boolean endAnyCall();
+
+        /**
+         * Whether a make_call waits for an operator's approval: {@code never} (default), {@code new-numbers} (a
+         * {@code to} this key has not called successfully before, by the ledger) or {@code always}.
+         */
+        @WithDefault("never")
+        String approval();
     }
 
     /** The default policy: unnamed keys, pass-through credentials and whatever a named key does not set. */
@@ -338,5 +347,20 @@ public interface VoicegateConfig {
         /** Timeout of one relay attempt. */
         @WithDefault("PT10S")
         Duration relayTimeout();
+    }
+
+    /** Approval before dialing ({@code voicegate.access.keys.<name>.approval}). */
+    interface Approval {
+        /** How long an approval, pending or decided, is kept ({@code VOICEGATE_APPROVAL_TTL}); at least 1 s. */
+        @WithDefault("PT1H")
+        Duration ttl();
+
+        /** How long an MCP elicitation waits for the human's answer ({@code VOICEGATE_APPROVAL_TIMEOUT}). */
+        @WithDefault("PT120S")
+        Duration timeout();
+
+        /** Approvals kept in memory without Redis (at least 1); the oldest go first. */
+        @WithDefault("10000")
+        int memoryMaxEntries();
     }
 }

@@ -16,7 +16,9 @@ public enum ErrorCategory {
     UPSTREAM_UNAVAILABLE(502),
     TIMEOUT(504),
     OUTCOME_UNKNOWN(502),
-    PARTIAL(200);
+    PARTIAL(200),
+    /** Nothing was sent: an operator must approve the call first (REST 202; see docs/access.md). */
+    PENDING_APPROVAL(202);
 
     private final int httpStatus;
 

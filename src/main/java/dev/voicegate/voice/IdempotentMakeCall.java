@@ -47,13 +47,22 @@ class IdempotentMakeCall {
     /** Places the call at most once per key; {@code placer} makes the actual (non-idempotent) attempt. */
     Uni<ActionResult<MakeCallOutput>> run(MakeCallInput input, TwilioCredentials credentials,
             Supplier<Uni<ActionResult<MakeCallOutput>>> placer) {
-        Attempt attempt = new Attempt(input.accountSid().toLowerCase() + ":" + input.idempotencyKey(),
+        Attempt attempt = new Attempt(slot(input),
                 fingerprint(input), input, credentials, placer, clock.millis() + settings.inFlightWait().toMillis());
         return claim(attempt)
                 .onFailure(StoreUnavailableException.class).recoverWithItem(failure -> {
                     LOG.warnf("Idempotency store (%s) unreachable: keyed make_call refused", keys.kind());
                     return KeyFailures.storeUnreachable();
                 });
+    }
+
+    /** Whether a request already used this input's key (approval is asked only before a key's first attempt). */
+    Uni<Boolean> started(MakeCallInput input) {
+        return keys.get(slot(input)).map(stored -> stored != null);
+    }
+
+    private static String slot(MakeCallInput input) {
+        return input.accountSid().toLowerCase() + ":" + input.idempotencyKey();
     }
 
     /** Every parameter but the key, so "same key, same request" can be told from a reused key. */

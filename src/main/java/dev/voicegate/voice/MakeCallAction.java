@@ -28,9 +28,12 @@ public class MakeCallAction implements Action<MakeCallInput, MakeCallOutput> {
     private final IdempotentMakeCall idempotent;
     private final StatusCallbacks callbacks;
     private final MakeCallLedger ledger;
+    private final ApprovalGate approval;
 
-    MakeCallAction(TwilioClient twilio, IdempotentMakeCall idempotent, StatusCallbacks callbacks, MakeCallLedger ledger) {
+    MakeCallAction(TwilioClient twilio, IdempotentMakeCall idempotent, StatusCallbacks callbacks, MakeCallLedger ledger,
+            ApprovalGate approval) {
         this.twilio = twilio;
+        this.approval = approval;
         this.idempotent = idempotent;
         this.callbacks = callbacks;
         this.ledger = ledger;
@@ -74,7 +77,8 @@ public class MakeCallAction implements Action<MakeCallInput, MakeCallOutput> {
 
     /**
      * Runs a validated input with the credentials resolved for its account. A caller's callback that Voicegate would
-     * relay to an address it may not reach is refused first: it costs no quota, no key and no Twilio request.
+     * relay to an address it may not reach is refused first: it costs no quota, no key and no Twilio request. A call
+     * that needs an operator's approval is sent only once approved ({@link ApprovalGate}).
      */
     @Override
     public Uni<ActionResult<MakeCallOutput>> run(MakeCallInput input, ActionContext context) {
@@ -84,12 +88,16 @@ public class MakeCallAction implements Action<MakeCallInput, MakeCallOutput> {
                 ActionFailure invalid = ActionFailure.invalid(refused.get());
                 return Uni.createFrom().item(ActionResult.failed(MakeCallOutput.failure(invalid.error()), invalid));
             }
-            if (input.idempotencyKey() != null) {
-                return idempotent.run(input, context.credentials(),
-                        () -> counted(context, () -> place(input, context, followed)));
-            }
-            return counted(context, () -> place(input, context, followed));
+            return approval.run(input, context.caller(), () -> keyed(input, context, followed));
         });
+    }
+
+    /** With an idempotency key, at most once per key; without, one attempt. */
+    private Uni<ActionResult<MakeCallOutput>> keyed(MakeCallInput input, ActionContext context, boolean followed) {
+        if (input.idempotencyKey() != null) {
+            return idempotent.run(input, context.credentials(), () -> counted(context, () -> place(input, context, followed)));
+        }
+        return counted(context, () -> place(input, context, followed));
     }
 
     /** One attempt, in the ledger before it is sent and with its outcome after. */

@@ -181,8 +181,10 @@ class CatalogAndOpenApiTest {
             }
         }
         // The catalog, /v1/me, the five tool calls, POST and GET calls, GET call, POST end, GET recording, GET and
-        // HEAD media, the ledger's two reads, and the four operator controls (keys, suspend, resume, end-all).
-        assertEquals(20, operationIds.size(), operationIds.toString());
+        // HEAD media, the ledger's two reads, the four operator controls (keys, suspend, resume, end-all), and the
+        // approvals' listing and two decisions.
+        assertEquals(23, operationIds.size(), operationIds.toString());
+        assertTrue(operationIds.containsAll(Set.of("listApprovals", "approveCall", "denyCall")), operationIds.toString());
         assertEquals(Set.of("success", "error"), fieldNames(openapi.at("/components/schemas/Envelope/properties")));
         assertTrue(openapi.at("/servers/0/url").isTextual(), openapi.get("servers") + "");
         assertTrue(openapi.at("/info/license/name").isTextual(), openapi.get("info").toString());

@@ -80,6 +80,18 @@ class ConfigCheckTest {
     }
 
     @Test
+    void anApprovalPolicyIsOneOfThree() {
+        for (String value : List.of("never", "new-numbers", "always", "Always")) {
+            assertEquals(List.of(), keyProblems(Map.of(KEYS + "agent.approval", value)), value);
+        }
+        assertEquals(List.of(KEYS + "agent.approval: 'sometimes' is not an approval policy (never, the default; "
+                + "new-numbers: numbers this key has not called before; always)"),
+                keyProblems(Map.of(KEYS + "agent.approval", "sometimes")));
+        assertEquals(List.of("voicegate.approval.ttl (VOICEGATE_APPROVAL_TTL) must be at least 1 s"),
+                problems(Map.of("voicegate.approval.ttl", "PT0S")));
+    }
+
+    @Test
     void namesEachBadKeyOrPolicySettingOnItsOwnLine() {
         assertEquals(List.of(KEYS + "agent.accounts: " + OTHER + " is an unknown account: it has no server-side credentials "
                 + "(TWILIO_ACCOUNT_SID or voicegate.twilio.accounts." + OTHER + ")"),

@@ -1,0 +1,35 @@
+package dev.voicegate.approval;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import jakarta.enterprise.inject.Produces;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import dev.voicegate.config.VoicegateConfig;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+
+/** Chooses the store: Redis when {@code quarkus.redis.hosts} ({@code REDIS_URL}) is set, otherwise memory. */
+public class ApprovalStores {
+
+    private static final Logger LOG = Logger.getLogger(ApprovalStores.class);
+    /** A Redis command that has not answered by then is treated as Redis being down. */
+    private static final Duration REDIS_TIMEOUT = Duration.ofSeconds(2);
+
+    @Produces
+    @ApplicationScoped
+    ApprovalStore store(VoicegateConfig config, @ConfigProperty(name = "quarkus.redis.hosts") Optional<String> redisHosts,
+            Instance<ReactiveRedisDataSource> redis) {
+        if (redisHosts.isPresent() && !redisHosts.get().isBlank()) {
+            LOG.info("make_call approvals are kept in Redis, shared by every replica");
+            return new RedisApprovalStore(redis.get(), REDIS_TIMEOUT, Clock.systemUTC());
+        }
+        LOG.info("make_call approvals are kept in memory (single instance); set REDIS_URL to share them");
+        return new MemoryApprovalStore(config.approval().memoryMaxEntries(), Clock.systemUTC());
+    }
+}
