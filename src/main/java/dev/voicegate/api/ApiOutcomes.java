@@ -30,6 +30,9 @@ final class ApiOutcomes {
         if (path.startsWith("/v1/ledger/")) {
             ledger(path, responses);
         }
+        if (path.startsWith("/v1/admin/do-not-call")) {
+            doNotCall(path, responses);
+        }
         // api/ShutdownGate refuses every new /v1 request while the instance drains.
         error(responses, "503", "upstream_unavailable: shutting down (nothing was done: retry, on another instance), "
                 + "or the store behind idempotency keys and quotas is unreachable", true);
@@ -82,6 +85,19 @@ final class ApiOutcomes {
         error(responses, "503", "upstream_unavailable: the ledger's store (Redis) is unreachable, or the instance is "
                 + "shutting down (nothing was done: retry, on another instance)", true);
         if (path.endsWith("/calls")) {
+            APIResponse ok = responses.getAPIResponse("200");
+            header(ok, Responses.NEXT_PAGE_TOKEN, "The page_token of the next page; absent on the last page", string());
+            header(ok, LINK, "<url>; rel=\"next\": the next page, when there is one", string());
+        }
+    }
+
+    /** The do-not-call list: nothing reaches Twilio, only operator keys may use it, and its store may be down. */
+    private static void doNotCall(String path, APIResponses responses) {
+        error(responses, "400", "invalid_request: not an E.164 number, an unknown parameter or a bad body", false);
+        error(responses, "403", "forbidden: not an operator key (rule 'role')", false);
+        error(responses, "503", "upstream_unavailable: the list's store (Redis) is unreachable, or the instance is "
+                + "shutting down (nothing was done: retry, on another instance)", true);
+        if (path.endsWith("/do-not-call")) {
             APIResponse ok = responses.getAPIResponse("200");
             header(ok, Responses.NEXT_PAGE_TOKEN, "The page_token of the next page; absent on the last page", string());
             header(ok, LINK, "<url>; rel=\"next\": the next page, when there is one", string());
