@@ -175,6 +175,13 @@ public interface VoicegateConfig {
         /** Numbers the in-memory list holds at most (at least 1); adding more is refused. */
         @WithDefault("100000")
         int memoryMaxEntries();
+
+        /**
+         * Refuse every make_call ({@code upstream_unavailable}) while the list cannot be read (Redis down). {@code false}
+         * places calls unchecked then, with a warning: availability over the list.
+         */
+        @WithDefault("true")
+        boolean failClosed();
     }
 
     interface ListCalls {

@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
@@ -18,6 +19,7 @@ import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import dev.voicegate.Redact;
 import dev.voicegate.access.CallTarget;
 import dev.voicegate.access.PolicyDenial;
+import dev.voicegate.config.VoicegateConfig;
 import dev.voicegate.failure.ActionException;
 import dev.voicegate.failure.ActionFailure;
 import dev.voicegate.failure.ErrorCategory;
@@ -26,7 +28,7 @@ import io.smallrye.mutiny.Uni;
 /**
  * The do-not-call list. Numbers are normalised to E.164 by libphonenumber and looked up by their SHA-256, so no store
  * key and no log line holds one. make_call checks it before anything is sent ({@link #check}), for every caller; an
- * unreachable store refuses the call (fails closed).
+ * unreachable store refuses the call (fails closed) unless {@code voicegate.do-not-call.fail-closed=false}.
  */
 @ApplicationScoped
 public class DoNotCall {
@@ -43,10 +45,17 @@ public class DoNotCall {
     private final DoNotCallStore store;
     private final Clock clock;
     private final PhoneNumberUtil phones = PhoneNumberUtil.getInstance();
+    private final boolean failClosed;
 
-    DoNotCall(DoNotCallStore store, Clock clock) {
+    @Inject
+    DoNotCall(DoNotCallStore store, Clock clock, VoicegateConfig config) {
+        this(store, clock, config.doNotCall().failClosed());
+    }
+
+    DoNotCall(DoNotCallStore store, Clock clock, boolean failClosed) {
         this.store = store;
         this.clock = clock;
+        this.failClosed = failClosed;
     }
 
     /** Fails with {@link PolicyDenial} when the target's number is listed or the list cannot be read. */
@@ -56,11 +65,16 @@ public class DoNotCall {
         }
         String number = normalisedOrAsIs(target.to());
         String masked = Redact.phone(number);
-        return store.contains(hash(number)).onFailure().transform(failure -> {
+        return store.contains(hash(number)).onFailure().recoverWithUni(failure -> {
+            if (!failClosed) {
+                LOG.warnf("The do-not-call list (%s) is unreachable: a make_call to %s goes on unchecked "
+                        + "(voicegate.do-not-call.fail-closed=false)", store.kind(), masked);
+                return Uni.createFrom().item(false);
+            }
             LOG.warnf("The do-not-call list (%s) is unreachable: a make_call to %s was refused", store.kind(), masked);
-            return new PolicyDenial(UNAVAILABLE, new ActionFailure(ErrorCategory.UPSTREAM_UNAVAILABLE, "the do-not-call "
+            return Uni.createFrom().failure(new PolicyDenial(UNAVAILABLE, new ActionFailure(ErrorCategory.UPSTREAM_UNAVAILABLE, "the do-not-call "
                     + "list is unreachable, so the call was not placed (rule '" + UNAVAILABLE + "'). Retrying later "
-                    + "may help.", 503, null));
+                    + "may help.", 503, null)));
         }).invoke(listed -> {
             if (listed) {
                 throw new PolicyDenial(RULE, new ActionFailure(ErrorCategory.FORBIDDEN, "'to' " + masked + " is on the "

@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 
+import dev.voicegate.dnc.DoNotCallStore;
 import dev.voicegate.testing.GuardedKeys;
 import dev.voicegate.testing.InjectWireMock;
 import dev.voicegate.testing.LogCapture;
@@ -32,11 +34,13 @@ import dev.voicegate.testing.TestAccounts;
 import dev.voicegate.testing.TwilioStubs;
 import dev.voicegate.testing.WireMockTwilio;
 import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.ValidatableResponse;
 import io.restassured.specification.RequestSpecification;
+import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -224,5 +228,29 @@ class DoNotCallApiTest {
         as(OPERATOR).queryParam("x", "1").get(PATH + "+14155550174").then().statusCode(400);
         as(OPERATOR).get(PATH + "+14155550174").then().statusCode(404);
         twilio.verify(0, anyRequestedFor(anyUrl()));
+    }
+
+    @Test
+    void anUnreadableListRefusesEveryCallOnEverySurface() {
+        DoNotCallStore down = (DoNotCallStore) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {DoNotCallStore.class}, (proxy, method, args) -> method.getName().equals("kind") ? "test"
+                        : Uni.createFrom().failure(new IllegalStateException("connection refused")));
+        QuarkusMock.installMockForType(down, DoNotCallStore.class);
+        String expected = "upstream_unavailable: the do-not-call list is unreachable, so the call was not placed (rule "
+                + "'do-not-call-unavailable'). Retrying later may help.";
+        given().header("Authorization", SERVICE).contentType(ContentType.JSON).body(makeCall("+14155550175"))
+                .post("/v1/accounts/" + ACCOUNT + "/calls").then().statusCode(503).body("error", equalTo(expected));
+        given().header("Authorization", GuardedKeys.bearer("outbound")).contentType(ContentType.JSON)
+                .body(makeCall("+14155550175")).post("/v1/actions/make_call").then().statusCode(200)
+                .body("error", equalTo(expected));
+        JsonObject answer = McpClients.messages(McpClients.request(SERVICE)
+                .body(McpClients.toolsCall(3, "make_call", makeCall("+14155550175"))).post("/mcp")).get(0);
+        assertEquals(expected, answer.getJsonObject("result").getJsonObject("structuredContent").getString("error"));
+        // Actions that place no call do not read the list.
+        twilio.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(com.github.tomakehurst.wiremock.client
+                .WireMock.urlPathEqualTo(CALLS)).willReturn(fixture(200, "calls-page-last.json")));
+        given().header("Authorization", SERVICE).get("/v1/accounts/" + ACCOUNT + "/calls?include_recordings=false")
+                .then().statusCode(200);
+        twilio.verify(0, com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(anyUrl()));
     }
 }
