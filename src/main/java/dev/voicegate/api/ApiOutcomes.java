@@ -54,7 +54,8 @@ final class ApiOutcomes {
             return;
         }
         error(responses, "400", "invalid_request: a parameter is missing or wrong; nothing was sent to Twilio", false);
-        error(responses, "403", "forbidden: no credentials for the account, or the key's policy refuses it", false);
+        error(responses, "403", "forbidden: no credentials for the account, or the key's policy refuses it (for "
+                + "make_call also its calling hours, or a number on the do-not-call list)", false);
         error(responses, "404", "not_found: Twilio has no such resource", false);
         error(responses, "429", "rate_limited: Twilio's concurrency limit, Voicegate's per-account limit or the key's "
                 + "quota", true);
@@ -67,6 +68,8 @@ final class ApiOutcomes {
         if (path.endsWith("/calls") && method == PathItem.HttpMethod.POST) {
             error(responses, "409", "The Idempotency-Key was used with other parameters, or its first request is "
                     + "still in progress (then with Retry-After)", true);
+            header(responses.getAPIResponse("403"), RETRY_AFTER, "Seconds until the key's calling hours open in every "
+                    + "time zone of 'to' (rule 'calling-hours')", seconds());
             header(responses.getAPIResponse("201"), Responses.IDEMPOTENT_REPLAYED, "true when the outcome is the "
                     + "stored one of an earlier request with the same Idempotency-Key (nothing was sent to Twilio)",
                     string());

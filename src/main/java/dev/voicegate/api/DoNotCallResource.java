@@ -87,7 +87,7 @@ public class DoNotCallResource {
     @Operation(summary = "Adds a number to the do-not-call list, or replaces its reason (operator keys)")
     @APIResponse(responseCode = "200", description = "The entry; 'created' is false when the number was listed already",
             content = @Content(schema = @Schema(implementation = DoNotCallOutput.class)))
-    public Uni<RestResponse<DoNotCallOutput>> add(@RestPath String number,
+    public Uni<RestResponse<DoNotCallOutput>> addDoNotCall(@RestPath String number,
             @RestHeader(HttpHeaders.AUTHORIZATION) String authorization,
             @RestHeader(HttpHeaders.CONTENT_TYPE) String contentType, @Context UriInfo uri, String body) {
         Caller caller = operator(authorization, PUT_ACTION);
@@ -105,7 +105,7 @@ public class DoNotCallResource {
     @Operation(summary = "Removes a number from the do-not-call list (operator keys)")
     @APIResponse(responseCode = "200", description = "'removed' is false when the number was not listed",
             content = @Content(schema = @Schema(implementation = DoNotCallOutput.class)))
-    public Uni<RestResponse<DoNotCallOutput>> remove(@RestPath String number,
+    public Uni<RestResponse<DoNotCallOutput>> removeDoNotCall(@RestPath String number,
             @RestHeader(HttpHeaders.AUTHORIZATION) String authorization, @Context UriInfo uri) {
         Caller caller = operator(authorization, DELETE_ACTION);
         noQuery(uri);
@@ -122,7 +122,7 @@ public class DoNotCallResource {
     @APIResponse(responseCode = "200", description = "The entry",
             content = @Content(schema = @Schema(implementation = DoNotCallOutput.class)))
     @APIResponse(responseCode = "404", description = "not_found: the number is not listed")
-    public Uni<RestResponse<DoNotCallOutput>> get(@RestPath String number,
+    public Uni<RestResponse<DoNotCallOutput>> getDoNotCall(@RestPath String number,
             @RestHeader(HttpHeaders.AUTHORIZATION) String authorization, @Context UriInfo uri) {
         Caller caller = operator(authorization, GET_ACTION);
         noQuery(uri);
@@ -139,7 +139,7 @@ public class DoNotCallResource {
     @Operation(summary = "The do-not-call list, cursor-paged (operator keys)")
     @APIResponse(responseCode = "200", description = "A page of entries; next_page_token (also the Next-Page-Token "
             + "header) asks for the next one", content = @Content(schema = @Schema(implementation = DoNotCallList.class)))
-    public Uni<RestResponse<DoNotCallList>> list(@RestHeader(HttpHeaders.AUTHORIZATION) String authorization,
+    public Uni<RestResponse<DoNotCallList>> listDoNotCall(@RestHeader(HttpHeaders.AUTHORIZATION) String authorization,
             @Context UriInfo uri) {
         Caller caller = operator(authorization, LIST_ACTION);
         JsonNode query = LIST_QUERY.read(uri.getQueryParameters());
