@@ -1,5 +1,7 @@
 package dev.voicegate.access;
 
+import java.time.Clock;
+import java.time.ZoneId;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -10,6 +12,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import com.google.i18n.phonenumbers.NumberParseException;
+import com.google.i18n.phonenumbers.PhoneNumberToTimeZonesMapper;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberType;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
@@ -26,27 +29,33 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 /**
  * The policy's static rules, checked once per request before anything is sent: the actions and accounts a caller
  * may use and, for a request that places a call, the toll-fraud guard and the caller's destinations and caller
- * IDs. The guard applies to every caller, pass-through credentials included: high-risk ranges, numbers that are
- * not valid for their region, and blocked number types (premium rate, shared cost by default). What only operators
- * may do (the ledger) is checked by {@link #checkOperator}. Each denial is {@code forbidden}, names the rule (the
+ * IDs, and its calling hours at the called party's local time. The guard applies to every caller, pass-through
+ * credentials included: high-risk ranges, numbers that are not valid for their region, and blocked number types
+ * (premium rate, shared cost by default). What only operators may do (the ledger) is checked by
+ * {@link #checkOperator}. Each denial is {@code forbidden}, names the rule (the
  * setting) and says how to change it.
  */
 @ApplicationScoped
 public class Guard {
 
+    /** The rule (setting) of calling hours. */
+    public static final String HOURS = "calling-hours";
+
     private final PhoneNumberUtil phones = PhoneNumberUtil.getInstance();
     private final Set<PhoneNumberType> blockedTypes = EnumSet.noneOf(PhoneNumberType.class);
     private final List<String> blockedPrefixes;
     private final Suspensions suspensions;
+    private final Clock clock;
 
-    /** A guard that knows no suspensions (tests of the static rules). */
+    /** A guard that knows no suspensions, on the system clock (tests of the static rules). */
     public Guard(VoicegateConfig config) {
-        this(config, null);
+        this(config, null, Clock.systemUTC());
     }
 
     @Inject
-    public Guard(VoicegateConfig config, Suspensions suspensions) {
+    public Guard(VoicegateConfig config, Suspensions suspensions, Clock clock) {
         this.suspensions = suspensions;
+        this.clock = clock;
         // Unknown type names stop the start-up (ConfigCheck); here they are skipped.
         for (String type : PolicyCheck.listOrNone(config.policy().blockedNumberTypes())) {
             try {
@@ -66,7 +75,9 @@ public class Guard {
         Infrastructure.getDefaultWorkerPool().execute(() -> {
             PhoneNumberUtil phones = PhoneNumberUtil.getInstance();
             try {
-                phones.isValidNumber(phones.parse("+14155551234", "ZZ"));
+                PhoneNumber number = phones.parse("+14155551234", "ZZ");
+                phones.isValidNumber(number);
+                PhoneNumberToTimeZonesMapper.getInstance().getTimeZonesForNumber(number);
             } catch (NumberParseException e) {
                 throw new IllegalStateException("a valid E.164 number did not parse", e);
             }
@@ -199,6 +210,36 @@ public class Guard {
                     policy.from().stream().map(Redact::phone).toList()) + ", not from " + Redact.phone(target.from()),
                     "add the number to " + policy.setting("from"));
         }
+        if (policy.callingHours() != null) {
+            checkHours(policy, number, masked);
+        }
+    }
+
+    /**
+     * The calling hours, in every time zone of the number's prefix. A number without a known zone is refused: the
+     * window is a legal limit, so it is not waived when the local time cannot be known.
+     */
+    private void checkHours(Policy policy, PhoneNumber number, String masked) {
+        CallingHours hours = policy.callingHours();
+        List<String> zoneIds = PhoneNumberToTimeZonesMapper.getInstance().getTimeZonesForNumber(number);
+        if (zoneIds.isEmpty() || zoneIds.contains(PhoneNumberToTimeZonesMapper.getUnknownTimeZone())) {
+            throw forbidden(HOURS, policy.holder() + " may call only from " + hours + " local time, and the time "
+                    + "zone of 'to' " + masked + " is unknown", "remove " + policy.callingHoursSetting()
+                    + " to call numbers whose local time cannot be known");
+        }
+        List<ZoneId> zones = zoneIds.stream().map(ZoneId::of).toList();
+        CallingHours.Outside outside = hours.check(zones, clock.instant());
+        if (outside == null) {
+            return;
+        }
+        String when = outside.opensIn() == null ? "The window is never open in all these zones at once."
+                : "Retry after " + Math.max(1, (outside.opensIn().toMillis() + 999) / 1000) + " s, when it opens in "
+                        + (zones.size() == 1 ? "that zone." : "all of them.");
+        String message = policy.holder() + " may call only from " + hours + " local time, and it is " + outside.localTimes()
+                + " for 'to' " + masked + " (rule '" + HOURS + "'); nothing was sent to Twilio. To change it, set "
+                + policy.callingHoursSetting() + ". " + when;
+        throw new PolicyDenial(HOURS, new ActionFailure(ErrorCategory.FORBIDDEN, message,
+                ErrorCategory.FORBIDDEN.httpStatus(), outside.opensIn()));
     }
 
     /** A destination that names the blocked range, or a narrower prefix of it, lets the caller call there. */

@@ -33,6 +33,9 @@ final class ApiOutcomes {
         if (path.startsWith("/v1/admin/approvals")) {
             approvals(responses);
         }
+        if (path.startsWith("/v1/admin/do-not-call")) {
+            doNotCall(path, responses);
+        }
         // api/ShutdownGate refuses every new /v1 request while the instance drains.
         error(responses, "503", "upstream_unavailable: shutting down (nothing was done: retry, on another instance), "
                 + "or the store behind idempotency keys and quotas is unreachable", true);
@@ -55,7 +58,8 @@ final class ApiOutcomes {
             return;
         }
         error(responses, "400", "invalid_request: a parameter is missing or wrong; nothing was sent to Twilio", false);
-        error(responses, "403", "forbidden: no credentials for the account, or the key's policy refuses it", false);
+        error(responses, "403", "forbidden: no credentials for the account, or the key's policy refuses it (for "
+                + "make_call also its calling hours, or a number on the do-not-call list)", false);
         error(responses, "404", "not_found: Twilio has no such resource", false);
         error(responses, "429", "rate_limited: Twilio's concurrency limit, Voicegate's per-account limit or the key's "
                 + "quota", true);
@@ -70,6 +74,8 @@ final class ApiOutcomes {
                     + "still in progress (then with Retry-After)", true);
             error(responses, "202", "pending_approval: the key's calls need an operator's approval; 'error' names the "
                     + "approval_id. Nothing was sent to Twilio: repeat the request with the same Idempotency-Key", false);
+            header(responses.getAPIResponse("403"), RETRY_AFTER, "Seconds until the key's calling hours open in every "
+                    + "time zone of 'to' (rule 'calling-hours')", seconds());
             header(responses.getAPIResponse("201"), Responses.IDEMPOTENT_REPLAYED, "true when the outcome is the "
                     + "stored one of an earlier request with the same Idempotency-Key (nothing was sent to Twilio)",
                     string());
@@ -101,6 +107,19 @@ final class ApiOutcomes {
                 + "(rule 'accounts')", false);
         error(responses, "503", "upstream_unavailable: the approvals' store (Redis) is unreachable, or the instance is "
                 + "shutting down (nothing was done: retry, on another instance)", true);
+    }
+
+    /** The do-not-call list: nothing reaches Twilio, only operator keys may use it, and its store may be down. */
+    private static void doNotCall(String path, APIResponses responses) {
+        error(responses, "400", "invalid_request: not an E.164 number, an unknown parameter or a bad body", false);
+        error(responses, "403", "forbidden: not an operator key (rule 'role')", false);
+        error(responses, "503", "upstream_unavailable: the list's store (Redis) is unreachable, or the instance is "
+                + "shutting down (nothing was done: retry, on another instance)", true);
+        if (path.endsWith("/do-not-call")) {
+            APIResponse ok = responses.getAPIResponse("200");
+            header(ok, Responses.NEXT_PAGE_TOKEN, "The page_token of the next page; absent on the last page", string());
+            header(ok, LINK, "<url>; rel=\"next\": the next page, when there is one", string());
+        }
     }
 
     private static void error(APIResponses responses, String code, String description, boolean retryAfter) {

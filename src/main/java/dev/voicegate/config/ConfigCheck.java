@@ -83,6 +83,7 @@ public class ConfigCheck {
             problems.add("TWILIO_MAX_QUEUE_WAIT and TWILIO_MAX_ADMISSION_WAIT must not be negative");
         }
         atLeast(problems, "voicegate.idempotency.memory-max-keys", config.idempotency().memoryMaxKeys(), 1);
+        atLeast(problems, "voicegate.do-not-call.memory-max-entries", config.doNotCall().memoryMaxEntries(), 1);
         problems.addAll(PolicyCheck.problems(config));
         VoicegateConfig.GetCall getCall = config.getCall();
         if (getCall.firstPoll().toMillis() < 1 || getCall.maxPoll().compareTo(getCall.firstPoll()) < 0) {

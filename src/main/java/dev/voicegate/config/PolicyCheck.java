@@ -11,6 +11,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
@@ -23,7 +24,7 @@ import dev.voicegate.Sid;
 
 /**
  * The start-up check of service keys and policies ({@link ConfigCheck}): names, secret hashes, roles, accounts,
- * destinations, caller IDs, quotas and the toll-fraud settings, each problem on one line naming the setting.
+ * destinations, caller IDs, quotas, calling hours and the toll-fraud settings, each problem on one line naming the setting.
  */
 public final class PolicyCheck {
 
@@ -31,6 +32,7 @@ public final class PolicyCheck {
     private static final Pattern SHA256_HEX = Pattern.compile("^[0-9a-fA-F]{64}$");
     private static final Pattern PREFIX = Pattern.compile("^\\+[1-9][0-9]{0,14}$");
     private static final Pattern E164 = Pattern.compile("^\\+[1-9][0-9]{1,14}$");
+    private static final Pattern HOURS = Pattern.compile("^([01]\\d|2[0-3]):[0-5]\\d-([01]\\d|2[0-3]):[0-5]\\d$");
     private static final Pattern COUNTRY = Pattern.compile("^[A-Z]{2}$");
     /** The values of {@code voicegate.access.keys.<name>.role} (access.Role, which config may not depend on). */
     private static final Set<String> ROLES = Set.of("agent", "operator");
@@ -94,7 +96,9 @@ public final class PolicyCheck {
                 problems.add(prefix + ".approval: '" + key.approval() + "' is not an approval policy (never, the "
                         + "default; new-numbers: numbers this key has not called before; always)");
             }
+            hours(problems, prefix + ".calling-hours", key.callingHours());
         }
+        hours(problems, "voicegate.policy.calling-hours", config.policy().callingHours());
         destinations(problems, "voicegate.policy.destinations", config.policy().destinations().orElse(List.of()));
         List<String> types = Arrays.stream(PhoneNumberUtil.PhoneNumberType.values()).map(Enum::name).toList();
         for (String type : listOrNone(config.policy().blockedNumberTypes())) {
@@ -126,6 +130,18 @@ public final class PolicyCheck {
                 problems.add(setting + ": '" + destination + "' is neither an E.164 prefix ('+' and digits, e.g. +1) "
                         + "nor an ISO 3166 country code (e.g. GB)");
             }
+        }
+    }
+
+    /** The same format as access.CallingHours reads (config may not depend on access). */
+    private static void hours(List<String> problems, String setting, Optional<String> value) {
+        if (value.isEmpty()) {
+            return;
+        }
+        String text = value.get().trim();
+        if (!HOURS.matcher(text).matches() || text.substring(0, 5).equals(text.substring(6))) {
+            problems.add(setting + ": '" + value.get() + "' is not a window HH:mm-HH:mm of two different times "
+                    + "(24-hour clock, e.g. 08:00-21:00; 22:00-06:00 runs over midnight)");
         }
     }
 

@@ -42,6 +42,8 @@ public interface VoicegateConfig {
 
     Approval approval();
 
+    DoNotCall doNotCall();
+
     /**
      * Twilio credentials, and the fault tolerance that {@code twilio.TwilioGuards} gives every Twilio operation
      * ({@link #timeoutMs()}, {@link #maxRetries()}, {@link #retryDelayMs()}).
@@ -153,6 +155,9 @@ public interface VoicegateConfig {
          */
         @WithDefault("never")
         String approval();
+
+        /** {@code HH:mm-HH:mm}: when make_call may call, in the called party's local time; default: the policy's. */
+        Optional<String> callingHours();
     }
 
     /** The default policy: unnamed keys, pass-through credentials and whatever a named key does not set. */
@@ -170,6 +175,26 @@ public interface VoicegateConfig {
          */
         @WithDefault("+870,+881,+882,+883,+979")
         List<String> blockedPrefixes();
+
+        /**
+         * {@code HH:mm-HH:mm} (e.g. {@code 08:00-21:00}): when make_call may call, in the called party's local time in
+         * every time zone of the number's prefix; default: any time.
+         */
+        Optional<String> callingHours();
+    }
+
+    /** The do-not-call list: in Redis when {@code REDIS_URL} is set, otherwise in memory. */
+    interface DoNotCall {
+        /** Numbers the in-memory list holds at most (at least 1); adding more is refused. */
+        @WithDefault("100000")
+        int memoryMaxEntries();
+
+        /**
+         * Refuse every make_call ({@code upstream_unavailable}) while the list cannot be read (Redis down). {@code false}
+         * places calls unchecked then, with a warning: availability over the list.
+         */
+        @WithDefault("true")
+        boolean failClosed();
     }
 
     interface ListCalls {

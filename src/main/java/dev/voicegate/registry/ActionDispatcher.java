@@ -14,6 +14,7 @@ import dev.voicegate.access.CallTarget;
 import dev.voicegate.access.Caller;
 import dev.voicegate.access.Guard;
 import dev.voicegate.access.PolicyDenial;
+import dev.voicegate.dnc.DoNotCall;
 import dev.voicegate.failure.ActionException;
 import dev.voicegate.failure.ActionFailure;
 import dev.voicegate.observability.ActionMetrics;
@@ -33,7 +34,7 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * The one registry of actions and the one way to run them, for every surface (tool call, REST, MCP):
- * parse strictly, validate, check the caller's policy, resolve credentials, then call Twilio. Anything rejected
+ * parse strictly, validate, check the caller's policy and the do-not-call list, resolve credentials, then call Twilio. Anything rejected
  * before the last step costs no upstream request. Every {@link Action} bean is registered, in {@code @Priority}
  * order (highest first), so a new action needs no edit here.
  */
@@ -47,9 +48,11 @@ public class ActionDispatcher {
     private final Quotas quotas;
     private final PolicyMetrics policyMetrics;
     private final AuditTrail audit;
+    private final DoNotCall doNotCall;
 
     ActionDispatcher(InputParser parser, ActionMetrics metrics, @All List<Action<?, ?>> actions, Guard guard,
-            Quotas quotas, PolicyMetrics policyMetrics, AuditTrail audit) {
+            Quotas quotas, PolicyMetrics policyMetrics, AuditTrail audit, DoNotCall doNotCall) {
+        this.doNotCall = doNotCall;
         this.parser = parser;
         this.metrics = metrics;
         this.guard = guard;
@@ -115,7 +118,9 @@ public class ActionDispatcher {
             guard.check(caller, action.name(), input.accountSid(), target);
             ActionContext context = new ActionContext(caller, caller.credentialsFor(input.accountSid()), surface, allowance,
                     progress);
-            return allowance.countRequest(target != null).flatMap(counted -> action.run(input, context));
+            // The do-not-call list is read without blocking (Redis); a listed number or an unreadable list ends here.
+            return doNotCall.check(target).flatMap(unlisted -> allowance.countRequest(target != null))
+                    .flatMap(counted -> action.run(input, context));
         }).onFailure(ActionException.class).recoverWithItem(failure -> {
             if (failure instanceof PolicyDenial denial) {
                 allowance.refused(denial.rule());

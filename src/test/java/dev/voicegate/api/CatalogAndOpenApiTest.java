@@ -181,10 +181,12 @@ class CatalogAndOpenApiTest {
             }
         }
         // The catalog, /v1/me, the five tool calls, POST and GET calls, GET call, POST end, GET recording, GET and
-        // HEAD media, the ledger's two reads, the four operator controls (keys, suspend, resume, end-all), and the
-        // approvals' listing and two decisions.
-        assertEquals(23, operationIds.size(), operationIds.toString());
+        // HEAD media, the ledger's two reads, the four operator controls (keys, suspend, resume, end-all), the
+        // approvals' listing and two decisions, and the do-not-call list's four operations.
+        assertEquals(27, operationIds.size(), operationIds.toString());
         assertTrue(operationIds.containsAll(Set.of("listApprovals", "approveCall", "denyCall")), operationIds.toString());
+        assertTrue(operationIds.containsAll(Set.of("addDoNotCall", "removeDoNotCall", "getDoNotCall", "listDoNotCall")),
+                operationIds.toString());
         assertEquals(Set.of("success", "error"), fieldNames(openapi.at("/components/schemas/Envelope/properties")));
         assertTrue(openapi.at("/servers/0/url").isTextual(), openapi.get("servers") + "");
         assertTrue(openapi.at("/info/license/name").isTextual(), openapi.get("info").toString());
@@ -207,7 +209,7 @@ class CatalogAndOpenApiTest {
 
         assertTrue(responses(paths, calls, "post").at("/201/headers/Idempotent-Replayed/schema").isObject());
         assertTrue(responses(paths, calls, "get").at("/200/headers/Link/schema").isObject());
-        for (String retried : List.of("409", "429", "503")) {
+        for (String retried : List.of("403", "409", "429", "503")) {
             assertTrue(responses(paths, calls, "post").at("/" + retried + "/headers/Retry-After/schema").isObject(),
                     retried);
         }
@@ -218,6 +220,10 @@ class CatalogAndOpenApiTest {
             assertEquals(action.equals("list_calls"), toolCall.at("/200/headers/Next-Page-Token").isObject(), action);
             assertEquals(action.equals("make_call"), toolCall.at("/200/headers/Idempotent-Replayed").isObject(), action);
         }
+        String dnc = "/v1/admin/do-not-call";
+        assertTrue(fieldNames(responses(paths, dnc + "/{number}", "put")).containsAll(Set.of("200", "400", "401", "403", "503")));
+        assertTrue(fieldNames(responses(paths, dnc + "/{number}", "get")).containsAll(Set.of("200", "400", "403", "404", "503")));
+        assertTrue(responses(paths, dnc, "get").at("/200/headers/Next-Page-Token/schema").isObject());
         for (JsonNode item : paths) {
             for (JsonNode operation : item) {
                 operation.get("responses").fields().forEachRemaining(response -> {

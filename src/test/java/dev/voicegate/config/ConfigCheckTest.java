@@ -131,6 +131,22 @@ class ConfigCheckTest {
     }
 
     @Test
+    void callingHoursAreAWindowOfTwoDifferentTimes() {
+        assertEquals(List.of(), keyProblems(Map.of(KEYS + "agent.calling-hours", "08:00-21:00",
+                "voicegate.policy.calling-hours", "22:00-06:00")));
+        String format = "' is not a window HH:mm-HH:mm of two different times (24-hour clock, e.g. 08:00-21:00; "
+                + "22:00-06:00 runs over midnight)";
+        assertEquals(List.of(KEYS + "agent.calling-hours: '8-21" + format,
+                "voicegate.policy.calling-hours: '09:00-09:00" + format), keyProblems(Map.of(
+                        KEYS + "agent.calling-hours", "8-21", "voicegate.policy.calling-hours", "09:00-09:00")));
+        for (String bad : List.of("08:00-24:00", "08:00", "08:00 - 21:00", "8:00-21:00", "08:00-21:00,22:00-23:00")) {
+            assertEquals(1, keyProblems(Map.of(KEYS + "agent.calling-hours", bad)).size(), bad);
+        }
+        assertEquals(List.of("voicegate.do-not-call.memory-max-entries must be greater than or equal to 1"),
+                problems(Map.of("voicegate.do-not-call.memory-max-entries", "0")));
+    }
+
+    @Test
     void getCallPollsMustBePositiveAndTheLongestNotShorterThanTheFirst() {
         String problem = "GET_CALL_FIRST_POLL must be at least 1ms and GET_CALL_MAX_POLL at least GET_CALL_FIRST_POLL";
         assertEquals(List.of(), problems(Map.of("voicegate.get-call.first-poll", "PT2S", "voicegate.get-call.max-poll", "PT2S")));

@@ -38,6 +38,7 @@ public class GuardedKeys implements QuarkusTestResourceLifecycleManager {
         KEYS.put("chatty", Map.of("max-requests-per-minute", "3"));
         KEYS.put("shared", Map.of("max-calls-per-minute", "10"));
         KEYS.put("audited", Map.of("max-calls-per-day", "1"));
+        KEYS.put("hours", Map.of("calling-hours", "08:00-21:00"));
         // Operators: no actions (the role's default), one action listed explicitly, one account only.
         KEYS.put("operator", Map.of("role", "operator"));
         KEYS.put("operator-lister", Map.of("role", "Operator", "actions", "list_calls"));
