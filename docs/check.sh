@@ -3,7 +3,8 @@
 #  1. every relative link and #anchor in README.md and docs/*.md resolves (GitHub's heading slugs);
 #  2. every command of the README's "Try it on the sandbox" section runs, in order, against the packaged jar in the
 #     sandbox profile on a free loopback port, and succeeds: HTTP 2xx, "success": true in an envelope, no JSON-RPC
-#     error or isError in an MCP answer.
+#     error or isError in an MCP answer; a command marked "# expect <category>" must be refused with that category
+#     (and no 5xx).
 # Fails loudly, naming the broken link or the failing command and its answer. Needs bash, curl, jq, Java 17 and
 # target/quarkus-app (./mvnw package). DOCS_CHECK_LINKS_ONLY=1 skips part 2.
 set -euo pipefail
@@ -115,7 +116,8 @@ curl -sf "http://localhost:$port/q/health/ready" >/dev/null || {
 # The bash blocks of the section, in order, with the service's port.
 section=$(awk '/^## / { inside = ($0 == "## Try it on the sandbox") } inside' README.md)
 commands=$(printf '%s\n' "$section" | awk '/^```/ { if (fenced) { fenced = 0 } else if ($0 == "```bash") { fenced = 1 }; next }
-    fenced { print }' | sed "s/localhost:8080/localhost:$port/g")
+    fenced { print }' | sed "s/localhost:8080/localhost:$port/g" \
+    | sed -E 's/^([^#]*)curl (.*# expect ([a-z_]+).*)$/\1EXPECT=\3 curl \2/')
 [ "$(printf '%s\n' "$commands" | grep -c 'curl ')" -ge 5 ] || {
     echo "docs/check.sh: found too few curl commands in README.md's \"Try it on the sandbox\"" >&2
     exit 1
@@ -136,6 +138,16 @@ curl() {
     if head -c 5 "$out" | grep -q '^HTTP/'; then # -i: the headers come first
         sed '1,/^\r\{0,1\}$/d' "$out" > "$out.body"
         body=$out.body
+    fi
+    if [ -n "${EXPECT:-}" ]; then # a refusal the README expects: its category, never a 5xx
+        case "$status" in
+            5??) check_failed "HTTP $status, expected $EXPECT" "$@" ;;
+        esac
+        jq -e --arg c "$EXPECT: " '.success == false and (.error | startswith($c))' "$body" > /dev/null 2>&1 \
+            || check_failed "expected $EXPECT" "$@"
+        echo "ok: HTTP $status, $EXPECT as expected: curl $*" >&2
+        cat "$out"
+        return
     fi
     case "$status" in
         2??) ;;
