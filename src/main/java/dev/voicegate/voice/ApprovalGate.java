@@ -49,15 +49,9 @@ class ApprovalGate {
                 return proceed.get();
             }
             boolean ask = confirmation.available();
-            if (input.idempotencyKey() == null && ask) {
-                // The human answers within this request: no key needed to come back with.
-                return asked.run(input, caller, confirmation, null, proceed);
-            }
             if (input.idempotencyKey() == null) {
-                ActionFailure invalid = ActionFailure.invalid("calls of " + caller.policy().holder() + " need an "
-                        + "operator's approval (" + caller.policy().setting("approval") + "), which requires an "
-                        + "'idempotency_key': send the request with one, then repeat it with the same key once approved");
-                return Uni.createFrom().item(ActionResult.failed(MakeCallOutput.failure(invalid.error()), invalid));
+                // Asked, the human answers within this request: no key is needed to come back with.
+                return ask ? asked.run(input, caller, confirmation, null, proceed) : keyRequired(caller);
             }
             return idempotent.started(input).flatMap(started -> started ? proceed.get()
                     : approvals.open(request(input, caller)).flatMap(approval -> {
@@ -80,6 +74,13 @@ class ApprovalGate {
             case PENDING -> Uni.createFrom().item(pending(approval));
             case DENIED -> denied(approval);
         };
+    }
+
+    private static Uni<ActionResult<MakeCallOutput>> keyRequired(Caller caller) {
+        ActionFailure invalid = ActionFailure.invalid("calls of " + caller.policy().holder() + " need an "
+                + "operator's approval (" + caller.policy().setting("approval") + "), which requires an "
+                + "'idempotency_key': send the request with one, then repeat it with the same key once approved");
+        return Uni.createFrom().item(ActionResult.failed(MakeCallOutput.failure(invalid.error()), invalid));
     }
 
     private static boolean matches(Approval approval, MakeCallInput input) {
