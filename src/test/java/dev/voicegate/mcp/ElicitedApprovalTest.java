@@ -17,10 +17,14 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
+import jakarta.inject.Inject;
+
+import org.awaitility.Awaitility;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,6 +33,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
 
+import dev.voicegate.ledger.Ledger;
+import dev.voicegate.ledger.LedgerEntry;
+import dev.voicegate.ledger.LedgerQuery;
 import dev.voicegate.testing.ContractSchemas;
 import dev.voicegate.testing.GuardedKeys;
 import dev.voicegate.testing.InjectWireMock;
@@ -80,6 +87,9 @@ class ElicitedApprovalTest {
 
     @InjectWireMock
     WireMockServer twilio;
+
+    @Inject
+    Ledger ledger;
 
     @BeforeEach
     void reset() {
@@ -242,6 +252,22 @@ class ElicitedApprovalTest {
         assertTrue(envelope(placed).contains("\"call_sid\":\"CAc0ffee00c0ffee00c0ffee00c0ffee00\""), placed.toString());
         assertEquals(1, questions.size(), "the operator's approval is not asked again");
         twilio.verify(1, postRequestedFor(urlEqualTo(CALLS)));
+    }
+
+    @Test
+    void newNumbersAsksOnlyForANumberTheKeyHasNotCalled() throws Exception {
+        String to = "+1415555" + String.format("%04d", new Random().nextInt(10_000));
+        CallToolResult first = makeCall(client("approval-new", request -> Mono.just(YES)), call(to, null));
+        assertTrue(envelope(first).contains("\"call_sid\":\"CAc0ffee00c0ffee00c0ffee00c0ffee00\""), first.toString());
+        assertEquals(1, questions.size());
+        LedgerQuery calls = new LedgerQuery(null, "approval-new", null, to, null, null, 10, null);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> ledger.list(calls).await().atMost(Duration.ofSeconds(5))
+                .entries().stream().anyMatch(entry -> LedgerEntry.PLACED.equals(entry.outcome())));
+
+        CallToolResult again = makeCall(client("approval-new", request -> answer(ElicitResult.Action.DECLINE)), call(to, null));
+        assertTrue(envelope(again).contains("\"call_sid\":\"CAc0ffee00c0ffee00c0ffee00c0ffee00\""), again.toString());
+        assertEquals(1, questions.size(), "a number called before is not asked about");
+        twilio.verify(2, postRequestedFor(urlEqualTo(CALLS)));
     }
 
     @Test
