@@ -116,6 +116,10 @@ public final class PolicyCheck {
         if (config.approval().ttl().compareTo(java.time.Duration.ofSeconds(1)) < 0) {
             problems.add("voicegate.approval.ttl (VOICEGATE_APPROVAL_TTL) must be at least 1 s");
         }
+        // The MCP extension would read zero as no time-out at all: a question could then hold a request for ever.
+        if (config.approval().timeout().compareTo(java.time.Duration.ofSeconds(1)) < 0) {
+            problems.add("voicegate.approval.timeout (VOICEGATE_APPROVAL_TIMEOUT) must be at least 1 s");
+        }
         if (config.approval().memoryMaxEntries() < 1) {
             problems.add("voicegate.approval.memory-max-entries must be at least 1");
         }

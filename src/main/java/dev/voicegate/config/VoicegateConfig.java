@@ -380,7 +380,7 @@ public interface VoicegateConfig {
         @WithDefault("PT1H")
         Duration ttl();
 
-        /** How long an MCP elicitation waits for the human's answer ({@code VOICEGATE_APPROVAL_TIMEOUT}). */
+        /** How long an MCP elicitation waits for the human's answer ({@code VOICEGATE_APPROVAL_TIMEOUT}); at least 1 s. */
         @WithDefault("PT120S")
         Duration timeout();
 

@@ -36,7 +36,8 @@ import io.vertx.ext.web.RoutingContext;
  * {@link Action} bean is a tool with no edit here. Name, title, description and hints come from the action; the input
  * schema is the catalog's (the contract file); the output schema is the catalog's, plus {@code next_page_token} for
  * an action that takes a {@code page_token}. A call runs through the one dispatcher, as the caller that
- * {@link McpGate} authenticated for this HTTP request.
+ * {@link McpGate} authenticated for this HTTP request, with the client's form elicitation, when it has one, as the
+ * human an action may ask ({@link ElicitedConfirmation}).
  */
 @ApplicationScoped
 public class McpTools {
@@ -90,7 +91,8 @@ public class McpTools {
         MDC.put(RequestIds.MDC_KEY, http.get(McpGate.REQUEST_ID));
         Context trace = http.get(McpGate.TRACE);
         Scope scope = trace == null ? Scope.noop() : trace.makeCurrent();
-        return dispatcher.invoke(action, params, caller, Surface.MCP, progress(arguments.progress()))
+        return dispatcher.invoke(action, params, caller, Surface.MCP, progress(arguments.progress()),
+                ElicitedConfirmation.of(arguments.elicitation()))
                 .map(result -> results.of(result, paged))
                 .onTermination().invoke(scope::close);
     }

@@ -28,6 +28,7 @@ import dev.voicegate.voice.ActionContext;
 import dev.voicegate.voice.ActionInput;
 import dev.voicegate.voice.ActionOutput;
 import dev.voicegate.voice.ActionResult;
+import dev.voicegate.voice.Confirmation;
 import dev.voicegate.voice.Surface;
 import io.quarkus.arc.All;
 import io.smallrye.mutiny.Uni;
@@ -81,8 +82,17 @@ public class ActionDispatcher {
     /** As {@link #invoke(Action, JsonNode, Caller, Surface)}, telling {@code progress} what the action follows. */
     public <I extends ActionInput, O extends ActionOutput> Uni<ActionResult<O>> invoke(Action<I, O> action,
             JsonNode params, Caller caller, Surface surface, ActionContext.Progress progress) {
+        return invoke(action, params, caller, surface, progress, Confirmation.NONE);
+    }
+
+    /**
+     * As {@link #invoke(Action, JsonNode, Caller, Surface, ActionContext.Progress)}, with a human the action may ask
+     * to confirm (MCP form elicitation): what it asks and when is the action's, the same for every surface.
+     */
+    public <I extends ActionInput, O extends ActionOutput> Uni<ActionResult<O>> invoke(Action<I, O> action,
+            JsonNode params, Caller caller, Surface surface, ActionContext.Progress progress, Confirmation confirmation) {
         long started = System.nanoTime();
-        return run(action, params, caller, surface, progress).invoke(result -> metrics.record(action.name(), surface.tag(),
+        return run(action, params, caller, surface, progress, confirmation).invoke(result -> metrics.record(action.name(), surface.tag(),
                 result.outcome(), Duration.ofNanos(System.nanoTime() - started)));
     }
 
@@ -103,7 +113,7 @@ public class ActionDispatcher {
     }
 
     private <I extends ActionInput, O extends ActionOutput> Uni<ActionResult<O>> run(Action<I, O> action,
-            JsonNode params, Caller caller, Surface surface, ActionContext.Progress progress) {
+            JsonNode params, Caller caller, Surface surface, ActionContext.Progress progress, Confirmation confirmation) {
         I input;
         try {
             input = parser.parse(params, action.inputType());
@@ -117,7 +127,7 @@ public class ActionDispatcher {
             // The policy, once, between validation and run: what it refuses reaches nobody.
             guard.check(caller, action.name(), input.accountSid(), target);
             ActionContext context = new ActionContext(caller, caller.credentialsFor(input.accountSid()), surface, allowance,
-                    progress);
+                    progress, confirmation);
             // The do-not-call list is read without blocking (Redis); a listed number or an unreadable list ends here.
             return doNotCall.check(target).flatMap(unlisted -> allowance.countRequest(target != null))
                     .flatMap(counted -> action.run(input, context));

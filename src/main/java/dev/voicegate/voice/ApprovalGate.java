@@ -17,8 +17,10 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * Approval before dialing for make_call: when the key's policy asks for it, nothing reaches Twilio until an operator
- * approved this key's request with this idempotency key and these parameters. Once the key has been used (placed,
- * or tried), the idempotency rules answer without asking again.
+ * approved this key's request with this idempotency key and these parameters, or, when the request has a human to
+ * ask ({@link Confirmation}: MCP form elicitation), until that human said yes ({@link AskedApproval}). Once the
+ * idempotency key has been used (placed, or tried), the idempotency rules answer without asking again; an operator's
+ * decision already recorded for it stands without asking.
  */
 @ApplicationScoped
 class ApprovalGate {
@@ -27,14 +29,16 @@ class ApprovalGate {
 
     private final Approvals approvals;
     private final IdempotentMakeCall idempotent;
+    private final AskedApproval asked;
 
-    ApprovalGate(Approvals approvals, IdempotentMakeCall idempotent) {
+    ApprovalGate(Approvals approvals, IdempotentMakeCall idempotent, AskedApproval asked) {
         this.approvals = approvals;
         this.idempotent = idempotent;
+        this.asked = asked;
     }
 
     /** Runs {@code proceed} when no approval is needed or the call was approved; else answers why not. */
-    Uni<ActionResult<MakeCallOutput>> run(MakeCallInput input, Caller caller,
+    Uni<ActionResult<MakeCallOutput>> run(MakeCallInput input, Caller caller, Confirmation confirmation,
             Supplier<Uni<ActionResult<MakeCallOutput>>> proceed) {
         Approvals.Mode mode = approvals.mode(caller.name(), caller.policy().named());
         if (mode == Approvals.Mode.NEVER) {
@@ -44,31 +48,50 @@ class ApprovalGate {
             if (!needed) {
                 return proceed.get();
             }
+            boolean ask = confirmation.available();
             if (input.idempotencyKey() == null) {
-                ActionFailure invalid = ActionFailure.invalid("calls of " + caller.policy().holder() + " need an "
-                        + "operator's approval (" + caller.policy().setting("approval") + "), which requires an "
-                        + "'idempotency_key': send the request with one, then repeat it with the same key once approved");
-                return Uni.createFrom().item(ActionResult.failed(MakeCallOutput.failure(invalid.error()), invalid));
+                // Asked, the human answers within this request: no key is needed to come back with.
+                return ask ? asked.run(input, caller, confirmation, null, proceed) : keyRequired(caller);
             }
             return idempotent.started(input).flatMap(started -> started ? proceed.get()
-                    : approvals.open(request(input, caller)).flatMap(approval -> decide(approval, input, proceed)));
+                    : approvals.open(request(input, caller)).flatMap(approval -> {
+                        if (ask && approval.state() == Approval.State.PENDING && matches(approval, input)) {
+                            return asked.run(input, caller, confirmation, approval, proceed);
+                        }
+                        return decide(approval, input, proceed);
+                    }));
         }).onFailure(failure -> failure instanceof ApprovalStoreException || failure instanceof StoreUnavailableException)
                 .recoverWithItem(failure -> unavailable());
     }
 
     private static Uni<ActionResult<MakeCallOutput>> decide(Approval approval, MakeCallInput input,
             Supplier<Uni<ActionResult<MakeCallOutput>>> proceed) {
-        if (!approval.fingerprint().equals(IdempotentMakeCall.fingerprint(input))) {
+        if (!matches(approval, input)) {
             return Uni.createFrom().item(KeyFailures.reused());
         }
         return switch (approval.state()) {
             case APPROVED -> proceed.get();
             case PENDING -> Uni.createFrom().item(pending(approval));
-            case DENIED -> Uni.createFrom().failure(new PolicyDenial("approval", new ActionFailure(ErrorCategory.FORBIDDEN,
-                    "an operator (key '" + approval.decidedBy() + "') denied this call (approval_id " + approval.id()
-                            + ") (rule 'approval'); nothing was sent to Twilio. To call anyway, ask an operator and use a new "
-                            + "idempotency_key. Retrying will not help.")));
+            case DENIED -> denied(approval);
         };
+    }
+
+    private static Uni<ActionResult<MakeCallOutput>> keyRequired(Caller caller) {
+        ActionFailure invalid = ActionFailure.invalid("calls of " + caller.policy().holder() + " need an "
+                + "operator's approval (" + caller.policy().setting("approval") + "), which requires an "
+                + "'idempotency_key': send the request with one, then repeat it with the same key once approved");
+        return Uni.createFrom().item(ActionResult.failed(MakeCallOutput.failure(invalid.error()), invalid));
+    }
+
+    private static boolean matches(Approval approval, MakeCallInput input) {
+        return approval.fingerprint().equals(IdempotentMakeCall.fingerprint(input));
+    }
+
+    static <T> Uni<T> denied(Approval approval) {
+        return Uni.createFrom().failure(new PolicyDenial("approval", new ActionFailure(ErrorCategory.FORBIDDEN,
+                "an operator (key '" + approval.decidedBy() + "') denied this call (approval_id " + approval.id()
+                        + ") (rule 'approval'); nothing was sent to Twilio. To call anyway, ask an operator and use a new "
+                        + "idempotency_key. Retrying will not help.")));
     }
 
     private static ActionResult<MakeCallOutput> pending(Approval approval) {

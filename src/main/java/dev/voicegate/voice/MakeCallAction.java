@@ -88,7 +88,7 @@ public class MakeCallAction implements Action<MakeCallInput, MakeCallOutput> {
                 ActionFailure invalid = ActionFailure.invalid(refused.get());
                 return Uni.createFrom().item(ActionResult.failed(MakeCallOutput.failure(invalid.error()), invalid));
             }
-            return approval.run(input, context.caller(), () -> keyed(input, context, followed));
+            return approval.run(input, context.caller(), context.confirmation(), () -> keyed(input, context, followed));
         });
     }
 

@@ -89,6 +89,8 @@ class ConfigCheckTest {
                 keyProblems(Map.of(KEYS + "agent.approval", "sometimes")));
         assertEquals(List.of("voicegate.approval.ttl (VOICEGATE_APPROVAL_TTL) must be at least 1 s"),
                 problems(Map.of("voicegate.approval.ttl", "PT0S")));
+        assertEquals(List.of("voicegate.approval.timeout (VOICEGATE_APPROVAL_TIMEOUT) must be at least 1 s"),
+                problems(Map.of("voicegate.approval.timeout", "PT0S")));
     }
 
     @Test
