@@ -223,6 +223,9 @@ class CatalogAndOpenApiTest {
             assertEquals(action.equals("list_calls"), toolCall.at("/200/headers/Next-Page-Token").isObject(), action);
             assertEquals(action.equals("make_call"), toolCall.at("/200/headers/Idempotent-Replayed").isObject(), action);
         }
+        JsonNode agentsDnc = responses(paths, "/v1/accounts/{account_sid}/do-not-call", "post");
+        assertEquals(Set.of("200", "400", "401", "403", "413", "429", "503"), fieldNames(agentsDnc), agentsDnc.toString());
+        assertTrue(agentsDnc.at("/403/description").asText().contains("add-do-not-call"), agentsDnc.toString());
         String dnc = "/v1/admin/do-not-call";
         assertTrue(fieldNames(responses(paths, dnc + "/{number}", "put")).containsAll(Set.of("200", "400", "401", "403", "503")));
         assertTrue(fieldNames(responses(paths, dnc + "/{number}", "get")).containsAll(Set.of("200", "400", "403", "404", "503")));
