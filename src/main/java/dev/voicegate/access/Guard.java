@@ -1,5 +1,7 @@
 package dev.voicegate.access;
 
+import static dev.voicegate.access.Policy.ADD_DO_NOT_CALL;
+
 import java.time.Clock;
 import java.time.ZoneId;
 import java.util.EnumSet;
@@ -40,6 +42,8 @@ public class Guard {
 
     /** The rule (setting) of calling hours. */
     public static final String HOURS = "calling-hours";
+    /** The rule (setting) that opens add_do_not_call to an agent key. */
+    public static final String ADD_DO_NOT_CALL_RULE = "add-do-not-call";
 
     private final PhoneNumberUtil phones = PhoneNumberUtil.getInstance();
     private final Set<PhoneNumberType> blockedTypes = EnumSet.noneOf(PhoneNumberType.class);
@@ -100,6 +104,12 @@ public class Guard {
             throw forbidden("role", "the role of " + policy.holder() + " is operator: it reads the call ledger and runs "
                     + "no actions, not " + action, "list the actions it may run in " + policy.setting("actions")
                     + ", or use an agent key");
+        }
+        if (ADD_DO_NOT_CALL.equals(action) && !policy.mayAddDoNotCall()) {
+            throw forbidden(ADD_DO_NOT_CALL_RULE, policy.holder() + " may not add numbers to the do-not-call list",
+                    policy.named() ? "set " + policy.setting(ADD_DO_NOT_CALL_RULE) + "=true" : "use a named key whose "
+                            + "voicegate.access.keys.<name>." + ADD_DO_NOT_CALL_RULE + " is true (unnamed keys and "
+                            + "pass-through credentials may not)");
         }
         if (!policy.allows(action)) {
             throw forbidden("actions", policy.holder() + " may not use " + action + "; it may use "

@@ -12,11 +12,23 @@ import dev.voicegate.config.VoicegateConfig;
  * high-risk-range blocks are the same for every caller and live in {@link Guard}. An operator key's
  * {@code actions} are the ones its setting lists, none without it. {@code endAnyCall}: end_call may end calls this
  * caller did not place ({@code voicegate.access.keys.<name>.end-any-call}). {@code callingHours} is null for no
- * window; {@code callingHoursSetting} is where it was set.
+ * window; {@code callingHoursSetting} is where it was set. {@code addDoNotCall}: the key may run add_do_not_call
+ * ({@code voicegate.access.keys.<name>.add-do-not-call}); operators may when their actions list it.
  */
 public record Policy(String holder, String settings, List<String> accounts, List<String> actions,
         List<String> destinations, String destinationsSetting, List<String> from, Limits limits, Role role,
-        boolean endAnyCall, CallingHours callingHours, String callingHoursSetting) {
+        boolean endAnyCall, CallingHours callingHours, String callingHoursSetting, boolean addDoNotCall) {
+
+    /** The action that writes to the shared do-not-call list: open only to the callers {@link #mayAddDoNotCall}. */
+    public static final String ADD_DO_NOT_CALL = "add_do_not_call";
+
+    /** A policy without add_do_not_call for an agent. */
+    public Policy(String holder, String settings, List<String> accounts, List<String> actions,
+            List<String> destinations, String destinationsSetting, List<String> from, Limits limits, Role role,
+            boolean endAnyCall, CallingHours callingHours, String callingHoursSetting) {
+        this(holder, settings, accounts, actions, destinations, destinationsSetting, from, limits, role, endAnyCall,
+                callingHours, callingHoursSetting, false);
+    }
 
     /** A policy whose end_call ends only the calls its caller placed, with no calling hours. */
     public Policy(String holder, String settings, List<String> accounts, List<String> actions,
@@ -53,10 +65,13 @@ public record Policy(String holder, String settings, List<String> accounts, List
                 new Limits(value(key.maxCallsPerMinute()), value(key.maxCallsPerHour()), value(key.maxCallsPerDay()),
                         value(key.maxRequestsPerMinute())), role, key.endAnyCall(),
                 hours(ownHours ? key.callingHours() : defaults.callingHours()),
-                ownHours ? settings + ".calling-hours" : DEFAULTS + ".calling-hours");
+                ownHours ? settings + ".calling-hours" : DEFAULTS + ".calling-hours", key.addDoNotCall());
     }
 
-    /** Unnamed keys and pass-through credentials: agents under the default policy, every account and action, no quota. */
+    /**
+     * Unnamed keys and pass-through credentials: agents under the default policy, every account and action but
+     * add_do_not_call (the list is shared: only a key the audit trail can name writes to it), no quota.
+     */
     static Policy defaults(String holder, VoicegateConfig.Policy defaults) {
         return new Policy(holder, DEFAULTS, null, null, defaults.destinations().orElse(null),
                 DEFAULTS + ".destinations", null, Limits.NONE, Role.AGENT, false, hours(defaults.callingHours()),
@@ -75,7 +90,12 @@ public record Policy(String holder, String settings, List<String> accounts, List
 
     /** Whether the caller may run this action; MCP lists only those tools, every surface refuses the others. */
     public boolean allows(String action) {
-        return actions == null || actions.contains(action);
+        return (actions == null || actions.contains(action)) && (!ADD_DO_NOT_CALL.equals(action) || mayAddDoNotCall());
+    }
+
+    /** Whether add_do_not_call is open to this caller: a key with add-do-not-call=true, or an operator key. */
+    public boolean mayAddDoNotCall() {
+        return addDoNotCall || role == Role.OPERATOR;
     }
 
     public boolean allowsAccount(String accountSid) {

@@ -36,6 +36,16 @@ final class ApiOutcomes {
         if (path.startsWith("/v1/admin/do-not-call")) {
             doNotCall(path, responses);
         }
+        boolean agentsDoNotCall = path.startsWith("/v1/accounts/") && path.endsWith("/do-not-call");
+        if (agentsDoNotCall) {
+            // add_do_not_call's REST route: nothing reaches Twilio, so none of Twilio's outcomes apply.
+            error(responses, "400", "invalid_request: not an E.164 number, an unknown parameter or a bad body", false);
+            error(responses, "403", "forbidden: the key's policy does not let it add numbers (rule 'add-do-not-call'), "
+                    + "or an account it may not use", false);
+            error(responses, "429", "rate_limited: the key's request quota, or the in-memory list is full", true);
+            error(responses, "503", "upstream_unavailable: the do-not-call list's store (Redis) is unreachable, or the "
+                    + "instance is shutting down (nothing was done: retry, on another instance)", true);
+        }
         // api/ShutdownGate refuses every new /v1 request while the instance drains.
         error(responses, "503", "upstream_unavailable: shutting down (nothing was done: retry, on another instance), "
                 + "or the store behind idempotency keys and quotas is unreachable", true);
@@ -54,7 +64,7 @@ final class ApiOutcomes {
             }
             return;
         }
-        if (!path.startsWith("/v1/accounts/")) {
+        if (!path.startsWith("/v1/accounts/") || agentsDoNotCall) {
             return;
         }
         error(responses, "400", "invalid_request: a parameter is missing or wrong; nothing was sent to Twilio", false);

@@ -150,6 +150,13 @@ public interface VoicegateConfig {
         boolean endAnyCall();
 
         /**
+         * add_do_not_call may put numbers on the do-not-call list ("please don't call me again"); an agent key needs
+         * this, an operator key needs add_do_not_call in its {@code actions} instead. Unnamed keys never may.
+         */
+        @WithDefault("false")
+        boolean addDoNotCall();
+
+        /**
          * Whether a make_call waits for an operator's approval: {@code never} (default), {@code new-numbers} (a
          * {@code to} this key has not called successfully before, by the ledger) or {@code always}.
          */

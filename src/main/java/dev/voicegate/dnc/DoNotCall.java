@@ -44,7 +44,6 @@ public class DoNotCall {
 
     private final DoNotCallStore store;
     private final Clock clock;
-    private final PhoneNumberUtil phones = PhoneNumberUtil.getInstance();
     private final boolean failClosed;
 
     @Inject
@@ -93,6 +92,15 @@ public class DoNotCall {
         return store.put(hash(number), new DoNotCallEntry(number, reason, clock.instant().toString(), addedBy));
     }
 
+    /**
+     * Lists the number (already {@link #normalise}d) unless it is listed already, for add_do_not_call: an agent never
+     * replaces an entry, so an operator's reason and name stay. The entry it listed, or empty when it was listed.
+     */
+    public Uni<Optional<DoNotCallEntry>> addIfAbsent(String number, String reason, String addedBy) {
+        DoNotCallEntry entry = new DoNotCallEntry(number, reason, clock.instant().toString(), addedBy);
+        return store.putIfAbsent(hash(number), entry).map(added -> added ? Optional.of(entry) : Optional.empty());
+    }
+
     public Uni<Boolean> remove(String number) {
         return store.remove(hash(number));
     }
@@ -107,6 +115,12 @@ public class DoNotCall {
 
     /** The number in E.164, or {@code invalid_request} naming it masked. */
     public String normalise(String number) {
+        return e164(number);
+    }
+
+    /** As {@link #normalise}, for input validation where no bean is at hand. */
+    public static String e164(String number) {
+        PhoneNumberUtil phones = PhoneNumberUtil.getInstance();
         String masked = number == null ? "" : Redact.phone(number);
         if (number == null || !NUMBER.matcher(number).matches()) {
             throw ActionException.invalid("the number must be in E.164 format, e.g. +14155550123 (got '" + masked + "')");

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.vertx.core.json.JsonObject;
 
-/** One listed number (E.164), why, when (ISO-8601) and which operator key added it. */
+/** One listed number (E.164), why, when (ISO-8601) and which key added it (an operator's, or an agent's through add_do_not_call). */
 @RegisterForReflection
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record DoNotCallEntry(String number, String reason, String addedAt, String addedBy) {

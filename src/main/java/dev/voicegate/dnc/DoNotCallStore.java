@@ -17,6 +17,9 @@ public interface DoNotCallStore {
     /** Adds or replaces the entry; true when the number was not listed before. */
     Uni<Boolean> put(String hash, DoNotCallEntry entry);
 
+    /** Adds the entry unless the number is listed already (then the entry stays as it was); true when added. */
+    Uni<Boolean> putIfAbsent(String hash, DoNotCallEntry entry);
+
     /** True when the number was listed. */
     Uni<Boolean> remove(String hash);
 

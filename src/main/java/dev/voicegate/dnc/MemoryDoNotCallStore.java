@@ -46,6 +46,11 @@ final class MemoryDoNotCallStore implements DoNotCallStore {
     }
 
     @Override
+    public synchronized Uni<Boolean> putIfAbsent(String hash, DoNotCallEntry entry) {
+        return entries.containsKey(hash) ? Uni.createFrom().item(false) : put(hash, entry);
+    }
+
+    @Override
     public Uni<Boolean> remove(String hash) {
         return Uni.createFrom().item(entries.remove(hash) != null);
     }

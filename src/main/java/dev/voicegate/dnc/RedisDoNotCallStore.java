@@ -20,6 +20,8 @@ final class RedisDoNotCallStore implements DoNotCallStore {
     private static final String INDEX = "voicegate:{dnc}:index";
     private static final String PUT = "local new = redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) "
             + "redis.call('ZADD', KEYS[2], 0, ARGV[1]) return new";
+    private static final String PUT_IF_ABSENT = "if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end "
+            + "redis.call('ZADD', KEYS[2], 0, ARGV[1]) return 1";
     private static final String REMOVE = "redis.call('ZREM', KEYS[2], ARGV[1]) return redis.call('HDEL', KEYS[1], ARGV[1])";
 
     private final ReactiveRedisDataSource redis;
@@ -44,6 +46,12 @@ final class RedisDoNotCallStore implements DoNotCallStore {
     @Override
     public Uni<Boolean> put(String hash, DoNotCallEntry entry) {
         return call("EVAL", PUT, "2", ENTRIES, INDEX, hash, entry.encode()).map(response -> response.toInteger() == 1);
+    }
+
+    @Override
+    public Uni<Boolean> putIfAbsent(String hash, DoNotCallEntry entry) {
+        return call("EVAL", PUT_IF_ABSENT, "2", ENTRIES, INDEX, hash, entry.encode())
+                .map(response -> response.toInteger() == 1);
     }
 
     @Override

@@ -13,7 +13,7 @@ import dev.voicegate.Redact;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
- * The audit trail, on the logger {@code voicegate.audit}: one line per make_call decision, per end_call, per operator action
+ * The audit trail, on the logger {@code voicegate.audit}: one line per make_call decision, per end_call, per operator action, per add_do_not_call
  * (e.g. a read of the call ledger) and per refusal it is told of, each message one JSON object marked
  * {@code "audit": true}. It holds the key's name, never a secret or hash, and masked numbers.
  */
@@ -73,6 +73,11 @@ public class AuditTrail {
 
     /** An operator did {@code action} on {@code target} (caller-supplied text must arrive validated and masked). */
     public void operator(String key, String action, String target) {
+        allowed(key, action, target);
+    }
+
+    /** {@code key} was let do {@code action} on {@code target}, as {@link #operator}: e.g. an agent's add_do_not_call. */
+    public void allowed(String key, String action, String target) {
         write(new Decision(true, action, key, Redact.phonesIn(target), "allow", null));
     }
 

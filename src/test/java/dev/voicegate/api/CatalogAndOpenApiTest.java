@@ -39,7 +39,7 @@ import io.restassured.http.ContentType;
 class CatalogAndOpenApiTest {
 
     static final List<String> ACTIONS = List.of("make_call", "list_calls", "get_recording", "get_call",
-            "end_call");
+            "end_call", "add_do_not_call");
     static final Path CONTRACT = Path.of("src/main/resources/contract");
 
     final ObjectMapper json = new ObjectMapper();
@@ -153,7 +153,8 @@ class CatalogAndOpenApiTest {
             assertEquals(component(action.get("input_schema"), schemas), schemas.get(input), name + " input");
             assertEquals(component(action.get("output_schema"), schemas), schemas.get(output), name + " output");
         }
-        assertEquals(List.of("runMakeCall", "runListCalls", "runGetRecording", "runGetCall", "runEndCall"), operationIds);
+        assertEquals(List.of("runMakeCall", "runListCalls", "runGetRecording", "runGetCall", "runEndCall",
+                "runAddDoNotCall"), operationIds);
     }
 
     /** Security on every operation but the public catalog; every 4xx answer is the envelope; servers; licence. */
@@ -180,10 +181,12 @@ class CatalogAndOpenApiTest {
                 assertEquals(!catalog, refusals.contains("401"), operation.toString());
             }
         }
-        // The catalog, /v1/me, the five tool calls, POST and GET calls, GET call, POST end, GET recording, GET and
-        // HEAD media, the ledger's two reads, the four operator controls (keys, suspend, resume, end-all), the
-        // approvals' listing and two decisions, and the do-not-call list's four operations.
-        assertEquals(27, operationIds.size(), operationIds.toString());
+        // The catalog, /v1/me, the six tool calls, POST and GET calls, GET call, POST end, GET recording, GET and
+        // HEAD media, POST do-not-call (add_do_not_call), the ledger's two reads, the four operator controls (keys,
+        // suspend, resume, end-all), the approvals' listing and two decisions, and the do-not-call list's four
+        // operations.
+        assertEquals(29, operationIds.size(), operationIds.toString());
+        assertTrue(operationIds.contains("addDoNotCallNumber"), operationIds.toString());
         assertTrue(operationIds.containsAll(Set.of("listApprovals", "approveCall", "denyCall")), operationIds.toString());
         assertTrue(operationIds.containsAll(Set.of("addDoNotCall", "removeDoNotCall", "getDoNotCall", "listDoNotCall")),
                 operationIds.toString());
@@ -220,6 +223,9 @@ class CatalogAndOpenApiTest {
             assertEquals(action.equals("list_calls"), toolCall.at("/200/headers/Next-Page-Token").isObject(), action);
             assertEquals(action.equals("make_call"), toolCall.at("/200/headers/Idempotent-Replayed").isObject(), action);
         }
+        JsonNode agentsDnc = responses(paths, "/v1/accounts/{account_sid}/do-not-call", "post");
+        assertEquals(Set.of("200", "400", "401", "403", "413", "429", "503"), fieldNames(agentsDnc), agentsDnc.toString());
+        assertTrue(agentsDnc.at("/403/description").asText().contains("add-do-not-call"), agentsDnc.toString());
         String dnc = "/v1/admin/do-not-call";
         assertTrue(fieldNames(responses(paths, dnc + "/{number}", "put")).containsAll(Set.of("200", "400", "401", "403", "503")));
         assertTrue(fieldNames(responses(paths, dnc + "/{number}", "get")).containsAll(Set.of("200", "400", "403", "404", "503")));

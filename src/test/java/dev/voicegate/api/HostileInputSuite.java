@@ -139,7 +139,14 @@ abstract class HostileInputSuite {
             new Param("call_sid", Kind.SID, quote(CALL_SID), true)),
             List.of("account_sid", "call_sid"));
 
-    static final List<ActionSpec> ACTIONS = List.of(MAKE_CALL, LIST_CALLS, GET_RECORDING, GET_CALL, END_CALL);
+    // 'reason' is free text (any printable character, up to 500): none of the kinds' mutations fits it.
+    static final ActionSpec ADD_DO_NOT_CALL = new ActionSpec("add_do_not_call", List.of(
+            new Param("account_sid", Kind.SID, quote(ACCOUNT), true),
+            new Param("number", Kind.PHONE, quote("+14155551212"), true)),
+            List.of("account_sid", "number"));
+
+    static final List<ActionSpec> ACTIONS = List.of(MAKE_CALL, LIST_CALLS, GET_RECORDING, GET_CALL, END_CALL,
+            ADD_DO_NOT_CALL);
 
     /** Each integer parameter's range, from the contract. */
     static final Map<String, List<Integer>> INT_RANGES = Map.of("timeout", List.of(1, 600), "page_size", List.of(1, 1000),
@@ -515,6 +522,10 @@ abstract class HostileInputSuite {
             cases.add(new Case("auth " + header.getKey() + " on POST calls/{sid}/end", "end_call",
                     r -> r.header("Authorization", header.getValue())
                             .post("/v1/accounts/" + ACCOUNT + "/calls/" + CALL_SID + "/end"), 401, UNAUTHORIZED, null));
+            cases.add(new Case("auth " + header.getKey() + " on POST do-not-call", "add_do_not_call",
+                    r -> r.header("Authorization", header.getValue()).contentType("application/json")
+                            .body("{\"number\":\"+14155551212\"}").post("/v1/accounts/" + ACCOUNT + "/do-not-call"),
+                    401, UNAUTHORIZED, null));
             cases.add(new Case("auth " + header.getKey() + " on GET calls/{sid}", "get_call",
                     r -> r.header("Authorization", header.getValue())
                             .get("/v1/accounts/" + ACCOUNT + "/calls/" + CALL_SID + "?wait_seconds=60"), 401, UNAUTHORIZED, null));

@@ -94,6 +94,31 @@ class RedisDoNotCallTest extends RedisBackedTest {
         makeCall("+12025550192").statusCode(201);
     }
 
+    /** add_do_not_call in Redis: a new number is listed under its hash; a listed one keeps the operator's entry. */
+    @Test
+    void anAgentsAddIsSharedAndNeverReplacesAnEntry() {
+        String agent = GuardedKeys.bearer("listener");
+        String body = "{\"account_sid\":\"" + ACCOUNT + "\",\"number\":\"%s\",\"reason\":\"%s\"}";
+        given().header("Authorization", OPERATOR).contentType(ContentType.JSON).body("{\"reason\":\"complaint\"}")
+                .put(PATH + "+12025550181").then().statusCode(200).body("created", equalTo(true));
+        given().header("Authorization", agent).contentType(ContentType.JSON)
+                .body(String.format(body, "+12025550181", "asked again")).post("/v1/actions/add_do_not_call").then()
+                .statusCode(200).body("success", equalTo(true)).body("added", equalTo(false));
+        given().header("Authorization", OPERATOR).get(PATH + "+12025550181").then().statusCode(200)
+                .body("entry.reason", equalTo("complaint")).body("entry.added_by", equalTo("operator"));
+
+        given().header("Authorization", agent).contentType(ContentType.JSON)
+                .body(String.format(body, "+12025550182", "asked")).post("/v1/actions/add_do_not_call").then()
+                .statusCode(200).body("added", equalTo(true)).body("added_by", equalTo("listener"));
+        RedisDataSource client = redisClient.get();
+        assertTrue(client.execute("ZRANGE", "voicegate:{dnc}:index", "0", "-1").toString()
+                .contains(DoNotCall.hash("+12025550182")));
+        assertTrue(client.execute("HGET", "voicegate:{dnc}:entries", DoNotCall.hash("+12025550182")).toString()
+                .contains("\"added_by\":\"listener\""));
+        makeCall("+12025550182").statusCode(403).body("error", startsWith("forbidden: 'to' ***0182 is on the do-not-call"));
+        twilio.verify(0, postRequestedFor(urlEqualTo(CALLS)));
+    }
+
     @Test
     void whileRedisIsDownTheOperatorEndpointsAnswer503() {
         redis.outage(() -> {
@@ -102,6 +127,10 @@ class RedisDoNotCallTest extends RedisBackedTest {
                         .body("error", startsWith("upstream_unavailable: the do-not-call list's store (Redis) is "
                                 + "unreachable"));
                 given().header("Authorization", OPERATOR).get("/v1/admin/do-not-call").then().statusCode(503);
+                given().header("Authorization", GuardedKeys.bearer("listener")).contentType(ContentType.JSON)
+                        .body("{\"number\":\"+12025550198\"}").post("/v1/accounts/" + ACCOUNT + "/do-not-call").then()
+                        .statusCode(503).body("error", startsWith("upstream_unavailable: the do-not-call list's store "
+                                + "(Redis) is unreachable; nothing was added"));
                 // fail-closed=false here (see the class comment): the call goes on, with a warning naming no number.
                 makeCall("+12025550199").statusCode(201);
                 String all = String.join("\n", logs.lines());

@@ -90,6 +90,25 @@ class ContractCopiesTest {
         }
     }
 
+    @Test
+    void everySchemaFileIsAContractCopyOrOneOfTheProjectsOwn() throws IOException {
+        Set<String> expected = new TreeSet<>();
+        for (String action : ContractSchemas.ACTIONS) {
+            expected.add(action + ".input.schema.json");
+            expected.add(action + ".output.schema.json");
+        }
+        for (String action : ContractSchemas.OWN_ACTIONS) {
+            assertTrue(!manifest().containsKey(action + ".input.schema.json"), action + " is the project's own");
+            expected.add(action + ".input.schema.json");
+            expected.add(action + ".output.schema.json");
+        }
+        Set<String> files = new TreeSet<>();
+        try (var listing = Files.list(Path.of("src", "main", "resources", "contract"))) {
+            listing.forEach(file -> files.add(file.getFileName().toString()));
+        }
+        assertEquals(expected, files);
+    }
+
     /** File name to SHA-256, from {@code contract-shared/SHA256SUMS} ({@code sha256sum} format). */
     private static Map<String, String> manifest() {
         Map<String, String> manifest = new LinkedHashMap<>();

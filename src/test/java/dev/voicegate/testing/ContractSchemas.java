@@ -27,6 +27,12 @@ public final class ContractSchemas {
     public static final List<String> ACTIONS = List.of("make_call", "list_calls", "get_recording", "get_call",
             "end_call");
 
+    /**
+     * The project's own actions: their schemas are written here, beside the contract copies, with no shared original
+     * (so neither the manifest nor {@code ../shared/contract} lists them).
+     */
+    public static final List<String> OWN_ACTIONS = List.of("add_do_not_call");
+
     private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(
             SpecificationVersion.DRAFT_2020_12,
             builder -> builder.schemaRegistryConfig(

@@ -52,6 +52,9 @@ public class GuardedKeys implements QuarkusTestResourceLifecycleManager {
         // Approval before dialing: every call, or only numbers the key has not called before.
         KEYS.put("approval-always", Map.of("approval", "always"));
         KEYS.put("approval-new", Map.of("approval", "new-numbers"));
+        // add_do_not_call: an agent opted in, and an operator that lists it among its actions.
+        KEYS.put("listener", Map.of("add-do-not-call", "true"));
+        KEYS.put("operator-listing", Map.of("role", "operator", "actions", "add_do_not_call"));
     }
 
     @Override
