@@ -31,6 +31,7 @@ import dev.voicegate.access.Guard;
 import dev.voicegate.access.Policy;
 import dev.voicegate.access.PolicyDenial;
 import dev.voicegate.access.TwilioAccounts;
+import dev.voicegate.approval.Approvals;
 import dev.voicegate.failure.ActionException;
 import dev.voicegate.failure.ActionFailure;
 import dev.voicegate.failure.ErrorCategory;
@@ -64,10 +65,12 @@ public class AdminKeysResource {
     private final InputParser parser;
     private final AuditTrail audit;
     private final PolicyMetrics metrics;
+    private final Approvals approvals;
 
     AdminKeysResource(AccessControl access, Guard guard, Suspensions suspensions, LiveCalls liveCalls,
             ActionDispatcher dispatcher, TwilioAccounts accounts, InputParser parser, AuditTrail audit,
-            PolicyMetrics metrics) {
+            PolicyMetrics metrics, Approvals approvals) {
+        this.approvals = approvals;
         this.access = access;
         this.guard = guard;
         this.suspensions = suspensions;
@@ -147,12 +150,9 @@ public class AdminKeysResource {
 
     private AdminViews.KeyState state(String name) {
         Policy policy = access.namedKeys().get(name);
-        Policy.Limits limits = policy.limits();
         List<String> actions = dispatcher.actions().keySet().stream().filter(policy::allows).toList();
-        var effective = new MeResource.EffectivePolicy(actions,
-                policy.accounts() != null ? policy.accounts() : accounts.accountSids(), policy.destinations(),
-                policy.from(), guard.blockedNumberTypes(), guard.blockedPrefixes(), limits.callsPerMinute(),
-                limits.callsPerHour(), limits.callsPerDay(), limits.requestsPerMinute());
+        var effective = MeResource.EffectivePolicy.of(policy, actions,
+                policy.accounts() != null ? policy.accounts() : accounts.accountSids(), guard, approvals.mode(name, true));
         var suspension = suspensions.of(name).orElse(null);
         return new AdminViews.KeyState(name, policy.role().wire(), effective, suspension == null ? "active" : "suspended",
                 AdminViews.Suspended.of(suspension));
