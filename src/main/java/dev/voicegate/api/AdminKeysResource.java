@@ -8,8 +8,10 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriInfo;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -19,7 +21,6 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestPath;
-import org.jboss.resteasy.reactive.RestQuery;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -31,6 +32,7 @@ import dev.voicegate.access.Guard;
 import dev.voicegate.access.Policy;
 import dev.voicegate.access.PolicyDenial;
 import dev.voicegate.access.TwilioAccounts;
+import dev.voicegate.approval.Approvals;
 import dev.voicegate.failure.ActionException;
 import dev.voicegate.failure.ActionFailure;
 import dev.voicegate.failure.ErrorCategory;
@@ -54,6 +56,12 @@ import io.smallrye.mutiny.Uni;
 public class AdminKeysResource {
 
     private static final int MAX_REASON = 200;
+    /**
+     * end-all's query, read strictly: a missing, empty or misspelt {@code account_sid} must not widen "every live call
+     * of this account" to every account.
+     */
+    static final StrictQuery END_ALL_QUERY = new StrictQuery(
+            StrictQuery.text("account_sid", "The account whose live calls to end (required)"));
 
     private final AccessControl access;
     private final Guard guard;
@@ -64,10 +72,12 @@ public class AdminKeysResource {
     private final InputParser parser;
     private final AuditTrail audit;
     private final PolicyMetrics metrics;
+    private final Approvals approvals;
 
     AdminKeysResource(AccessControl access, Guard guard, Suspensions suspensions, LiveCalls liveCalls,
             ActionDispatcher dispatcher, TwilioAccounts accounts, InputParser parser, AuditTrail audit,
-            PolicyMetrics metrics) {
+            PolicyMetrics metrics, Approvals approvals) {
+        this.approvals = approvals;
         this.access = access;
         this.guard = guard;
         this.suspensions = suspensions;
@@ -83,8 +93,10 @@ public class AdminKeysResource {
     @Path("/keys")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Every named key: its role, effective policy and state (active or suspended)")
-    public AdminViews.Keys listAdminKeys(@RestHeader(HttpHeaders.AUTHORIZATION) String authorization) {
+    public AdminViews.Keys listAdminKeys(@RestHeader(HttpHeaders.AUTHORIZATION) String authorization,
+            @Context UriInfo uri) {
         Caller caller = operator(authorization, "list_keys", null);
+        noQuery(uri);
         audit.operator(caller.name(), "list_keys", null);
         return new AdminViews.Keys(true, null, access.namedKeys().keySet().stream().map(this::state).toList());
     }
@@ -99,8 +111,9 @@ public class AdminKeysResource {
     @APIResponse(responseCode = "404", description = "not_found: no configured key has that name")
     public Uni<AdminViews.Switched> suspendKey(@RestPath String name,
             @RestHeader(HttpHeaders.AUTHORIZATION) String authorization,
-            @RestHeader(HttpHeaders.CONTENT_TYPE) String contentType, String body) {
+            @RestHeader(HttpHeaders.CONTENT_TYPE) String contentType, @Context UriInfo uri, String body) {
         Caller caller = operator(authorization, "suspend_key", null);
+        noQuery(uri);
         named(name);
         if (name.equals(caller.name())) {
             throw ActionException.invalid("an operator key may not suspend itself (it could not resume itself)");
@@ -124,8 +137,9 @@ public class AdminKeysResource {
             content = @Content(schema = @Schema(implementation = AdminViews.Switched.class)))
     @APIResponse(responseCode = "404", description = "not_found: no configured key has that name")
     public Uni<AdminViews.Switched> resumeKey(@RestPath String name,
-            @RestHeader(HttpHeaders.AUTHORIZATION) String authorization) {
+            @RestHeader(HttpHeaders.AUTHORIZATION) String authorization, @Context UriInfo uri) {
         Caller caller = operator(authorization, "resume_key", null);
+        noQuery(uri);
         named(name);
         audit.operator(caller.name(), "resume_key", name);
         return suspensions.resume(name).map(before -> new AdminViews.Switched(true, null, state(name),
@@ -136,9 +150,14 @@ public class AdminKeysResource {
     @Path("/calls/end-all")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Ends every live call Voicegate placed on the account, according to the call ledger")
-    public Uni<AdminViews.EndedAll> endAllCalls(@RestQuery("account_sid") String accountSid,
-            @RestHeader(HttpHeaders.AUTHORIZATION) String authorization) {
+    public Uni<AdminViews.EndedAll> endAllCalls(@RestHeader(HttpHeaders.AUTHORIZATION) String authorization,
+            @Context UriInfo uri) {
         Caller caller = operator(authorization, "end_all_calls", null);
+        JsonNode query = END_ALL_QUERY.read(uri.getQueryParameters());
+        String accountSid = query.has("account_sid") ? query.get("account_sid").asText() : null;
+        if (accountSid == null) {
+            throw ActionException.invalid("'account_sid' is required: the account whose live calls to end");
+        }
         Rules.sid("account_sid", accountSid, Sid.ACCOUNT);
         check(caller, "end_all_calls", accountSid, () -> guard.checkAccount(caller, accountSid));
         audit.operator(caller.name(), "end_all_calls", accountSid);
@@ -147,12 +166,9 @@ public class AdminKeysResource {
 
     private AdminViews.KeyState state(String name) {
         Policy policy = access.namedKeys().get(name);
-        Policy.Limits limits = policy.limits();
         List<String> actions = dispatcher.actions().keySet().stream().filter(policy::allows).toList();
-        var effective = new MeResource.EffectivePolicy(actions,
-                policy.accounts() != null ? policy.accounts() : accounts.accountSids(), policy.destinations(),
-                policy.from(), guard.blockedNumberTypes(), guard.blockedPrefixes(), limits.callsPerMinute(),
-                limits.callsPerHour(), limits.callsPerDay(), limits.requestsPerMinute());
+        var effective = MeResource.EffectivePolicy.of(policy, actions,
+                policy.accounts() != null ? policy.accounts() : accounts.accountSids(), guard, approvals.mode(name, true));
         var suspension = suspensions.of(name).orElse(null);
         return new AdminViews.KeyState(name, policy.role().wire(), effective, suspension == null ? "active" : "suspended",
                 AdminViews.Suspended.of(suspension));
@@ -166,6 +182,12 @@ public class AdminKeysResource {
             guard.checkSuspended(caller);
         });
         return caller;
+    }
+
+    private static void noQuery(UriInfo uri) {
+        if (!uri.getQueryParameters().isEmpty()) {
+            throw ActionException.invalid("this endpoint takes no query parameters");
+        }
     }
 
     private void named(String name) {

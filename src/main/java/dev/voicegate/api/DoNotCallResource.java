@@ -59,7 +59,7 @@ public class DoNotCallResource {
     static final String LIST_ACTION = "list_do_not_call";
     private static final int MAX_REASON = 500;
     private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
-    private static final StrictQuery LIST_QUERY = new StrictQuery(
+    static final StrictQuery LIST_QUERY = new StrictQuery(
             StrictQuery.integer("page_size", "1-200, default 50", 1, LedgerParams.MAX_PAGE_SIZE),
             StrictQuery.text("page_token", "next_page_token of the previous page, as it is"));
 

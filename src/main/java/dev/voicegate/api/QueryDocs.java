@@ -15,7 +15,8 @@ public class QueryDocs implements OASFilter {
 
     /** By operation id: the resource method's name. */
     private static final Map<String, StrictQuery> QUERIES = Map.of("listCalls", AccountResource.LIST_CALLS_QUERY,
-            "listLedgerCalls", LedgerParams.QUERY);
+            "listLedgerCalls", LedgerParams.QUERY, "endAllCalls", AdminKeysResource.END_ALL_QUERY,
+            "listDoNotCall", DoNotCallResource.LIST_QUERY);
 
     @Override
     public Operation filterOperation(Operation operation) {

@@ -210,6 +210,12 @@ class CatalogAndOpenApiTest {
         JsonNode media = responses(paths, "/v1/accounts/{account_sid}/recordings/{recording_sid}/media", "get");
         assertTrue(fieldNames(media).containsAll(Set.of("200", "206", "401", "403", "404", "416", "429", "503")));
 
+        // Queries read strictly are documented from their tables (QueryDocs), the operator controls' too.
+        assertTrue(paths.at("/~1v1~1admin~1calls~1end-all/post/parameters").toString().contains("\"account_sid\""),
+                paths.at("/~1v1~1admin~1calls~1end-all/post").toString());
+        assertTrue(paths.at("/~1v1~1admin~1do-not-call/get/parameters").toString().contains("\"page_token\""),
+                paths.at("/~1v1~1admin~1do-not-call/get").toString());
+
         assertTrue(responses(paths, calls, "post").at("/201/headers/Idempotent-Replayed/schema").isObject());
         assertTrue(responses(paths, calls, "get").at("/200/headers/Link/schema").isObject());
         for (String retried : List.of("403", "409", "429", "503")) {

@@ -355,13 +355,33 @@ class GuardrailsTest {
                 .body("policy.blocked_prefixes", equalTo(List.of("+870", "+881", "+882", "+883", "+979")))
                 .body("policy.max_calls_per_hour", equalTo(30))
                 .body("policy.max_calls_per_minute", nullValue())
+                .body("policy.end_any_call", equalTo(false)).body("policy.approval", equalTo("never"))
+                .body("policy.calling_hours", nullValue())
+                .body("policy.calling_hours_setting", equalTo("voicegate.policy.calling-hours"))
+                .body("state", equalTo("active")).body("suspension", nullValue())
                 .extract().asString();
+        // The policies of #22: end_call on any call, approval before dialing, calling hours and where they are set.
+        given().header("Authorization", GuardedKeys.bearer("ender")).get("/v1/me").then().statusCode(200)
+                .body("policy.end_any_call", equalTo(true));
+        given().header("Authorization", GuardedKeys.bearer("operator")).get("/v1/me").then().statusCode(200)
+                .body("policy.end_any_call", equalTo(true));
+        given().header("Authorization", GuardedKeys.bearer("approval-always")).get("/v1/me").then().statusCode(200)
+                .body("policy.approval", equalTo("always"));
+        given().header("Authorization", GuardedKeys.bearer("approval-new")).get("/v1/me").then().statusCode(200)
+                .body("policy.approval", equalTo("new-numbers"));
+        given().header("Authorization", GuardedKeys.bearer("hours")).get("/v1/me").then().statusCode(200)
+                .body("policy.calling_hours", equalTo("08:00-21:00"))
+                .body("policy.calling_hours_setting", equalTo("voicegate.access.keys.hours.calling-hours"));
+        given().header("Authorization", GuardedKeys.bearer("operator")).get("/v1/admin/keys").then().statusCode(200)
+                .body("keys.find { it.name == 'hours' }.policy.calling_hours", equalTo("08:00-21:00"))
+                .body("keys.find { it.name == 'approval-new' }.policy.approval", equalTo("new-numbers"));
         given().header("Authorization", GuardedKeys.bearer("reporting")).get("/v1/me").then().statusCode(200)
                 .body("policy.actions", equalTo(List.of("list_calls", "get_recording")));
         given().header("Authorization", SERVICE).get("/v1/me").then().statusCode(200)
                 .body("name", equalTo("SERVICE_API_KEYS[1]")).body("policy.destinations", nullValue());
         given().header("Authorization", PASS_THROUGH).get("/v1/me").then().statusCode(200)
                 .body("name", equalTo("pass-through")).body("kind", equalTo("pass_through"))
+                .body("policy.approval", equalTo("never")).body("state", equalTo("active"))
                 .body("policy.accounts", equalTo(List.of(TestAccounts.PASS_THROUGH_ACCOUNT_SID)));
         given().get("/v1/me").then().statusCode(401).body("error", startsWith("unauthorized: "));
         for (String secret : GuardedKeys.secretsAndHashes()) {

@@ -280,7 +280,7 @@ abstract class HostileInputSuite {
         return all;
     }
 
-    /** One request of the corpus and what must come back. */
+    /** One request of the corpus and what must come back; {@code action} names the output contract, if any. */
     record Case(String name, String action, Function<RequestSpecification, Response> request, int status,
             String category, String mentions) {
     }
@@ -604,7 +604,9 @@ abstract class HostileInputSuite {
         String seen = name + " -> HTTP " + response.statusCode() + " " + abbreviate(body, 400);
         assertEquals(hostile.status(), response.statusCode(), seen);
         assertEquals("application/json", String.valueOf(response.contentType()).split(";")[0].trim(), seen);
-        ContractSchemas.assertValidOutput(hostile.action(), body);
+        if (hostile.action() != null) { // null: an endpoint with no action contract (the operator controls)
+            ContractSchemas.assertValidOutput(hostile.action(), body);
+        }
         assertFalse(response.jsonPath().getBoolean("success"), seen);
         String error = response.jsonPath().getString("error");
         assertTrue(error.startsWith(hostile.category() + ": "), seen);

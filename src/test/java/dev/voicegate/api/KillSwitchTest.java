@@ -114,6 +114,10 @@ class KillSwitchTest {
                 "list_calls", "{\"account_sid\":\"" + TestAccounts.ACCOUNT_SID + "\"}")).post("/mcp")).get(0);
         assertTrue(answer.encode().contains("rule 'suspended'"), answer.encode());
         twilio.verify(0, anyRequestedFor(anyUrl()));
+        // GET /v1/me still answers the suspended key: that is where it learns why.
+        given().header("Authorization", GuardedKeys.bearer(KEY)).get("/v1/me").then().statusCode(200)
+                .body("state", equalTo("suspended")).body("suspension.suspended_by", equalTo("operator"))
+                .body("suspension.reason", containsString("looping on"));
 
         given().header("Authorization", GuardedKeys.bearer("operator")).get("/v1/admin/keys").then().statusCode(200)
                 .body("keys.find { it.name == 'suspendable' }.state", equalTo("suspended"))
@@ -125,6 +129,8 @@ class KillSwitchTest {
                 .body("changed", equalTo(true));
         twilio.stubFor(post(urlEqualTo(CALLS)).willReturn(fixture(201, "call-created.json")));
         restCall(KEY).statusCode(201);
+        given().header("Authorization", GuardedKeys.bearer(KEY)).get("/v1/me").then().statusCode(200)
+                .body("state", equalTo("active")).body("suspension", org.hamcrest.Matchers.nullValue());
     }
 
     @Test
