@@ -3,7 +3,6 @@ package dev.voicegate.access;
 import static dev.voicegate.access.Policy.ADD_DO_NOT_CALL;
 
 import java.time.Clock;
-import java.time.ZoneId;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -221,35 +220,8 @@ public class Guard {
                     "add the number to " + policy.setting("from"));
         }
         if (policy.callingHours() != null) {
-            checkHours(policy, number, masked);
+            CallingHoursRule.check(policy, number, masked, clock.instant());
         }
-    }
-
-    /**
-     * The calling hours, in every time zone of the number's prefix. A number without a known zone is refused: the
-     * window is a legal limit, so it is not waived when the local time cannot be known.
-     */
-    private void checkHours(Policy policy, PhoneNumber number, String masked) {
-        CallingHours hours = policy.callingHours();
-        List<String> zoneIds = PhoneNumberToTimeZonesMapper.getInstance().getTimeZonesForNumber(number);
-        if (zoneIds.isEmpty() || zoneIds.contains(PhoneNumberToTimeZonesMapper.getUnknownTimeZone())) {
-            throw forbidden(HOURS, policy.holder() + " may call only from " + hours + " local time, and the time "
-                    + "zone of 'to' " + masked + " is unknown", "remove " + policy.callingHoursSetting()
-                    + " to call numbers whose local time cannot be known");
-        }
-        List<ZoneId> zones = zoneIds.stream().map(ZoneId::of).toList();
-        CallingHours.Outside outside = hours.check(zones, clock.instant());
-        if (outside == null) {
-            return;
-        }
-        String when = outside.opensIn() == null ? "The window is never open in all these zones at once."
-                : "Retry after " + Math.max(1, (outside.opensIn().toMillis() + 999) / 1000) + " s, when it opens in "
-                        + (zones.size() == 1 ? "that zone." : "all of them.");
-        String message = policy.holder() + " may call only from " + hours + " local time, and it is " + outside.localTimes()
-                + " for 'to' " + masked + " (rule '" + HOURS + "'); nothing was sent to Twilio. To change it, set "
-                + policy.callingHoursSetting() + ". " + when;
-        throw new PolicyDenial(HOURS, new ActionFailure(ErrorCategory.FORBIDDEN, message,
-                ErrorCategory.FORBIDDEN.httpStatus(), outside.opensIn()));
     }
 
     /** A destination that names the blocked range, or a narrower prefix of it, lets the caller call there. */
@@ -279,7 +251,7 @@ public class Guard {
         }
     }
 
-    private static PolicyDenial forbidden(String rule, String what, String change) {
+    static PolicyDenial forbidden(String rule, String what, String change) {
         return new PolicyDenial(rule, new ActionFailure(ErrorCategory.FORBIDDEN, what + " (rule '" + rule + "'). To change it, " + change + ". Retrying will not help."));
     }
 }
