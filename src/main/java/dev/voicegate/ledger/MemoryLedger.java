@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 import io.smallrye.mutiny.Uni;
 
@@ -63,6 +64,7 @@ final class MemoryLedger implements Ledger {
         byPosition.put(slot.position, slot);
         byId.put(attempt.id(), slot);
         trim();
+        watchers.wakeAny(attempt.id());
     }
 
     @Override
@@ -74,6 +76,7 @@ final class MemoryLedger implements Ledger {
                 slot.callSid = callSid;
                 bySid.put(callSid, slot);
             }
+            watchers.wakeAny(callSid == null ? attemptId : callSid);
         }
     }
 
@@ -174,6 +177,11 @@ final class MemoryLedger implements Ledger {
     @Override
     public Watch watch(String callSid, Runnable wake) {
         return watchers.add(callSid, wake);
+    }
+
+    @Override
+    public Watch watchAll(Consumer<String> wake) {
+        return watchers.addAny(wake);
     }
 
     @Override

@@ -1,0 +1,65 @@
+package dev.voicegate.console;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
+
+import org.jboss.resteasy.reactive.RestCookie;
+
+import dev.voicegate.config.VoicegateConfig;
+import dev.voicegate.ledger.Ledger;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.subscription.BackPressureStrategy;
+
+/**
+ * The calls page's live updates: a server-sent event {@code ledger} whenever the ledger changed (at most one per
+ * {@link #COALESCE}), on which the page fetches its rows again. The event carries nothing but a count: what the
+ * operator may see is decided by the rows' own request. Streams are bounded per replica
+ * ({@code CONSOLE_MAX_STREAMS}); each ends its ledger watch when the browser goes.
+ */
+@Path("/console/stream/calls")
+public class CallsStream {
+
+    /** Changes closer together than this make one event: a burst of callbacks refreshes the page once. */
+    static final Duration COALESCE = Duration.ofMillis(200);
+
+    private final ConsoleAccess console;
+    private final Ledger ledger;
+    private final int maxStreams;
+    private final AtomicInteger open = new AtomicInteger();
+
+    CallsStream(ConsoleAccess console, Ledger ledger, VoicegateConfig config) {
+        this.console = console;
+        this.ledger = ledger;
+        this.maxStreams = config.console().maxStreams();
+    }
+
+    @GET
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    public Multi<OutboundSseEvent> stream(@RestCookie(Sessions.COOKIE) String session, @Context Sse sse) {
+        console.operator(session);
+        if (open.incrementAndGet() > maxStreams) {
+            open.decrementAndGet();
+            throw new ConsoleRefusal(Response.Status.SERVICE_UNAVAILABLE, "Too many live pages are open on this "
+                    + "replica (CONSOLE_MAX_STREAMS); reload later.");
+        }
+        Multi<String> changes = Multi.createFrom().<String>emitter(emitter -> {
+            Ledger.Watch watch = ledger.watchAll(id -> emitter.emit(id == null ? "" : id));
+            emitter.onTermination(() -> {
+                watch.close();
+                open.decrementAndGet();
+            });
+        }, BackPressureStrategy.LATEST);
+        return changes.group().intoLists().every(COALESCE)
+                .filter(batch -> !batch.isEmpty())
+                .map(batch -> sse.newEventBuilder().name("ledger").data(Integer.toString(batch.size())).build());
+    }
+}
