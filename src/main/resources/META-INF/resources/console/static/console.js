@@ -1,6 +1,6 @@
 // The console's only script (no inline script: the Content-Security-Policy forbids it). It shows every
 // <time datetime> in the viewer's zone, keeping UTC in the title, also in rows that live updates swap in;
-// and it asks for confirmation in the page before a destructive form is sent (data-confirm).
+// it asks for confirmation in the page before a destructive form is sent (data-ask), and marks the live stream's state.
 (function () {
   "use strict";
   var format = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "medium" });
@@ -35,6 +35,10 @@
       if (opener) { opener.hidden = false; opener.focus(); }
     }
   });
+
+  // The live stream's state, for the page's "live" mark (and for tests): open, or closed while it reconnects.
+  document.addEventListener("htmx:sseOpen", function (event) { event.target.setAttribute("data-live", "open"); });
+  document.addEventListener("htmx:sseError", function (event) { event.target.setAttribute("data-live", "closed"); });
 
   document.addEventListener("DOMContentLoaded", function () { localTimes(document); });
   document.addEventListener("htmx:afterSwap", function (event) { localTimes(event.target); });

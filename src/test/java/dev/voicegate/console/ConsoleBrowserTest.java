@@ -1,0 +1,150 @@
+package dev.voicegate.console;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.net.URL;
+import java.time.Duration;
+import java.util.List;
+import java.util.logging.Level;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+
+import dev.voicegate.testing.GuardedKeys;
+import dev.voicegate.testing.InjectWireMock;
+import dev.voicegate.testing.TestAccounts;
+import dev.voicegate.testing.TwilioCalls;
+import dev.voicegate.testing.TwilioStubs;
+import dev.voicegate.testing.WireMockTwilio;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * The console in a real browser: Debian's Chromium, headless, driven through its own chromedriver (Selenium
+ * downloads nothing). An operator signs in and sees a call placed through the API appear live, and an agent key is
+ * refused; no request fails and nothing breaks the Content-Security-Policy (the browser's console log stays clean).
+ */
+@QuarkusTest
+@WithTestResource(WireMockTwilio.class)
+@WithTestResource(GuardedKeys.class)
+class ConsoleBrowserTest {
+
+    static final String CHROMIUM = "/usr/bin/chromium";
+    static final String CHROMEDRIVER = "/usr/bin/chromedriver";
+    static final Duration WAIT = Duration.ofSeconds(15);
+
+    static ChromeDriverService service;
+    static ChromeDriver browser;
+
+    @TestHTTPResource("/console")
+    URL console;
+
+    @InjectWireMock
+    WireMockServer twilio;
+
+    @BeforeAll
+    static void startBrowser() throws Exception {
+        service = new ChromeDriverService.Builder().usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build();
+        service.start();
+        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM)
+                .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900");
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
+        options.setCapability(ChromeOptions.LOGGING_PREFS, logs);
+        browser = new ChromeDriver(service, options);
+    }
+
+    @AfterAll
+    static void stopBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (service != null) {
+            service.stop();
+        }
+    }
+
+    @BeforeEach
+    void fresh() {
+        TwilioStubs.reset(twilio);
+        browser.get(console + "/sign-in");
+        browser.manage().deleteAllCookies();
+    }
+
+    void signIn(String keyName) {
+        browser.get(console + "/sign-in");
+        WebElement key = browser.findElement(By.cssSelector("input[name=key]"));
+        key.sendKeys(GuardedKeys.secret(keyName));
+        key.submit();
+    }
+
+    static WebDriverWait waiting(WebDriver driver) {
+        return new WebDriverWait(driver, WAIT);
+    }
+
+    /** Severe entries of the browser's console log (failed requests, CSP violations, script errors) since the last read. */
+    static List<String> browserErrors() {
+        return browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue()).map(LogEntry::getMessage).toList();
+    }
+
+    @Test
+    void anOperatorSeesACallPlacedThroughTheApiAppearLive() {
+        signIn("operator");
+        waiting(browser).until(ExpectedConditions.urlToBe(console + "/calls"));
+        // The live stream is open once htmx's sse extension says so (console.js marks it data-live=open).
+        waiting(browser).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[sse-connect][data-live=open]")));
+
+        String sid = TwilioCalls.newSid();
+        twilio.stubFor(post(urlEqualTo(TwilioStubs.CALLS)).willReturn(TwilioCalls.created(sid, "+14155551212")));
+        given().header("Authorization", GuardedKeys.bearer("ender")).contentType("application/json")
+                .body("{\"account_sid\":\"" + TestAccounts.ACCOUNT_SID + "\",\"to\":\"+14155551212\",\"from_\":\"+15017122661\","
+                        + "\"twiml\":\"<Response><Say>Hello</Say></Response>\"}")
+                .post("/v1/actions/make_call").then().statusCode(200);
+
+        WebElement row = waiting(browser).until(ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector("tr[data-call-sid='" + sid + "']")));
+        assertTrue(row.getText().contains("ender"), row.getText());
+        assertTrue(row.getText().contains("***1212"), row.getText());
+        assertEquals("+14155551212", row.findElement(By.cssSelector("span[title]")).getAttribute("title"));
+        assertTrue(row.findElement(By.cssSelector("[data-status]")).isDisplayed());
+        // The time is shown in the viewer's zone, with UTC on hover (console.js).
+        WebElement time = row.findElement(By.tagName("time"));
+        waiting(browser).until(driver -> time.getAttribute("title") != null && time.getAttribute("title").endsWith("UTC"));
+        assertEquals(List.of(), browserErrors());
+    }
+
+    @Test
+    void anAgentKeyCannotSignIn() {
+        signIn("reporting");
+        WebElement alert = waiting(browser).until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[role=alert]")));
+        assertTrue(alert.getText().contains("Only operator keys may sign in"), alert.getText());
+        assertTrue(browser.findElements(By.cssSelector("tr[data-call-sid]")).isEmpty());
+        browser.get(console + "/calls");
+        waiting(browser).until(ExpectedConditions.urlToBe(console + "/sign-in"));
+        // The 403 of the refused sign-in is the page's own answer, not a failing sub-request.
+        List<String> errors = browserErrors();
+        assertTrue(errors.stream().allMatch(line -> line.contains("/console/sign-in")), errors::toString);
+    }
+}
