@@ -1,0 +1,132 @@
+package dev.voicegate.console;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static dev.voicegate.testing.TwilioStubs.json;
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+
+import dev.voicegate.ledger.CallAttempt;
+import dev.voicegate.ledger.CallDetails;
+import dev.voicegate.ledger.Ledger;
+import dev.voicegate.ledger.StatusEvent;
+import dev.voicegate.testing.GuardedKeys;
+import dev.voicegate.testing.InjectWireMock;
+import dev.voicegate.testing.LogCapture;
+import dev.voicegate.testing.TestAccounts;
+import dev.voicegate.testing.TwilioCalls;
+import dev.voicegate.testing.TwilioStubs;
+import dev.voicegate.testing.WireMockTwilio;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * A call's page: parameters (a hostile TwiML as text), the timeline with its sources, the recordings' players, and
+ * End call while the call is live: refused without the CSRF token, done through the operator's ending otherwise.
+ */
+@QuarkusTest
+@WithTestResource(WireMockTwilio.class)
+@WithTestResource(GuardedKeys.class)
+class ConsoleCallTest {
+
+    static final String TO = "+14155550123";
+
+    @Inject
+    Ledger ledger;
+
+    @InjectWireMock
+    WireMockServer twilio;
+
+    @BeforeEach
+    void reset() {
+        TwilioStubs.reset(twilio);
+    }
+
+    String seed(String twiml, List<String> recordings, String... statuses) {
+        String id = UUID.randomUUID().toString();
+        Instant at = Instant.now().minusSeconds(60);
+        ledger.attempted(new CallAttempt(id, TestAccounts.ACCOUNT_SID, "agent-x", "rest", TO, "+15017122661", null, twiml,
+                "idem-" + id, "req-1", null, at, true, null));
+        String sid = TwilioCalls.newSid();
+        ledger.outcome(id, sid, "placed");
+        for (int i = 0; i < statuses.length; i++) {
+            ledger.event(sid, new StatusEvent(statuses[i], at.plusSeconds(i + 1), i, StatusEvent.Source.CALLBACK, null))
+                    .await().indefinitely();
+        }
+        if (recordings != null) {
+            ledger.details(sid, new CallDetails("31", "-0.013", "USD", "human", recordings));
+        }
+        return sid;
+    }
+
+    static String page(String cookie, String sid) {
+        return given().cookie(Sessions.COOKIE, cookie).get("/console/calls/" + sid).then().statusCode(200).extract().asString();
+    }
+
+    @Test
+    void theParametersTimelineAndRecordingsWithHostileTwimlAsText() {
+        String hostile = "<Response><Say>\"'</Say></Response><script>alert(1)</script>";
+        String sid = seed(hostile, List.of("RE0123456789abcdef0123456789abcdef"), "initiated", "ringing", "completed");
+        String html = page(ConsoleClient.signIn("operator").cookie(), sid);
+        assertTrue(html.contains("&lt;Response&gt;&lt;Say&gt;&quot;&#39;&lt;/Say&gt;&lt;/Response&gt;&lt;script&gt;"), html);
+        assertTrue(!html.contains("<script>alert"), html);
+        assertTrue(html.contains("<audio controls preload=\"metadata\" data-recording-sid=\"RE0123456789abcdef0123456789abcdef\""), html);
+        assertTrue(html.contains("<td data-status=\"ringing\">ringing</td><td>callback</td>"), html);
+        assertTrue(html.contains("<span title=\"" + TO + "\">***0123</span>"), html);
+        assertTrue(!html.contains("data-action=\"end-call\""), "a completed call has no End call button");
+    }
+
+    @Test
+    void unknownAndMalformedCallsAreRefusedAsPages() {
+        String cookie = ConsoleClient.signIn("operator").cookie();
+        given().cookie(Sessions.COOKIE, cookie).get("/console/calls/" + TwilioCalls.newSid()).then().statusCode(404)
+                .contentType(containsString("text/html")).body(containsString("holds no call"));
+        given().cookie(Sessions.COOKIE, cookie).get("/console/calls/CA%3Cscript%3E").then().statusCode(404)
+                .body(not(containsString("<script>")));
+    }
+
+    @Test
+    void endCallNeedsTheCsrfTokenAndEndsTheCallAsTheOperator() {
+        String sid = seed("<Response/>", null, "initiated", "in-progress");
+        String path = TwilioStubs.ACCOUNT + "/Calls/" + sid + ".json";
+        twilio.stubFor(get(urlEqualTo(path)).willReturn(json(TwilioCalls.call(sid, TO, "in-progress"))));
+        twilio.stubFor(post(urlEqualTo(path)).willReturn(json(TwilioCalls.call(sid, TO, "completed"))));
+        ConsoleClient.Signed session = ConsoleClient.signIn("operator");
+        given().cookie(Sessions.COOKIE, session.cookie()).get("/console/calls/" + sid).then().statusCode(200)
+                .body(containsString("data-action=\"end-call\"")).body(containsString("data-confirm=\"end-call\""));
+
+        given().redirects().follow(false).cookie(Sessions.COOKIE, session.cookie()).formParam("csrf", "forged")
+                .post("/console/calls/" + sid + "/end").then().statusCode(403);
+        twilio.verify(0, postRequestedFor(urlEqualTo(path)));
+
+        try (LogCapture log = LogCapture.install()) {
+            given().redirects().follow(false).cookie(Sessions.COOKIE, session.cookie()).formParam("csrf", session.csrf())
+                    .post("/console/calls/" + sid + "/end").then().statusCode(303)
+                    .header("Location", endsWith("/console/calls/" + sid + "?ended=success"));
+            twilio.verify(1, postRequestedFor(urlEqualTo(path)));
+            assertTrue(log.lines().stream().anyMatch(line -> line.contains("\"action\":\"end_call\"")
+                    && line.contains("\"key\":\"operator\"") && line.contains(sid)), log.lines()::toString);
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> page(session.cookie(), sid).contains("<td>update</td><td>operator</td>"));
+        given().cookie(Sessions.COOKIE, session.cookie()).get("/console/calls/" + sid + "?ended=success").then()
+                .body(containsString("The call was ended")).body(not(containsString("data-action=\"end-call\"")));
+    }
+}
