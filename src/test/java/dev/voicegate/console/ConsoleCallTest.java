@@ -129,4 +129,32 @@ class ConsoleCallTest {
         given().cookie(Sessions.COOKIE, session.cookie()).get("/console/calls/" + sid + "?ended=success").then()
                 .body(containsString("The call was ended")).body(not(containsString("data-action=\"end-call\"")));
     }
+
+    @Test
+    void aListedRecordingStreamsWithTheOperatorsRightsAndRanges() {
+        String rsid = "RE" + UUID.randomUUID().toString().replace("-", "");
+        String sid = seed("<Response/>", List.of(rsid), "completed");
+        byte[] audio = "RIFF....WAVEfmt fake audio bytes".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        String twilioPath = TwilioStubs.ACCOUNT + "/Recordings/" + rsid + ".wav";
+        twilio.stubFor(get(urlEqualTo(twilioPath)).withHeader("Range", com.github.tomakehurst.wiremock.client.WireMock.absent())
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(200)
+                        .withHeader("Content-Type", "audio/x-wav").withHeader("Accept-Ranges", "bytes")
+                        .withHeader("Content-Length", String.valueOf(audio.length)).withBody(audio)));
+        twilio.stubFor(get(urlEqualTo(twilioPath)).withHeader("Range", com.github.tomakehurst.wiremock.client.WireMock.equalTo("bytes=4-7"))
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(206)
+                        .withHeader("Content-Type", "audio/x-wav").withHeader("Content-Range", "bytes 4-7/" + audio.length)
+                        .withHeader("Content-Length", "4").withBody(java.util.Arrays.copyOfRange(audio, 4, 8))));
+        String media = "/console/calls/" + sid + "/recordings/" + rsid + ".wav";
+        String cookie = ConsoleClient.signIn("operator").cookie();
+        byte[] body = given().cookie(Sessions.COOKIE, cookie).get(media).then().statusCode(200)
+                .header("Content-Type", "audio/x-wav").header("Accept-Ranges", "bytes").extract().asByteArray();
+        org.junit.jupiter.api.Assertions.assertArrayEquals(audio, body);
+        given().cookie(Sessions.COOKIE, cookie).header("Range", "bytes=4-7").get(media).then().statusCode(206)
+                .header("Content-Range", "bytes 4-7/" + audio.length).body(org.hamcrest.Matchers.equalTo("...."));
+        given().get(media).then().statusCode(401);
+        String other = "RE" + UUID.randomUUID().toString().replace("-", "");
+        given().cookie(Sessions.COOKIE, cookie).get("/console/calls/" + sid + "/recordings/" + other + ".wav")
+                .then().statusCode(404);
+        given().cookie(Sessions.COOKIE, cookie).header("Range", "bytes=9-1").get(media).then().statusCode(400);
+    }
 }
