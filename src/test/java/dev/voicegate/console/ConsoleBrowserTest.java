@@ -1,5 +1,6 @@
 package dev.voicegate.console;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static io.restassured.RestAssured.given;
@@ -30,6 +31,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 
+import dev.voicegate.ledger.CallAttempt;
+import dev.voicegate.ledger.Ledger;
+import dev.voicegate.ledger.StatusEvent;
 import dev.voicegate.testing.GuardedKeys;
 import dev.voicegate.testing.InjectWireMock;
 import dev.voicegate.testing.TestAccounts;
@@ -42,8 +46,9 @@ import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * The console in a real browser: Debian's Chromium, headless, driven through its own chromedriver (Selenium
- * downloads nothing). An operator signs in and sees a call placed through the API appear live, and an agent key is
- * refused; no request fails and nothing breaks the Content-Security-Policy (the browser's console log stays clean).
+ * downloads nothing). An operator signs in and sees a call placed through the API appear live, and ends a live call
+ * from its page (a hostile TwiML there is text); an agent key is refused; no request fails and nothing breaks the
+ * Content-Security-Policy (the browser's console log stays clean).
  */
 @QuarkusTest
 @WithTestResource(WireMockTwilio.class)
@@ -62,6 +67,9 @@ class ConsoleBrowserTest {
 
     @InjectWireMock
     WireMockServer twilio;
+
+    @jakarta.inject.Inject
+    Ledger ledger;
 
     @BeforeAll
     static void startBrowser() throws Exception {
@@ -90,6 +98,7 @@ class ConsoleBrowserTest {
         TwilioStubs.reset(twilio);
         browser.get(console + "/sign-in");
         browser.manage().deleteAllCookies();
+        browserErrors(); // a fresh log for each test
     }
 
     void signIn(String keyName) {
@@ -146,5 +155,35 @@ class ConsoleBrowserTest {
         // The 403 of the refused sign-in is the page's own answer, not a failing sub-request.
         List<String> errors = browserErrors();
         assertTrue(errors.stream().allMatch(line -> line.contains("/console/sign-in")), errors::toString);
+    }
+
+    @Test
+    void anOperatorEndsALiveCallFromItsPageWhereAHostileTwimlIsText() {
+        String sid = TwilioCalls.newSid();
+        String twiml = "<Response><Say>hi</Say></Response><script>document.title='owned'</script>";
+        String id = java.util.UUID.randomUUID().toString();
+        ledger.attempted(new CallAttempt(id, TestAccounts.ACCOUNT_SID, "ender", "rest", "+14155551212", "+15017122661",
+                null, twiml, null, null, null, java.time.Instant.now(), false, null));
+        ledger.outcome(id, sid, "placed");
+        ledger.event(sid, new StatusEvent("in-progress", java.time.Instant.now(), 1, StatusEvent.Source.CALLBACK, null))
+                .await().indefinitely();
+        String path = TwilioStubs.ACCOUNT + "/Calls/" + sid + ".json";
+        twilio.stubFor(get(urlEqualTo(path)).willReturn(TwilioStubs.json(TwilioCalls.call(sid, "+14155551212", "in-progress"))));
+        twilio.stubFor(post(urlEqualTo(path)).willReturn(TwilioStubs.json(TwilioCalls.call(sid, "+14155551212", "completed"))));
+
+        signIn("operator");
+        waiting(browser).until(ExpectedConditions.urlToBe(console + "/calls"));
+        browser.get(console + "/calls/" + sid);
+        assertEquals(twiml, browser.findElement(By.cssSelector("pre[data-twiml]")).getText());
+        assertTrue(!"owned".equals(browser.getTitle()), browser.getTitle());
+
+        WebElement confirm = browser.findElement(By.cssSelector("button[data-confirm=end-call]"));
+        assertTrue(!confirm.isDisplayed(), "the confirmation shows only after End call");
+        browser.findElement(By.cssSelector("button[data-action=end-call]")).click();
+        waiting(browser).until(ExpectedConditions.visibilityOf(confirm)).click();
+        WebElement notice = waiting(browser).until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[role=status]")));
+        assertTrue(notice.getText().contains("ended"), notice.getText());
+        twilio.verify(1, com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(urlEqualTo(path)));
+        assertEquals(List.of(), browserErrors());
     }
 }
