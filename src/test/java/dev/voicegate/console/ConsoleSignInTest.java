@@ -43,6 +43,7 @@ class ConsoleSignInTest {
                 .header("Content-Security-Policy", equalTo(ConsoleHeaders.CSP));
         given().get("/webjars/htmx.org/dist/htmx.min.js").then().statusCode(200);
         given().get("/webjars/htmx-ext-sse/sse.js").then().statusCode(200);
+        given().get("/q/openapi?format=json").then().statusCode(200).body(not(containsString("/console")));
     }
 
     @Test
