@@ -21,6 +21,7 @@ import dev.voicegate.access.PolicyDenial;
 import dev.voicegate.failure.ActionException;
 import dev.voicegate.ledger.Ledger;
 import dev.voicegate.ledger.LedgerEntry;
+import dev.voicegate.ledger.LedgerUnavailableException;
 import dev.voicegate.observability.AuditTrail;
 import dev.voicegate.voice.OperatorEnding;
 import io.quarkus.qute.Location;
@@ -94,16 +95,18 @@ public class CallResource {
         if (!Sid.CALL.matches(callSid)) {
             throw new ConsoleRefusal(Response.Status.NOT_FOUND, "That is not a call SID (" + Sid.CALL.shape() + ").");
         }
-        return ledger.find(callSid).map(found -> {
-            LedgerEntry entry = found.orElseThrow(() -> new ConsoleRefusal(Response.Status.NOT_FOUND,
-                    "The call ledger holds no call " + callSid + "."));
-            try {
-                guard.checkAccount(operator.caller(), entry.attempt().accountSid());
-            } catch (PolicyDenial denial) {
-                audit.refused(operator.name(), action, callSid, denial.rule());
-                throw new ConsoleRefusal(Response.Status.FORBIDDEN, denial.failure().message());
-            }
-            return entry;
-        });
+        return ledger.find(callSid).onFailure(LedgerUnavailableException.class).transform(e -> new ConsoleRefusal(
+                Response.Status.SERVICE_UNAVAILABLE, "The call ledger's store is unreachable; reload later."))
+                .map(found -> {
+                    LedgerEntry entry = found.orElseThrow(() -> new ConsoleRefusal(Response.Status.NOT_FOUND,
+                            "The call ledger holds no call " + callSid + "."));
+                    try {
+                        guard.checkAccount(operator.caller(), entry.attempt().accountSid());
+                    } catch (PolicyDenial denial) {
+                        audit.refused(operator.name(), action, callSid, denial.rule());
+                        throw new ConsoleRefusal(Response.Status.FORBIDDEN, denial.failure().message());
+                    }
+                    return entry;
+                });
     }
 }

@@ -1,5 +1,6 @@
 package dev.voicegate.console;
 
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -14,8 +15,12 @@ public class ConsoleErrors {
     @Location("console/refused.html")
     Template refused;
 
+    /** htmx would follow a redirect and swap the sign-in page into the table: it is told to load it instead. */
     @ServerExceptionMapper
-    public Response signIn(ConsoleAccess.SignInRequired e) {
+    public Response signIn(ConsoleAccess.SignInRequired e, HttpHeaders headers) {
+        if ("true".equals(headers.getHeaderString("HX-Request"))) {
+            return Response.status(Response.Status.UNAUTHORIZED).header("HX-Redirect", ConsoleAccess.SIGN_IN.toString()).build();
+        }
         return Response.seeOther(ConsoleAccess.SIGN_IN).build();
     }
 

@@ -101,6 +101,9 @@ class ConsoleSignInTest {
         given().redirects().follow(false).cookie(Sessions.COOKIE, forged).get("/console/calls")
                 .then().statusCode(303).header("Location", endsWith("/console/sign-in"));
         given().redirects().follow(false).cookie(Sessions.COOKIE, "garbage").get("/console/calls").then().statusCode(303);
+        // htmx's own requests (the live refresh) are told to load the sign-in page rather than swap it into the table.
+        given().redirects().follow(false).header("HX-Request", "true").get("/console/fragments/calls").then()
+                .statusCode(401).header("HX-Redirect", "/console/sign-in");
     }
 
     @Test
