@@ -112,6 +112,17 @@ class ConsoleBrowserTest {
         return new WebDriverWait(driver, WAIT);
     }
 
+    /** Saves what the browser shows as target/console-screenshots/{name}.png, for the docs. */
+    static void screenshot(String name) {
+        try {
+            java.nio.file.Path dir = java.nio.file.Files.createDirectories(java.nio.file.Path.of("target", "console-screenshots"));
+            java.nio.file.Files.write(dir.resolve(name + ".png"),
+                    browser.getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** Severe entries of the browser's console log (failed requests, CSP violations, script errors) since the last read. */
     static List<String> browserErrors() {
         return browser.manage().logs().get(LogType.BROWSER).getAll().stream()
@@ -141,6 +152,7 @@ class ConsoleBrowserTest {
         // The time is shown in the viewer's zone, with UTC on hover (console.js).
         WebElement time = row.findElement(By.tagName("time"));
         waiting(browser).until(driver -> time.getAttribute("title") != null && time.getAttribute("title").endsWith("UTC"));
+        screenshot("calls");
         assertEquals(List.of(), browserErrors());
     }
 
@@ -180,7 +192,9 @@ class ConsoleBrowserTest {
         WebElement confirm = browser.findElement(By.cssSelector("button[data-confirm=end-call]"));
         assertTrue(!confirm.isDisplayed(), "the confirmation shows only after End call");
         browser.findElement(By.cssSelector("button[data-action=end-call]")).click();
-        waiting(browser).until(ExpectedConditions.visibilityOf(confirm)).click();
+        waiting(browser).until(ExpectedConditions.visibilityOf(confirm));
+        screenshot("call");
+        confirm.click();
         WebElement notice = waiting(browser).until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[role=status]")));
         assertTrue(notice.getText().contains("ended"), notice.getText());
         twilio.verify(1, com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(urlEqualTo(path)));
