@@ -157,6 +157,21 @@ class ConsoleBrowserTest {
     }
 
     @Test
+    void everyPageLoadsWithoutABrowserErrorAndSignOutWorks() {
+        signIn("operator");
+        waiting(browser).until(ExpectedConditions.urlToBe(console + "/calls"));
+        for (String page : List.of("/approvals", "/do-not-call", "/calls")) {
+            browser.findElement(By.cssSelector("nav a[href='/console" + page + "']")).click();
+            waiting(browser).until(ExpectedConditions.urlToBe(console + page));
+        }
+        assertEquals(List.of(), browserErrors());
+        browser.findElement(By.cssSelector("form.sign-out button")).click();
+        waiting(browser).until(ExpectedConditions.urlToBe(console + "/sign-in"));
+        browser.get(console + "/approvals");
+        waiting(browser).until(ExpectedConditions.urlToBe(console + "/sign-in"));
+    }
+
+    @Test
     void anAgentKeyCannotSignIn() {
         signIn("reporting");
         WebElement alert = waiting(browser).until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[role=alert]")));
