@@ -7,11 +7,8 @@ import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
 import java.net.URL;
-import java.time.Duration;
 import java.util.List;
-import java.util.logging.Level;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,11 +18,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -45,21 +37,16 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
- * The console in a real browser: Debian's Chromium, headless, driven through its own chromedriver (Selenium
- * downloads nothing). An operator signs in and sees a call placed through the API appear live, and ends a live call
- * from its page (a hostile TwiML there is text); an agent key is refused; no request fails and nothing breaks the
- * Content-Security-Policy (the browser's console log stays clean).
+ * The console in a real browser ({@link HeadlessChromium}). An operator signs in and sees a call placed through the
+ * API appear live, and ends a live call from its page (a hostile TwiML there is text); every page loads; an agent key
+ * is refused; no request fails and nothing breaks the Content-Security-Policy (the browser's console log stays clean).
  */
 @QuarkusTest
 @WithTestResource(WireMockTwilio.class)
 @WithTestResource(GuardedKeys.class)
 class ConsoleBrowserTest {
 
-    static final String CHROMIUM = "/usr/bin/chromium";
-    static final String CHROMEDRIVER = "/usr/bin/chromedriver";
-    static final Duration WAIT = Duration.ofSeconds(15);
-
-    static ChromeDriverService service;
+    static HeadlessChromium chromium;
     static ChromeDriver browser;
 
     @TestHTTPResource("/console")
@@ -73,23 +60,14 @@ class ConsoleBrowserTest {
 
     @BeforeAll
     static void startBrowser() throws Exception {
-        service = new ChromeDriverService.Builder().usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build();
-        service.start();
-        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM)
-                .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900");
-        LoggingPreferences logs = new LoggingPreferences();
-        logs.enable(LogType.BROWSER, Level.ALL);
-        options.setCapability(ChromeOptions.LOGGING_PREFS, logs);
-        browser = new ChromeDriver(service, options);
+        chromium = new HeadlessChromium();
+        browser = chromium.driver;
     }
 
     @AfterAll
     static void stopBrowser() {
-        if (browser != null) {
-            browser.quit();
-        }
-        if (service != null) {
-            service.stop();
+        if (chromium != null) {
+            chromium.close();
         }
     }
 
@@ -109,24 +87,15 @@ class ConsoleBrowserTest {
     }
 
     static WebDriverWait waiting(WebDriver driver) {
-        return new WebDriverWait(driver, WAIT);
+        return chromium.waiting();
     }
 
-    /** Saves what the browser shows as target/console-screenshots/{name}.png, for the docs. */
     static void screenshot(String name) {
-        try {
-            java.nio.file.Path dir = java.nio.file.Files.createDirectories(java.nio.file.Path.of("target", "console-screenshots"));
-            java.nio.file.Files.write(dir.resolve(name + ".png"),
-                    browser.getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        chromium.screenshot(name);
     }
 
-    /** Severe entries of the browser's console log (failed requests, CSP violations, script errors) since the last read. */
     static List<String> browserErrors() {
-        return browser.manage().logs().get(LogType.BROWSER).getAll().stream()
-                .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue()).map(LogEntry::getMessage).toList();
+        return chromium.errors();
     }
 
     @Test
