@@ -50,8 +50,11 @@ public class CallResource {
     private final Ledger ledger;
     private final OperatorEnding ending;
     private final AuditTrail audit;
+    private final Transcripts transcripts;
 
-    CallResource(ConsoleAccess console, Guard guard, Ledger ledger, OperatorEnding ending, AuditTrail audit) {
+    CallResource(ConsoleAccess console, Guard guard, Ledger ledger, OperatorEnding ending, AuditTrail audit,
+            Transcripts transcripts) {
+        this.transcripts = transcripts;
         this.console = console;
         this.guard = guard;
         this.ledger = ledger;
@@ -64,9 +67,10 @@ public class CallResource {
             @RestQuery String ended) {
         Operator operator = console.operator(session);
         String notice = ended != null && NOTICE.matcher(ended).matches() ? ended : null;
-        return entry(operator, callSid, GET).map(entry -> {
+        return entry(operator, callSid, GET).flatMap(entry -> {
             audit.operator(operator.name(), GET, callSid);
-            return page.data("operator", operator).data("call", CallView.of(entry, notice));
+            return transcripts.of(operator.caller(), entry.attempt().accountSid(), CallView.recordingSids(entry))
+                    .map(recordings -> page.data("operator", operator).data("call", CallView.of(entry, recordings, notice)));
         });
     }
 

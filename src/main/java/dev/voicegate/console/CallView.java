@@ -14,18 +14,23 @@ import io.quarkus.qute.TemplateData;
  */
 @TemplateData
 public record CallView(String callSid, CallAttempt attempt, String toMasked, String status, boolean live,
-        String outcome, List<Event> timeline, CallDetails details, List<String> recordings, String notice) {
+        String outcome, List<Event> timeline, CallDetails details, List<Transcripts.Recording> recordings, String notice) {
 
     /** One event of the timeline: when, the status, its source (callback, fetch, update) and who asked (an update's key). */
     @TemplateData
     public record Event(String at, String status, String source, String key) {
     }
 
-    static CallView of(LedgerEntry entry, String notice) {
+    /** The recording SIDs the ledger knows for the call. */
+    static List<String> recordingSids(LedgerEntry entry) {
+        CallDetails details = entry.details();
+        return details == null || details.recordingSids() == null ? List.of() : details.recordingSids();
+    }
+
+    static CallView of(LedgerEntry entry, List<Transcripts.Recording> recordings, String notice) {
         List<Event> timeline = entry.events().stream().sorted(LedgerEntry.TIMELINE)
                 .map(e -> new Event(e.at().toString(), e.status(), e.source().wire(), e.key())).toList();
         CallDetails details = entry.details();
-        List<String> recordings = details == null || details.recordingSids() == null ? List.of() : details.recordingSids();
         String status = entry.status() != null ? entry.status() : entry.outcome();
         return new CallView(entry.callSid(), entry.attempt(), Redact.phone(entry.attempt().to()), status,
                 !entry.isFinal(), entry.outcome(), timeline, details, recordings, notice);

@@ -84,11 +84,17 @@ class ConsoleCallTest {
     @Test
     void theParametersTimelineAndRecordingsWithHostileTwimlAsText() {
         String hostile = "<Response><Say>\"'</Say></Response><script>alert(1)</script>";
-        String sid = seed(hostile, List.of("RE0123456789abcdef0123456789abcdef"), "initiated", "ringing", "completed");
+        String rsid = "RE" + UUID.randomUUID().toString().replace("-", "");
+        String sid = seed(hostile, List.of(rsid), "initiated", "ringing", "completed");
+        twilio.stubFor(get(com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo(TwilioStubs.transcriptions(rsid))).willReturn(json(
+                "{\"transcriptions\":[{\"sid\":\"TR0123456789abcdef0123456789abcdef\",\"recording_sid\":\"" + rsid
+                        + "\",\"status\":\"completed\",\"transcription_text\":\"Hello <b>there</b>\","
+                        + "\"date_created\":\"Thu, 01 Jan 2026 10:00:00 +0000\"}]}")));
         String html = page(ConsoleClient.signIn("operator").cookie(), sid);
         assertTrue(html.contains("&lt;Response&gt;&lt;Say&gt;&quot;&#39;&lt;/Say&gt;&lt;/Response&gt;&lt;script&gt;"), html);
         assertTrue(!html.contains("<script>alert"), html);
-        assertTrue(html.contains("<audio controls preload=\"metadata\" data-recording-sid=\"RE0123456789abcdef0123456789abcdef\""), html);
+        assertTrue(html.contains("<audio controls preload=\"metadata\" data-recording-sid=\"" + rsid + "\""), html);
+        assertTrue(html.contains("<div class=\"transcript\" data-transcript=\"" + rsid + "\"><p>Hello &lt;b&gt;there&lt;/b&gt;</p>"), html);
         assertTrue(html.contains("<td data-status=\"ringing\">ringing</td><td>callback</td>"), html);
         assertTrue(html.contains("<span title=\"" + TO + "\">***0123</span>"), html);
         assertTrue(!html.contains("data-action=\"end-call\""), "a completed call has no End call button");
