@@ -184,4 +184,47 @@ class ConsoleBrowserTest {
         twilio.verify(1, com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(urlEqualTo(path)));
         assertEquals(List.of(), browserErrors());
     }
+
+    @Test
+    void aRecordingPlaysBesideItsTranscript() {
+        String sid = TwilioCalls.newSid();
+        String rsid = "RE" + java.util.UUID.randomUUID().toString().replace("-", "");
+        String id = java.util.UUID.randomUUID().toString();
+        java.time.Instant at = java.time.Instant.now().minusSeconds(30);
+        ledger.attempted(new CallAttempt(id, TestAccounts.ACCOUNT_SID, "ender", "rest", "+14155551212", "+15017122661",
+                null, "<Response/>", null, null, null, at, false, null));
+        ledger.outcome(id, sid, "placed");
+        ledger.event(sid, new StatusEvent("completed", at.plusSeconds(20), 3, StatusEvent.Source.CALLBACK, null))
+                .await().indefinitely();
+        ledger.details(sid, new dev.voicegate.ledger.CallDetails("2", "-0.01", "USD", null, List.of(rsid)));
+        byte[] wav = wav(2);
+        twilio.stubFor(get(urlEqualTo(TwilioStubs.ACCOUNT + "/Recordings/" + rsid + ".wav"))
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(200)
+                        .withHeader("Content-Type", "audio/x-wav").withHeader("Content-Length", String.valueOf(wav.length))
+                        .withBody(wav)));
+        twilio.stubFor(get(com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo(TwilioStubs.transcriptions(rsid)))
+                .willReturn(TwilioStubs.json("{\"transcriptions\":[{\"sid\":\"TR0123456789abcdef0123456789abcdef\","
+                        + "\"status\":\"completed\",\"transcription_text\":\"Hello from the sandbox\"}]}")));
+
+        signIn("operator");
+        waiting(browser).until(ExpectedConditions.urlToBe(console + "/calls"));
+        browser.get(console + "/calls/" + sid);
+        WebElement audio = browser.findElement(By.cssSelector("audio[data-recording-sid='" + rsid + "']"));
+        waiting(browser).until(driver -> ((Number) browser.executeScript("return arguments[0].readyState;", audio)).intValue() >= 2);
+        double duration = ((Number) browser.executeScript("return arguments[0].duration;", audio)).doubleValue();
+        assertTrue(duration > 1.5 && duration < 2.5, "duration " + duration);
+        assertEquals("Hello from the sandbox", browser.findElement(By.cssSelector("[data-transcript]")).getText());
+        assertEquals(List.of(), browserErrors());
+    }
+
+    /** A mono 8 kHz 16-bit PCM WAV of silence. */
+    static byte[] wav(int seconds) {
+        int data = 8000 * 2 * seconds;
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(44 + data).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put("RIFF".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(36 + data)
+                .put("WAVEfmt ".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(16).putShort((short) 1)
+                .putShort((short) 1).putInt(8000).putInt(16000).putShort((short) 2).putShort((short) 16)
+                .put("data".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(data);
+        return b.array();
+    }
 }
