@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URL;
+import java.time.Instant;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterAll;
@@ -23,9 +24,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 
-import dev.voicegate.ledger.CallAttempt;
 import dev.voicegate.ledger.Ledger;
-import dev.voicegate.ledger.StatusEvent;
 import dev.voicegate.testing.GuardedKeys;
 import dev.voicegate.testing.InjectWireMock;
 import dev.voicegate.testing.TestAccounts;
@@ -155,14 +154,8 @@ class ConsoleBrowserTest {
 
     @Test
     void anOperatorEndsALiveCallFromItsPageWhereAHostileTwimlIsText() {
-        String sid = TwilioCalls.newSid();
         String twiml = "<Response><Say>hi</Say></Response><script>document.title='owned'</script>";
-        String id = java.util.UUID.randomUUID().toString();
-        ledger.attempted(new CallAttempt(id, TestAccounts.ACCOUNT_SID, "ender", "rest", "+14155551212", "+15017122661",
-                null, twiml, null, null, null, java.time.Instant.now(), false, null));
-        ledger.outcome(id, sid, "placed");
-        ledger.event(sid, new StatusEvent("in-progress", java.time.Instant.now(), 1, StatusEvent.Source.CALLBACK, null))
-                .await().indefinitely();
+        String sid = SeededCalls.placed(ledger, "ender", "+14155551212", "+15017122661", twiml, Instant.now(), "in-progress");
         String path = TwilioStubs.ACCOUNT + "/Calls/" + sid + ".json";
         twilio.stubFor(get(urlEqualTo(path)).willReturn(TwilioStubs.json(TwilioCalls.call(sid, "+14155551212", "in-progress"))));
         twilio.stubFor(post(urlEqualTo(path)).willReturn(TwilioStubs.json(TwilioCalls.call(sid, "+14155551212", "completed"))));
@@ -187,17 +180,11 @@ class ConsoleBrowserTest {
 
     @Test
     void aRecordingPlaysBesideItsTranscript() {
-        String sid = TwilioCalls.newSid();
-        String rsid = "RE" + java.util.UUID.randomUUID().toString().replace("-", "");
-        String id = java.util.UUID.randomUUID().toString();
-        java.time.Instant at = java.time.Instant.now().minusSeconds(30);
-        ledger.attempted(new CallAttempt(id, TestAccounts.ACCOUNT_SID, "ender", "rest", "+14155551212", "+15017122661",
-                null, "<Response/>", null, null, null, at, false, null));
-        ledger.outcome(id, sid, "placed");
-        ledger.event(sid, new StatusEvent("completed", at.plusSeconds(20), 3, StatusEvent.Source.CALLBACK, null))
-                .await().indefinitely();
-        ledger.details(sid, new dev.voicegate.ledger.CallDetails("2", "-0.01", "USD", null, List.of(rsid)));
-        byte[] wav = wav(2);
+        String sid = SeededCalls.placed(ledger, "ender", "+14155551212", "+15017122661", "<Response/>",
+                Instant.now().minusSeconds(30), "completed");
+        String rsid = SeededCalls.recordingSid();
+        SeededCalls.recorded(ledger, sid, List.of(rsid));
+        byte[] wav = SeededCalls.wav(2);
         twilio.stubFor(get(urlEqualTo(TwilioStubs.ACCOUNT + "/Recordings/" + rsid + ".wav"))
                 .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(200)
                         .withHeader("Content-Type", "audio/x-wav").withHeader("Content-Length", String.valueOf(wav.length))
@@ -215,16 +202,5 @@ class ConsoleBrowserTest {
         assertTrue(duration > 1.5 && duration < 2.5, "duration " + duration);
         assertEquals("Hello from the sandbox", browser.findElement(By.cssSelector("[data-transcript]")).getText());
         assertEquals(List.of(), browserErrors());
-    }
-
-    /** A mono 8 kHz 16-bit PCM WAV of silence. */
-    static byte[] wav(int seconds) {
-        int data = 8000 * 2 * seconds;
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(44 + data).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        b.put("RIFF".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(36 + data)
-                .put("WAVEfmt ".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(16).putShort((short) 1)
-                .putShort((short) 1).putInt(8000).putInt(16000).putShort((short) 2).putShort((short) 16)
-                .put("data".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(data);
-        return b.array();
     }
 }

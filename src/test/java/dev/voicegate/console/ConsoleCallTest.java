@@ -24,14 +24,10 @@ import org.junit.jupiter.api.Test;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 
-import dev.voicegate.ledger.CallAttempt;
-import dev.voicegate.ledger.CallDetails;
 import dev.voicegate.ledger.Ledger;
-import dev.voicegate.ledger.StatusEvent;
 import dev.voicegate.testing.GuardedKeys;
 import dev.voicegate.testing.InjectWireMock;
 import dev.voicegate.testing.LogCapture;
-import dev.voicegate.testing.TestAccounts;
 import dev.voicegate.testing.TwilioCalls;
 import dev.voicegate.testing.TwilioStubs;
 import dev.voicegate.testing.WireMockTwilio;
@@ -61,18 +57,9 @@ class ConsoleCallTest {
     }
 
     String seed(String twiml, List<String> recordings, String... statuses) {
-        String id = UUID.randomUUID().toString();
-        Instant at = Instant.now().minusSeconds(60);
-        ledger.attempted(new CallAttempt(id, TestAccounts.ACCOUNT_SID, "agent-x", "rest", TO, "+15017122661", null, twiml,
-                "idem-" + id, "req-1", null, at, true, null));
-        String sid = TwilioCalls.newSid();
-        ledger.outcome(id, sid, "placed");
-        for (int i = 0; i < statuses.length; i++) {
-            ledger.event(sid, new StatusEvent(statuses[i], at.plusSeconds(i + 1), i, StatusEvent.Source.CALLBACK, null))
-                    .await().indefinitely();
-        }
+        String sid = SeededCalls.placed(ledger, "agent-x", TO, "+15017122661", twiml, Instant.now().minusSeconds(60), statuses);
         if (recordings != null) {
-            ledger.details(sid, new CallDetails("31", "-0.013", "USD", "human", recordings));
+            SeededCalls.recorded(ledger, sid, recordings);
         }
         return sid;
     }

@@ -13,11 +13,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -26,11 +23,8 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
-import dev.voicegate.ledger.CallAttempt;
 import dev.voicegate.ledger.Ledger;
-import dev.voicegate.ledger.StatusEvent;
 import dev.voicegate.testing.GuardedKeys;
-import dev.voicegate.testing.TestAccounts;
 import dev.voicegate.testing.WireMockTwilio;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -60,24 +54,9 @@ class ConsoleCallsTest {
         return "console-" + KEYS.incrementAndGet() + "-" + Long.toHexString(System.nanoTime());
     }
 
-    static String newSid() {
-        byte[] bytes = new byte[16];
-        ThreadLocalRandom.current().nextBytes(bytes);
-        return "CA" + HexFormat.of().formatHex(bytes);
-    }
-
     /** Seeds a placed call of this key with these statuses; its SID. */
     String seed(String key, String from, String twiml, Instant at, String... statuses) {
-        String id = UUID.randomUUID().toString();
-        ledger.attempted(new CallAttempt(id, TestAccounts.ACCOUNT_SID, key, "rest", TO, from, null, twiml, null, null,
-                null, at, false, null));
-        String sid = newSid();
-        ledger.outcome(id, sid, "placed");
-        for (int i = 0; i < statuses.length; i++) {
-            ledger.event(sid, new StatusEvent(statuses[i], at.plusSeconds(i + 1), i, StatusEvent.Source.CALLBACK, null))
-                    .await().indefinitely();
-        }
-        return sid;
+        return SeededCalls.placed(ledger, key, TO, from, twiml, at, statuses);
     }
 
     static String page(String cookie, String query) {
