@@ -56,10 +56,12 @@ public class SignInResource {
     @GET
     @Path("/sign-in")
     public Response form(@RestCookie(Sessions.COOKIE) String session) {
-        if (session != null && sessions.read(session).isPresent()) {
+        try {
+            console.operator(session); // still an operator: already signed in
             return Response.seeOther(CALLS).build();
+        } catch (ConsoleAccess.SignInRequired e) { // no session, or its key may no longer sign in (no redirect loop)
+            return form(Response.Status.OK, null);
         }
-        return form(Response.Status.OK, null);
     }
 
     @POST

@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.Test;
 
 import dev.voicegate.testing.GuardedKeys;
@@ -27,6 +29,9 @@ import io.restassured.response.Response;
 @WithTestResource(WireMockTwilio.class)
 @WithTestResource(GuardedKeys.class)
 class ConsoleSignInTest {
+
+    @Inject
+    Sessions sessions;
 
     @Test
     void theSignInPageHasTheKeyFieldAndTheSecurityHeaders() {
@@ -101,9 +106,20 @@ class ConsoleSignInTest {
         given().redirects().follow(false).cookie(Sessions.COOKIE, forged).get("/console/calls")
                 .then().statusCode(303).header("Location", endsWith("/console/sign-in"));
         given().redirects().follow(false).cookie(Sessions.COOKIE, "garbage").get("/console/calls").then().statusCode(303);
+        given().redirects().follow(false).cookie(Sessions.COOKIE, forged).get("/console/sign-in").then().statusCode(200);
         // htmx's own requests (the live refresh) are told to load the sign-in page rather than swap it into the table.
         given().redirects().follow(false).header("HX-Request", "true").get("/console/fragments/calls").then()
                 .statusCode(401).header("HX-Redirect", "/console/sign-in");
+    }
+
+    @Test
+    void aSessionWhoseKeyMayNoLongerSignInIsRefusedWithoutARedirectLoop() {
+        for (String key : List.of("reporting", "no-such-key")) {
+            String cookie = sessions.open(key); // as if the key had been an operator when it signed in
+            given().redirects().follow(false).cookie(Sessions.COOKIE, cookie).get("/console/calls")
+                    .then().statusCode(303).header("Location", endsWith("/console/sign-in"));
+            given().redirects().follow(false).cookie(Sessions.COOKIE, cookie).get("/console/sign-in").then().statusCode(200);
+        }
     }
 
     @Test
