@@ -37,8 +37,9 @@ import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * The console in a real browser ({@link HeadlessChromium}). An operator signs in and sees a call placed through the
- * API appear live, and ends a live call from its page (a hostile TwiML there is text); every page loads; an agent key
- * is refused; no request fails and nothing breaks the Content-Security-Policy (the browser's console log stays clean).
+ * API appear live; ends a live call from its page (a hostile TwiML there is text); plays a recording beside its
+ * transcript; approves a pending make_call, whose retry then places it once; every page loads; an agent key is
+ * refused; no request fails and nothing breaks the Content-Security-Policy (the browser's console log stays clean).
  */
 @QuarkusTest
 @WithTestResource(WireMockTwilio.class)
@@ -106,10 +107,8 @@ class ConsoleBrowserTest {
 
         String sid = TwilioCalls.newSid();
         twilio.stubFor(post(urlEqualTo(TwilioStubs.CALLS)).willReturn(TwilioCalls.created(sid, "+14155551212")));
-        given().header("Authorization", GuardedKeys.bearer("ender")).contentType("application/json")
-                .body("{\"account_sid\":\"" + TestAccounts.ACCOUNT_SID + "\",\"to\":\"+14155551212\",\"from_\":\"+15017122661\","
-                        + "\"twiml\":\"<Response><Say>Hello</Say></Response>\"}")
-                .post("/v1/actions/make_call").then().statusCode(200);
+        makeCall("ender", "{\"account_sid\":\"" + TestAccounts.ACCOUNT_SID + "\",\"to\":\"+14155551212\","
+                + "\"from_\":\"+15017122661\",\"twiml\":\"<Response><Say>Hello</Say></Response>\"}");
 
         WebElement row = waiting(browser).until(ExpectedConditions.presenceOfElementLocated(
                 By.cssSelector("tr[data-call-sid='" + sid + "']")));
@@ -202,5 +201,34 @@ class ConsoleBrowserTest {
         assertTrue(duration > 1.5 && duration < 2.5, "duration " + duration);
         assertEquals("Hello from the sandbox", browser.findElement(By.cssSelector("[data-transcript]")).getText());
         assertEquals(List.of(), browserErrors());
+    }
+
+    @Test
+    void anOperatorApprovesAPendingCallAndTheRetryPlacesItOnce() {
+        String sid = TwilioCalls.newSid();
+        twilio.stubFor(post(urlEqualTo(TwilioStubs.CALLS)).willReturn(TwilioCalls.created(sid, "+14155551212")));
+        String body = "{\"account_sid\":\"" + TestAccounts.ACCOUNT_SID + "\",\"to\":\"+14155551212\",\"from_\":\"+15017122661\","
+                + "\"url\":\"https://example.com/twiml\",\"idempotency_key\":\"browser-" + sid + "\"}";
+        String pending = makeCall("approval-always", body);
+        java.util.regex.Matcher id = java.util.regex.Pattern.compile("approval_id (AP[0-9a-f]{32})").matcher(pending);
+        assertTrue(id.find(), pending);
+
+        signIn("operator");
+        waiting(browser).until(ExpectedConditions.urlToBe(console + "/calls"));
+        browser.get(console + "/approvals");
+        browser.findElement(By.cssSelector("tr[data-approval-id='" + id.group(1) + "'] button[data-action=approve]")).click();
+        waiting(browser).until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[role=status]")));
+        assertEquals("approved", browser.findElement(By.cssSelector("tr[data-approval-id='" + id.group(1) + "']"))
+                .getAttribute("data-state"));
+
+        assertTrue(makeCall("approval-always", body).contains(sid));
+        assertTrue(makeCall("approval-always", body).contains(sid), "a replay, not a second call");
+        twilio.verify(1, com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(urlEqualTo(TwilioStubs.CALLS)));
+        assertEquals(List.of(), browserErrors());
+    }
+
+    static String makeCall(String key, String body) {
+        return given().header("Authorization", GuardedKeys.bearer(key)).contentType("application/json").body(body)
+                .post("/v1/actions/make_call").then().statusCode(200).extract().asString();
     }
 }
