@@ -66,7 +66,8 @@ public class ApprovalsResource {
                         .filter(approval -> operator.caller().policy().allowsAccount(approval.accountSid()))
                         .map(ApprovalRow::of).toList())
                 .onFailure(ApprovalStoreException.class).recoverWithItem((List<ApprovalRow>) null)
-                .map(rows -> page.data("operator", operator).data("rows", rows == null ? List.of() : rows)
+                .map(rows -> page.data("operator", operator).data("section", "approvals")
+                        .data("rows", rows == null ? List.of() : rows)
                         .data("unavailable", rows == null).data("notice", notice));
     }
 

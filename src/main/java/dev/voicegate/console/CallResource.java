@@ -70,7 +70,8 @@ public class CallResource {
         return entry(operator, callSid, GET).flatMap(entry -> {
             audit.operator(operator.name(), GET, callSid);
             return transcripts.of(operator.caller(), entry.attempt().accountSid(), CallView.recordingSids(entry))
-                    .map(recordings -> page.data("operator", operator).data("call", CallView.of(entry, recordings, notice)));
+                    .map(recordings -> page.data("operator", operator).data("section", "calls")
+                            .data("call", CallView.of(entry, recordings, notice)));
         });
     }
 

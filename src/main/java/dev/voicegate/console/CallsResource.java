@@ -53,7 +53,7 @@ public class CallsResource {
     public Uni<TemplateInstance> calls(@RestCookie(Sessions.COOKIE) String session, @Context UriInfo uri) {
         Operator operator = console.operator(session);
         CallFilters filters = CallFilters.read(uri.getQueryParameters());
-        return rows(operator, filters).map(view -> page.data("operator", operator).data("view", view));
+        return rows(operator, filters).map(view -> page.data("operator", operator).data("section", "calls").data("view", view));
     }
 
     @GET

@@ -63,10 +63,11 @@ public class DoNotCallConsole {
         String notice = done != null && NOTICE.matcher(done).matches() ? done : null;
         String token = page != null && page.matches("^[0-9a-f]{64}$") ? page : null;
         return list.page(token, PAGE_SIZE).map(found -> this.page.data("operator", operator)
-                        .data("entries", found.entries()).data("next", found.next() == null ? null
+                        .data("section", "do-not-call").data("entries", found.entries()).data("next", found.next() == null ? null
                                 : "/console/do-not-call?page=" + found.next())
                         .data("unavailable", false).data("notice", notice))
                 .onFailure(DoNotCallUnavailableException.class).recoverWithItem(() -> this.page.data("operator", operator)
+                        .data("section", "do-not-call")
                         .data("entries", java.util.List.of()).data("next", null).data("unavailable", true)
                         .data("notice", notice));
     }

@@ -85,6 +85,7 @@ class ConsoleCallsTest {
         assertTrue(html.contains("<td data-status=\"ringing\">"), html);
         assertTrue(html.contains("<span title=\"" + TO + "\">***0123</span>"), html);
         assertTrue(html.contains("<time datetime=\"" + at + "\">"), html);
+        assertTrue(html.contains("<a href=\"/console/calls\" aria-current=\"page\">Calls</a>"), html);
     }
 
     @Test
