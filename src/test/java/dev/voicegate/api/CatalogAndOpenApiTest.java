@@ -181,9 +181,10 @@ class CatalogAndOpenApiTest {
             }
         }
         // The catalog, /v1/me, the five tool calls, POST and GET calls, GET call, POST end, GET recording, GET and
-        // HEAD media, the ledger's two reads, the four operator controls (keys, suspend, resume, end-all), the
-        // approvals' listing and two decisions, and the do-not-call list's four operations.
-        assertEquals(27, operationIds.size(), operationIds.toString());
+        // HEAD media, the ledger's three reads (calls, one call, controls), the four operator controls (keys, suspend,
+        // resume, end-all), the approvals' listing and two decisions, and the do-not-call list's four operations.
+        assertEquals(28, operationIds.size(), operationIds.toString());
+        assertTrue(operationIds.contains("listLedgerControls"), operationIds.toString());
         assertTrue(operationIds.containsAll(Set.of("listApprovals", "approveCall", "denyCall")), operationIds.toString());
         assertTrue(operationIds.containsAll(Set.of("addDoNotCall", "removeDoNotCall", "getDoNotCall", "listDoNotCall")),
                 operationIds.toString());
