@@ -41,9 +41,9 @@ class KeyStates {
         this.denials = denials;
     }
 
-    /** Every named key, in name order. */
+    /** Every named key, in configuration order. */
     Uni<List<AdminViews.KeyState>> all() {
-        List<String> names = access.namedKeys().keySet().stream().sorted().toList();
+        List<String> names = List.copyOf(access.namedKeys().keySet());
         if (names.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
