@@ -99,7 +99,7 @@ class RedisDoNotCallTest extends RedisBackedTest {
         assertEquals(List.of("remove_do_not_call", "add_do_not_call"), controls.getList("controls.action"));
         assertEquals(List.of("***0192", "***0194"), controls.getList("controls.target"));
         assertEquals("r4", controls.getString("controls[1].reason"));
-        client.execute("ZRANGE", "voicegate:ledger:controls", "0", "-1")
+        client.execute("ZRANGE", "voicegate:ledger:{controls}", "0", "-1")
                 .forEach(member -> assertFalse(member.toString().contains("555019"), member.toString()));
     }
 

@@ -215,7 +215,7 @@ class RedisLedgerTest extends LedgerContractTest {
             long ttl = result(admin.execute("PTTL", key)).toLong();
             assertTrue(ttl > 0 && ttl <= RETENTION.toMillis(), key + " expires in " + ttl + " ms");
         }
-        result(admin.execute("ZRANGE", "voicegate:ledger:controls", "0", "-1")).forEach(member ->
+        result(admin.execute("ZRANGE", "voicegate:ledger:{controls}", "0", "-1")).forEach(member ->
                 assertFalse(member.toString().contains("4155550123"), member.toString()));
     }
 
