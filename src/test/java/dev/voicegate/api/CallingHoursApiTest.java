@@ -116,7 +116,7 @@ class CallingHoursApiTest {
     void otherKeysAndPassThroughHaveNoWindowByDefault() {
         at("2026-07-01T10:00:00Z"); // 03:00 in San Francisco
         rest(TestAccounts.bearer(TestAccounts.SERVICE_KEY), SF).statusCode(201).header("Retry-After", nullValue());
-        rest(GuardedKeys.bearer("minute"), SF).statusCode(201);
+        rest(GuardedKeys.bearer("satellite"), SF).statusCode(201);
     }
 
     @Test
