@@ -6,6 +6,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static dev.voicegate.testing.TwilioStubs.CALLS;
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,7 +30,8 @@ import io.restassured.response.Response;
 /**
  * Approval before dialing across two replicas of the packaged service sharing one Redis and one Twilio (WireMock):
  * a make_call pending on replica A, approved on replica B, is placed exactly once by the retry on A and replayed by
- * the retry on B; denied on B, it is forbidden on A, with nothing sent.
+ * the retry on B (and A lists the decision among the ledger's control events); denied on B, it is forbidden on A,
+ * with nothing sent.
  */
 @QuarkusIntegrationTest
 @WithTestResource(GuardedKeys.class)
@@ -88,6 +90,11 @@ class ApprovalTwoReplicasIT extends RedisBackedTest {
         twilio.verify(0, anyRequestedFor(anyUrl()));
 
         decideOnB(id, "approve");
+        // The decision is a control event in the shared ledger: replica A lists it.
+        given().header("Authorization", GuardedKeys.bearer("operator")).get("/v1/ledger/controls?page_size=1").then()
+                .statusCode(200).body("controls[0].action", equalTo("approve_call"))
+                .body("controls[0].target", equalTo(id)).body("controls[0].operator", equalTo("operator"))
+                .body("controls[0].result", equalTo("approved"));
         Response placed = makeCall(null, key);
         assertEquals(true, placed.jsonPath().getBoolean("success"), placed.asString());
         String callSid = placed.jsonPath().getString("call_sid");
