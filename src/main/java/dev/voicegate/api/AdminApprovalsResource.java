@@ -54,14 +54,16 @@ public class AdminApprovalsResource {
     private final AccessControl access;
     private final Guard guard;
     private final Approvals approvals;
+    private final ControlEvents controls;
     private final AuditTrail audit;
     private final PolicyMetrics metrics;
 
-    AdminApprovalsResource(AccessControl access, Guard guard, Approvals approvals, AuditTrail audit,
-            PolicyMetrics metrics) {
+    AdminApprovalsResource(AccessControl access, Guard guard, Approvals approvals, ControlEvents controls,
+            AuditTrail audit, PolicyMetrics metrics) {
         this.access = access;
         this.guard = guard;
         this.approvals = approvals;
+        this.controls = controls;
         this.audit = audit;
         this.metrics = metrics;
     }
@@ -113,7 +115,7 @@ public class AdminApprovalsResource {
             throw ActionException.invalid("'approval_id' must be 'AP' followed by 32 lowercase hex digits, as "
                     + "pending_approval and GET /v1/admin/approvals give it");
         }
-        return approvals.find(id).flatMap(found -> {
+        Uni<RestResponse<AdminApproval.Output>> decided = approvals.find(id).flatMap(found -> {
             if (found == null) {
                 return Uni.createFrom().<Approval>nullItem();
             }
@@ -134,6 +136,8 @@ public class AdminApprovalsResource {
                     audit.operator(caller.name(), action, id + " " + approval.to());
                     return RestResponse.ok(new AdminApproval.Output(true, null, AdminApproval.of(approval)));
                 });
+        return controls.recorded(decided, action, caller, id, null,
+                answer -> answer.getEntity().approval().state());
     }
 
     /** The caller, when it is an operator and sent no query string; a refusal is counted and audited. */

@@ -49,12 +49,18 @@ final class MemoryLedger implements Ledger {
     private final TreeMap<Long, Slot> byPosition = new TreeMap<>();
     private final Map<String, Slot> byId = new HashMap<>();
     private final Map<String, Slot> bySid = new HashMap<>();
+    private final MemoryControlLog controls;
     private long nextPosition;
 
     MemoryLedger(int maxEntries, Duration retention, Clock clock) {
+        this(maxEntries, retention, clock, 10_000);
+    }
+
+    MemoryLedger(int maxEntries, Duration retention, Clock clock, int maxControlEvents) {
         this.maxEntries = maxEntries;
         this.retention = retention;
         this.clock = clock;
+        this.controls = new MemoryControlLog(maxControlEvents, retention, clock);
     }
 
     @Override
@@ -174,6 +180,16 @@ final class MemoryLedger implements Ledger {
     @Override
     public Watch watch(String callSid, Runnable wake) {
         return watchers.add(callSid, wake);
+    }
+
+    @Override
+    public void control(ControlEvent event) {
+        controls.add(event);
+    }
+
+    @Override
+    public Uni<ControlPage> controls(String cursor, int pageSize) {
+        return Uni.createFrom().item(() -> controls.page(cursor, pageSize));
     }
 
     @Override

@@ -26,7 +26,11 @@ import io.vertx.mutiny.redis.client.Response;
 final class RedisLedger implements Ledger {
 
     /** {@code timeout}: of one command; {@code retryEvery}: how often queued writes and the subscription are tried again. */
-    record Settings(Duration retention, int pendingMax, Duration timeout, Duration retryEvery) {
+    record Settings(Duration retention, int pendingMax, Duration timeout, Duration retryEvery, int maxControlEvents) {
+
+        Settings(Duration retention, int pendingMax, Duration timeout, Duration retryEvery) {
+            this(retention, pendingMax, timeout, retryEvery, 10_000);
+        }
     }
 
     private final ReactiveRedisDataSource redis;
@@ -36,6 +40,7 @@ final class RedisLedger implements Ledger {
     private final PendingWrites writes;
     private final LedgerChannel channel;
     private final RedisLedgerPages pages;
+    private final RedisControlLog controls;
 
     RedisLedger(ReactiveRedisDataSource redis, Vertx vertx, Settings settings, Clock clock) {
         this.redis = redis;
@@ -44,6 +49,7 @@ final class RedisLedger implements Ledger {
         this.writes = new PendingWrites(settings.pendingMax(), vertx, settings.retryEvery());
         this.channel = new LedgerChannel(redis, vertx, settings.retryEvery(), watchers);
         this.pages = new RedisLedgerPages(this, clock, settings.retention());
+        this.controls = new RedisControlLog(this, settings.maxControlEvents(), settings.retention(), clock);
         channel.start();
     }
 
@@ -131,6 +137,16 @@ final class RedisLedger implements Ledger {
     }
 
     @Override
+    public void control(ControlEvent event) {
+        controls.add(event);
+    }
+
+    @Override
+    public Uni<ControlPage> controls(String cursor, int pageSize) {
+        return Uni.createFrom().deferred(() -> controls.page(cursor, pageSize));
+    }
+
+    @Override
     public String kind() {
         return "redis";
     }
@@ -186,7 +202,7 @@ final class RedisLedger implements Ledger {
         return LedgerScripts.eval(redis, script, keys, args);
     }
 
-    private void write(String script, List<String> keys, List<String> args) {
+    void write(String script, List<String> keys, List<String> args) {
         writes.add(() -> eval(script, keys, args).ifNoItem().after(settings.timeout()).fail());
     }
 }
