@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
+import dev.voicegate.RedisSubscription;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
@@ -21,7 +22,7 @@ import io.vertx.mutiny.redis.client.Response;
  * The ledger in Redis, shared by every replica (layout: {@link LedgerKeys}, {@link LedgerCodec}). Each write is one Lua
  * script ({@link LedgerScripts}) sent through {@link PendingWrites}: in order, never waited for, kept locally while
  * Redis is away. An event is recorded atomically by its script, which publishes the call SID to wake the waiters of
- * every replica ({@link LedgerChannel}). Keys expire with the retention after the attempt.
+ * every replica (one {@link RedisSubscription}, whose message is a call SID and wakes its waiters). Keys expire with the retention after the attempt.
  */
 final class RedisLedger implements Ledger {
 
@@ -38,7 +39,7 @@ final class RedisLedger implements Ledger {
     private final Clock clock;
     private final LedgerWatchers watchers = new LedgerWatchers();
     private final PendingWrites writes;
-    private final LedgerChannel channel;
+    private final RedisSubscription channel;
     private final RedisLedgerPages pages;
     private final RedisControlLog controls;
 
@@ -47,7 +48,8 @@ final class RedisLedger implements Ledger {
         this.settings = settings;
         this.clock = clock;
         this.writes = new PendingWrites(settings.pendingMax(), vertx, settings.retryEvery());
-        this.channel = new LedgerChannel(redis, vertx, settings.retryEvery(), watchers);
+        this.channel = new RedisSubscription(redis, vertx, LedgerKeys.CHANNEL, "the ledger's events",
+                settings.retryEvery(), watchers::wake, watchers::wakeAll);
         this.pages = new RedisLedgerPages(this, clock, settings.retention());
         this.controls = new RedisControlLog(this, settings.maxControlEvents(), settings.retention(), clock);
         channel.start();
