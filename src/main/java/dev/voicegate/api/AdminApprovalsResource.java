@@ -1,6 +1,5 @@
 package dev.voicegate.api;
 
-import java.util.regex.Pattern;
 
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -49,7 +48,6 @@ public class AdminApprovalsResource {
     static final String LIST = "list_approvals";
     static final String APPROVE = "approve_call";
     static final String DENY = "deny_call";
-    private static final Pattern ID = Pattern.compile("^AP[0-9a-f]{32}$");
 
     private final AccessControl access;
     private final Guard guard;
@@ -111,7 +109,7 @@ public class AdminApprovalsResource {
 
     private Uni<RestResponse<AdminApproval.Output>> decide(String id, Approval.State decision, String action,
             Caller caller) {
-        if (id == null || !ID.matcher(id).matches()) {
+        if (!Approval.isId(id)) {
             throw ActionException.invalid("'approval_id' must be 'AP' followed by 32 lowercase hex digits, as "
                     + "pending_approval and GET /v1/admin/approvals give it");
         }
