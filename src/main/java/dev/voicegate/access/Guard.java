@@ -138,7 +138,11 @@ public class Guard {
         });
     }
 
-    /** Throws {@link PolicyDenial} (rule {@code role}) unless the caller is an operator; {@code what} it wanted to do. */
+    /**
+     * Throws {@link PolicyDenial} (rule {@code role}) unless the caller is an operator, or (rule {@code suspended}) if
+     * it is a suspended one: every operator surface (ledger, controls, approvals, do-not-call) checks here.
+     * {@code what}: what it wanted to do.
+     */
     public void checkOperator(Caller caller, String what) {
         Policy policy = caller.policy();
         if (!caller.operator()) {
@@ -146,6 +150,7 @@ public class Guard {
                     + caller.role().wire(), policy.named() ? "set " + policy.setting("role") + " to operator, or use "
                     + "an operator key" : "use a named key whose voicegate.access.keys.<name>.role is operator");
         }
+        checkSuspended(caller);
     }
 
     /** Whether end_call may end any call for this caller: operators, and keys with {@code end-any-call=true}. */

@@ -1,6 +1,5 @@
 package dev.voicegate.api;
 
-import java.util.regex.Pattern;
 
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -49,19 +48,20 @@ public class AdminApprovalsResource {
     static final String LIST = "list_approvals";
     static final String APPROVE = "approve_call";
     static final String DENY = "deny_call";
-    private static final Pattern ID = Pattern.compile("^AP[0-9a-f]{32}$");
 
     private final AccessControl access;
     private final Guard guard;
     private final Approvals approvals;
+    private final ControlEvents controls;
     private final AuditTrail audit;
     private final PolicyMetrics metrics;
 
-    AdminApprovalsResource(AccessControl access, Guard guard, Approvals approvals, AuditTrail audit,
-            PolicyMetrics metrics) {
+    AdminApprovalsResource(AccessControl access, Guard guard, Approvals approvals, ControlEvents controls,
+            AuditTrail audit, PolicyMetrics metrics) {
         this.access = access;
         this.guard = guard;
         this.approvals = approvals;
+        this.controls = controls;
         this.audit = audit;
         this.metrics = metrics;
     }
@@ -109,11 +109,11 @@ public class AdminApprovalsResource {
 
     private Uni<RestResponse<AdminApproval.Output>> decide(String id, Approval.State decision, String action,
             Caller caller) {
-        if (id == null || !ID.matcher(id).matches()) {
+        if (!Approval.isId(id)) {
             throw ActionException.invalid("'approval_id' must be 'AP' followed by 32 lowercase hex digits, as "
                     + "pending_approval and GET /v1/admin/approvals give it");
         }
-        return approvals.find(id).flatMap(found -> {
+        Uni<RestResponse<AdminApproval.Output>> decided = approvals.find(id).flatMap(found -> {
             if (found == null) {
                 return Uni.createFrom().<Approval>nullItem();
             }
@@ -134,6 +134,8 @@ public class AdminApprovalsResource {
                     audit.operator(caller.name(), action, id + " " + approval.to());
                     return RestResponse.ok(new AdminApproval.Output(true, null, AdminApproval.of(approval)));
                 });
+        return controls.recorded(decided, action, caller, id, null,
+                answer -> answer.getEntity().approval().state());
     }
 
     /** The caller, when it is an operator and sent no query string; a refusal is counted and audited. */

@@ -29,16 +29,12 @@ import dev.voicegate.Sid;
 import dev.voicegate.access.AccessControl;
 import dev.voicegate.access.Caller;
 import dev.voicegate.access.Guard;
-import dev.voicegate.access.Policy;
 import dev.voicegate.access.PolicyDenial;
-import dev.voicegate.access.TwilioAccounts;
-import dev.voicegate.approval.Approvals;
 import dev.voicegate.failure.ActionException;
 import dev.voicegate.failure.ActionFailure;
 import dev.voicegate.failure.ErrorCategory;
 import dev.voicegate.observability.AuditTrail;
 import dev.voicegate.observability.PolicyMetrics;
-import dev.voicegate.registry.ActionDispatcher;
 import dev.voicegate.registry.InputParser;
 import dev.voicegate.suspension.Suspensions;
 import dev.voicegate.voice.Rules;
@@ -67,23 +63,20 @@ public class AdminKeysResource {
     private final Guard guard;
     private final Suspensions suspensions;
     private final LiveCalls liveCalls;
-    private final ActionDispatcher dispatcher;
-    private final TwilioAccounts accounts;
+    private final KeyStates keys;
+    private final ControlEvents controls;
     private final InputParser parser;
     private final AuditTrail audit;
     private final PolicyMetrics metrics;
-    private final Approvals approvals;
 
-    AdminKeysResource(AccessControl access, Guard guard, Suspensions suspensions, LiveCalls liveCalls,
-            ActionDispatcher dispatcher, TwilioAccounts accounts, InputParser parser, AuditTrail audit,
-            PolicyMetrics metrics, Approvals approvals) {
-        this.approvals = approvals;
+    AdminKeysResource(AccessControl access, Guard guard, Suspensions suspensions, LiveCalls liveCalls, KeyStates keys,
+            ControlEvents controls, InputParser parser, AuditTrail audit, PolicyMetrics metrics) {
         this.access = access;
         this.guard = guard;
         this.suspensions = suspensions;
         this.liveCalls = liveCalls;
-        this.dispatcher = dispatcher;
-        this.accounts = accounts;
+        this.keys = keys;
+        this.controls = controls;
         this.parser = parser;
         this.audit = audit;
         this.metrics = metrics;
@@ -92,13 +85,14 @@ public class AdminKeysResource {
     @GET
     @Path("/keys")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Every named key: its role, effective policy and state (active or suspended)")
-    public AdminViews.Keys listAdminKeys(@RestHeader(HttpHeaders.AUTHORIZATION) String authorization,
+    @Operation(summary = "Every named key: its role, effective policy, state (active or suspended), quota use and "
+            + "recent denials")
+    public Uni<AdminViews.Keys> listAdminKeys(@RestHeader(HttpHeaders.AUTHORIZATION) String authorization,
             @Context UriInfo uri) {
         Caller caller = operator(authorization, "list_keys", null);
         noQuery(uri);
         audit.operator(caller.name(), "list_keys", null);
-        return new AdminViews.Keys(true, null, access.namedKeys().keySet().stream().map(this::state).toList());
+        return keys.all().map(all -> new AdminViews.Keys(true, null, all));
     }
 
     @POST
@@ -125,8 +119,10 @@ public class AdminKeysResource {
         Uni<List<AdminViews.EndedCall>> ended = endCalls ? Uni.createFrom().deferred(() -> liveCalls.end(caller, name, null))
                 : Uni.createFrom().nullItem();
         // Suspended first, so that the key places no new call while its live ones are ended.
-        return suspensions.suspend(name, reason, caller.name()).flatMap(s -> ended)
-                .map(calls -> new AdminViews.Switched(true, null, state(name), true, calls));
+        Uni<List<AdminViews.EndedCall>> switched = suspensions.suspend(name, reason, caller.name()).flatMap(s -> ended);
+        return controls.recorded(switched, "suspend_key", caller, name, reason, calls -> "suspended"
+                + (calls == null ? "" : "; " + ended(calls)))
+                .flatMap(calls -> keys.of(name).map(state -> new AdminViews.Switched(true, null, state, true, calls)));
     }
 
     @POST
@@ -142,8 +138,10 @@ public class AdminKeysResource {
         noQuery(uri);
         named(name);
         audit.operator(caller.name(), "resume_key", name);
-        return suspensions.resume(name).map(before -> new AdminViews.Switched(true, null, state(name),
-                before.isPresent(), null));
+        return controls.recorded(suspensions.resume(name), "resume_key", caller, name, null,
+                before -> before.isPresent() ? "resumed" : "was not suspended")
+                .flatMap(before -> keys.of(name).map(state -> new AdminViews.Switched(true, null, state,
+                        before.isPresent(), null)));
     }
 
     @POST
@@ -161,26 +159,20 @@ public class AdminKeysResource {
         Rules.sid("account_sid", accountSid, Sid.ACCOUNT);
         check(caller, "end_all_calls", accountSid, () -> guard.checkAccount(caller, accountSid));
         audit.operator(caller.name(), "end_all_calls", accountSid);
-        return liveCalls.end(caller, null, accountSid).map(calls -> new AdminViews.EndedAll(true, null, accountSid, calls));
+        return controls.recorded(liveCalls.end(caller, null, accountSid), "end_all_calls", caller, accountSid, null,
+                AdminKeysResource::ended).map(calls -> new AdminViews.EndedAll(true, null, accountSid, calls));
     }
 
-    private AdminViews.KeyState state(String name) {
-        Policy policy = access.namedKeys().get(name);
-        List<String> actions = dispatcher.actions().keySet().stream().filter(policy::allows).toList();
-        var effective = MeResource.EffectivePolicy.of(policy, actions,
-                policy.accounts() != null ? policy.accounts() : accounts.accountSids(), guard, approvals.mode(name, true));
-        var suspension = suspensions.of(name).orElse(null);
-        return new AdminViews.KeyState(name, policy.role().wire(), effective, suspension == null ? "active" : "suspended",
-                AdminViews.Suspended.of(suspension));
+    /** The result of ending live calls, for the ledger: how many, and how many failed. */
+    private static String ended(List<AdminViews.EndedCall> calls) {
+        long failed = calls.stream().filter(call -> !"success".equals(call.outcome())).count();
+        return "ended " + (calls.size() - failed) + " live call(s)" + (failed == 0 ? "" : ", " + failed + " failed");
     }
 
     /** The operator behind the header, not itself suspended; else {@code forbidden}, counted and audited. */
     private Caller operator(String authorization, String action, String target) {
         Caller caller = access.authenticate(authorization);
-        check(caller, action, target, () -> {
-            guard.checkOperator(caller, "use the operator controls");
-            guard.checkSuspended(caller);
-        });
+        check(caller, action, target, () -> guard.checkOperator(caller, "use the operator controls"));
         return caller;
     }
 

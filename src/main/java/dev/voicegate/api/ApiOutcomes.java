@@ -103,7 +103,7 @@ final class ApiOutcomes {
                 + "(rule 'accounts')", false);
         error(responses, "503", "upstream_unavailable: the ledger's store (Redis) is unreachable, or the instance is "
                 + "shutting down (nothing was done: retry, on another instance)", true);
-        if (path.endsWith("/calls")) {
+        if (path.endsWith("/calls") || path.endsWith("/controls")) {
             APIResponse ok = responses.getAPIResponse("200");
             header(ok, Responses.NEXT_PAGE_TOKEN, "The page_token of the next page; absent on the last page", string());
             header(ok, LINK, "<url>; rel=\"next\": the next page, when there is one", string());

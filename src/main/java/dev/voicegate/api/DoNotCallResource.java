@@ -67,11 +67,13 @@ public class DoNotCallResource {
     private final Guard guard;
     private final DoNotCall list;
     private final InputParser parser;
+    private final ControlEvents controls;
     private final AuditTrail audit;
     private final PolicyMetrics metrics;
 
-    DoNotCallResource(AccessControl access, Guard guard, DoNotCall list, InputParser parser, AuditTrail audit,
-            PolicyMetrics metrics) {
+    DoNotCallResource(AccessControl access, Guard guard, DoNotCall list, InputParser parser, ControlEvents controls,
+            AuditTrail audit, PolicyMetrics metrics) {
+        this.controls = controls;
         this.access = access;
         this.guard = guard;
         this.list = list;
@@ -95,8 +97,11 @@ public class DoNotCallResource {
         String e164 = list.normalise(number);
         String reason = reason(contentType, body);
         audit.operator(caller.name(), PUT_ACTION, Redact.phone(e164));
-        return unavailableAs503(list.add(e164, reason, caller.name()).flatMap(created -> list.find(e164)
-                .map(entry -> RestResponse.ok(new DoNotCallOutput(true, null, entry.orElse(null), created, null)))));
+        // The ledger keeps the number masked only: the list never appears in clear outside its store.
+        return controls.recorded(unavailableAs503(list.add(e164, reason, caller.name())), PUT_ACTION, caller,
+                Redact.phone(e164), reason, created -> created ? "added" : "reason replaced")
+                .flatMap(created -> unavailableAs503(list.find(e164)).map(entry -> RestResponse.ok(
+                        new DoNotCallOutput(true, null, entry.orElse(null), created, null))));
     }
 
     @DELETE
@@ -111,8 +116,9 @@ public class DoNotCallResource {
         noQuery(uri);
         String e164 = list.normalise(number);
         audit.operator(caller.name(), DELETE_ACTION, Redact.phone(e164));
-        return unavailableAs503(list.remove(e164)
-                .map(removed -> RestResponse.ok(new DoNotCallOutput(true, null, null, null, removed))));
+        return controls.recorded(unavailableAs503(list.remove(e164)), DELETE_ACTION, caller, Redact.phone(e164), null,
+                removed -> removed ? "removed" : "was not listed")
+                .map(removed -> RestResponse.ok(new DoNotCallOutput(true, null, null, null, removed)));
     }
 
     @GET

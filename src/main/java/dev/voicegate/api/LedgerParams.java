@@ -87,6 +87,11 @@ final class LedgerParams {
                 pageSize == null ? DEFAULT_PAGE_SIZE : pageSize, pageToken);
     }
 
+    /** Whether the text has the shape of a ledger page token (the ledger still checks it is one of its own). */
+    static boolean isToken(String text) {
+        return TOKEN.matcher(text).matches();
+    }
+
     /** A page token the ledger did not make. */
     static ActionException badToken() {
         return ActionException.invalid("'page_token' is not a page token of the call ledger; pass the previous page's "

@@ -18,6 +18,12 @@ public record Approval(String id, String key, String accountSid, String to, Stri
         PENDING, APPROVED, DENIED
     }
 
+    /** Whether {@code id} has an approval id's shape: "AP", then a random UUID's 32 lower-case hex digits. */
+    public static boolean isId(String id) {
+        return id != null && id.length() == 34 && id.startsWith("AP")
+                && id.chars().skip(2).allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
+    }
+
     /** This approval decided by {@code by} at {@code at}. */
     Approval decided(State decision, String by, long at) {
         return new Approval(id, key, accountSid, to, from, summary, fingerprint, decision, createdAt, expiresAt, by, at);

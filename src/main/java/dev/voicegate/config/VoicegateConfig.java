@@ -353,6 +353,13 @@ public interface VoicegateConfig {
          */
         @WithDefault("10000")
         int pendingMax();
+
+        /**
+         * The operators' control events (suspend, resume, end-all, approval decisions, do-not-call changes) the ledger
+         * keeps, in memory or in Redis (at least 1); the oldest go first, and none outlives the retention.
+         */
+        @WithDefault("10000")
+        int maxControlEvents();
     }
 
     /**

@@ -56,6 +56,18 @@ public interface Ledger {
      */
     Watch watchAll(Consumer<String> wake);
 
+    /**
+     * Records an operator's control (a key suspended or resumed, every call of an account ended, an approval decided,
+     * the do-not-call list changed). Like the other writes, never waits and never fails.
+     */
+    void control(ControlEvent event);
+
+    /**
+     * The control events, newest first, cursor-paged; fails with {@link IllegalArgumentException} (thrown or as the
+     * failure) for a page token this ledger did not make.
+     */
+    Uni<ControlPage> controls(String cursor, int pageSize);
+
     /** {@code memory} or {@code redis}, for logs and health. */
     String kind();
 

@@ -74,6 +74,10 @@ final class LedgerCodec {
                 details == null ? null : read(details, CallDetails.class), List.copyOf(deliveries.values()));
     }
 
+    static ControlEvent control(String json) {
+        return read(json, ControlEvent.class);
+    }
+
     private static <T> T read(String json, Class<T> type) {
         try {
             return JSON.readValue(json, type);

@@ -5,7 +5,8 @@ import java.util.Base64;
 
 /**
  * The opaque page token of a ledger listing: where the previous page stopped. In memory, the position of the last entry
- * returned; in Redis, a {@link Mark}: the time score and id of the last index member looked at.
+ * returned; in Redis, a {@link Mark}: the time score and id of the last index member looked at. A page of control
+ * events: the sequence number below which the page starts.
  */
 final class LedgerCursor {
 
@@ -22,6 +23,19 @@ final class LedgerCursor {
 
     static String of(Mark mark) {
         return encode("r" + mark.score() + ":" + mark.id());
+    }
+
+    static String ofControl(long before) {
+        return encode("c" + before);
+    }
+
+    /** The sequence number below which a page of control events starts; {@link IllegalArgumentException} if foreign. */
+    static long controlBefore(String cursor) {
+        try {
+            return Long.parseLong(decode(cursor, 'c'));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a ledger page token", e);
+        }
     }
 
     /** Throws {@link IllegalArgumentException} for a token this ledger did not make. */

@@ -21,6 +21,13 @@ final class LedgerKeys {
     static final String ALL = PREFIX + "all";
     /** The pub/sub channel on which a recorded event's call SID is published, for the waiters of every replica. */
     static final String CHANNEL = PREFIX + "events";
+    /**
+     * The operators' control events, scored by sequence number ({@code ledger-control.lua}); it and its counter, which
+     * one script writes together, share a hash tag.
+     */
+    static final String CONTROLS = PREFIX + "{controls}";
+    /** The control events' sequence counter. */
+    static final String CONTROLS_SEQUENCE = PREFIX + "{controls}:sequence";
 
     private LedgerKeys() {
     }

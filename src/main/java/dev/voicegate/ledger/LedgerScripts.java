@@ -21,6 +21,8 @@ final class LedgerScripts {
     static final String ANNOTATE = script("ledger-annotate.lua");
     static final String READ = script("ledger-read.lua");
     static final String PAGE = script("ledger-page.lua");
+    static final String CONTROL = script("ledger-control.lua");
+    static final String CONTROLS = script("ledger-controls.lua");
 
     private LedgerScripts() {
     }

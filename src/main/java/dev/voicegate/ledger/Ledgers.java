@@ -39,12 +39,13 @@ public class Ledgers {
         if (redisHosts.isPresent() && !redisHosts.get().isBlank()) {
             LOG.infof("The call ledger is kept in Redis, shared by every replica; entries expire after %s", settings.retention());
             created = new RedisLedger(redis.get(), vertx,
-                    new RedisLedger.Settings(settings.retention(), settings.pendingMax(), REDIS_TIMEOUT, RETRY_EVERY),
+                    new RedisLedger.Settings(settings.retention(), settings.pendingMax(), REDIS_TIMEOUT, RETRY_EVERY,
+                            settings.maxControlEvents()),
                     Clock.systemUTC());
             return created;
         }
         LOG.infof("The call ledger is kept in memory, at most %d entries", settings.maxEntries());
-        return new MemoryLedger(settings.maxEntries(), settings.retention(), Clock.systemUTC());
+        return new MemoryLedger(settings.maxEntries(), settings.retention(), Clock.systemUTC(), settings.maxControlEvents());
     }
 
     /**

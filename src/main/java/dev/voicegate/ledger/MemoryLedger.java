@@ -50,12 +50,18 @@ final class MemoryLedger implements Ledger {
     private final TreeMap<Long, Slot> byPosition = new TreeMap<>();
     private final Map<String, Slot> byId = new HashMap<>();
     private final Map<String, Slot> bySid = new HashMap<>();
+    private final MemoryControlLog controls;
     private long nextPosition;
 
     MemoryLedger(int maxEntries, Duration retention, Clock clock) {
+        this(maxEntries, retention, clock, 10_000);
+    }
+
+    MemoryLedger(int maxEntries, Duration retention, Clock clock, int maxControlEvents) {
         this.maxEntries = maxEntries;
         this.retention = retention;
         this.clock = clock;
+        this.controls = new MemoryControlLog(maxControlEvents, retention, clock);
     }
 
     @Override
@@ -182,6 +188,16 @@ final class MemoryLedger implements Ledger {
     @Override
     public Watch watchAll(Consumer<String> wake) {
         return watchers.addAny(wake);
+    }
+
+    @Override
+    public void control(ControlEvent event) {
+        controls.add(event);
+    }
+
+    @Override
+    public Uni<ControlPage> controls(String cursor, int pageSize) {
+        return Uni.createFrom().item(() -> controls.page(cursor, pageSize));
     }
 
     @Override

@@ -13,6 +13,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
+import dev.voicegate.RedisSubscription;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
@@ -22,12 +23,16 @@ import io.vertx.mutiny.redis.client.Response;
  * The ledger in Redis, shared by every replica (layout: {@link LedgerKeys}, {@link LedgerCodec}). Each write is one Lua
  * script ({@link LedgerScripts}) sent through {@link PendingWrites}: in order, never waited for, kept locally while
  * Redis is away. An event is recorded atomically by its script, which publishes the call SID to wake the waiters of
- * every replica ({@link LedgerChannel}). Keys expire with the retention after the attempt.
+ * every replica (one {@link RedisSubscription}, whose message is a call SID and wakes its waiters). Keys expire with the retention after the attempt.
  */
 final class RedisLedger implements Ledger {
 
     /** {@code timeout}: of one command; {@code retryEvery}: how often queued writes and the subscription are tried again. */
-    record Settings(Duration retention, int pendingMax, Duration timeout, Duration retryEvery) {
+    record Settings(Duration retention, int pendingMax, Duration timeout, Duration retryEvery, int maxControlEvents) {
+
+        Settings(Duration retention, int pendingMax, Duration timeout, Duration retryEvery) {
+            this(retention, pendingMax, timeout, retryEvery, 10_000);
+        }
     }
 
     private final ReactiveRedisDataSource redis;
@@ -35,16 +40,19 @@ final class RedisLedger implements Ledger {
     private final Clock clock;
     private final LedgerWatchers watchers = new LedgerWatchers();
     private final PendingWrites writes;
-    private final LedgerChannel channel;
+    private final RedisSubscription channel;
     private final RedisLedgerPages pages;
+    private final RedisControlLog controls;
 
     RedisLedger(ReactiveRedisDataSource redis, Vertx vertx, Settings settings, Clock clock) {
         this.redis = redis;
         this.settings = settings;
         this.clock = clock;
         this.writes = new PendingWrites(settings.pendingMax(), vertx, settings.retryEvery());
-        this.channel = new LedgerChannel(redis, vertx, settings.retryEvery(), watchers);
+        this.channel = new RedisSubscription(redis, vertx, LedgerKeys.CHANNEL, "the ledger's events",
+                settings.retryEvery(), watchers::wake, watchers::wakeAll);
         this.pages = new RedisLedgerPages(this, clock, settings.retention());
+        this.controls = new RedisControlLog(this, settings.maxControlEvents(), settings.retention(), clock);
         channel.start();
     }
 
@@ -139,6 +147,16 @@ final class RedisLedger implements Ledger {
     }
 
     @Override
+    public void control(ControlEvent event) {
+        controls.add(event);
+    }
+
+    @Override
+    public Uni<ControlPage> controls(String cursor, int pageSize) {
+        return Uni.createFrom().deferred(() -> controls.page(cursor, pageSize));
+    }
+
+    @Override
     public String kind() {
         return "redis";
     }
@@ -194,7 +212,7 @@ final class RedisLedger implements Ledger {
         return LedgerScripts.eval(redis, script, keys, args);
     }
 
-    private void write(String script, List<String> keys, List<String> args) {
+    void write(String script, List<String> keys, List<String> args) {
         writes.add(() -> eval(script, keys, args).ifNoItem().after(settings.timeout()).fail());
     }
 }

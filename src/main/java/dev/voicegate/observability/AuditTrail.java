@@ -15,7 +15,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 /**
  * The audit trail, on the logger {@code voicegate.audit}: one line per make_call decision, per end_call, per operator action, per add_do_not_call
  * (e.g. a read of the call ledger) and per refusal it is told of, each message one JSON object marked
- * {@code "audit": true}. It holds the key's name, never a secret or hash, and masked numbers.
+ * {@code "audit": true}. It holds the key's name, never a secret or hash, and masked numbers. Each refusal is also
+ * kept, briefly, in {@link RecentDenials}.
  */
 @ApplicationScoped
 public class AuditTrail {
@@ -54,13 +55,18 @@ public class AuditTrail {
     }
 
     private final ObjectMapper json;
+    private final RecentDenials denials;
 
-    AuditTrail(ObjectMapper json) {
+    AuditTrail(ObjectMapper json, RecentDenials denials) {
         this.json = json;
+        this.denials = denials;
     }
 
     public void makeCall(String key, String accountSid, String to, String from, String rule, boolean replay,
             String callSid, String outcome) {
+        if (rule != null) {
+            denials.record(key, rule, "make_call");
+        }
         write(new Entry(true, "make_call", key, accountSid, Redact.phone(to), Redact.phone(from),
                 rule == null ? "allow" : "deny", rule, replay, callSid, outcome));
     }
@@ -83,6 +89,7 @@ public class AuditTrail {
 
     /** {@code key} was refused {@code action} (on {@code target}, or null) by the rule (setting) {@code rule}. */
     public void refused(String key, String action, String target, String rule) {
+        denials.record(key, rule, action);
         write(new Decision(true, action, key, Redact.phonesIn(target), "deny", rule));
     }
 

@@ -1,7 +1,5 @@
 package dev.voicegate.quota;
 
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 import org.jboss.logging.Logger;
@@ -23,9 +21,6 @@ import io.smallrye.mutiny.Uni;
 public final class Allowance {
 
     private static final Logger LOG = Logger.getLogger(Allowance.class);
-    private static final Duration MINUTE = Duration.ofMinutes(1);
-    private static final Duration HOUR = Duration.ofHours(1);
-    private static final Duration DAY = Duration.ofDays(1);
     /** The rule an unreachable store refuses a make_call by. */
     public static final String UNAVAILABLE = "quota-unavailable";
 
@@ -60,11 +55,10 @@ public final class Allowance {
 
     /** Counts this request against {@code max-requests-per-minute}; fails with {@link PolicyDenial} when it is used up. */
     public Uni<Void> countRequest(boolean placesCall) {
-        Integer limit = caller.policy().limits().requestsPerMinute();
-        if (limit == null) {
+        List<Window> windows = Window.requests(caller.policy().limits());
+        if (windows.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        List<Window> windows = List.of(new Window("requests-per-minute", limit, MINUTE));
         return store.take(counter(), windows)
                 .map(verdict -> decided(verdict, windows, "requests", "nothing was sent to Twilio"))
                 .onFailure(failure -> !(failure instanceof PolicyDenial)).recoverWithUni(failure -> {
@@ -83,10 +77,7 @@ public final class Allowance {
         if (!limits.limitsCalls()) {
             return Uni.createFrom().item(new Spent(this, List.of(), null));
         }
-        List<Window> windows = new ArrayList<>(3);
-        add(windows, "calls-per-minute", limits.callsPerMinute(), MINUTE);
-        add(windows, "calls-per-hour", limits.callsPerHour(), HOUR);
-        add(windows, "calls-per-day", limits.callsPerDay(), DAY);
+        List<Window> windows = Window.calls(limits);
         return store.take(counter(), windows)
                 .onFailure().transform(failure -> unavailable())
                 .map(verdict -> decided(verdict, windows, "calls", "the call was not placed"))
@@ -128,12 +119,10 @@ public final class Allowance {
 
     // Quotas belong to named keys only (unnamed keys and pass-through credentials have none).
     private String counter() {
-        return "key:" + caller.name();
+        return counter(caller.name());
     }
 
-    private static void add(List<Window> windows, String name, Integer limit, Duration length) {
-        if (limit != null) {
-            windows.add(new Window(name, limit, length));
-        }
+    static String counter(String keyName) {
+        return "key:" + keyName;
     }
 }

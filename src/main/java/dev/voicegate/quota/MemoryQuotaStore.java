@@ -45,6 +45,21 @@ final class MemoryQuotaStore implements QuotaStore {
     }
 
     @Override
+    public Uni<List<Integer>> used(String counter, List<Window> windows) {
+        return Uni.createFrom().item(() -> {
+            long now = clock.millis();
+            synchronized (logs) {
+                List<Integer> used = new ArrayList<>(windows.size());
+                for (Window window : windows) {
+                    ArrayDeque<Long> log = live(key(counter, window), window, now);
+                    used.add(log == null ? 0 : log.size());
+                }
+                return used;
+            }
+        });
+    }
+
+    @Override
     public String kind() {
         return "memory";
     }

@@ -17,6 +17,9 @@ public interface QuotaStore {
     /** Gives back what the take with this ticket took (the call was provably not placed). */
     Uni<Void> giveBack(String counter, List<Window> windows, String ticket);
 
+    /** How many are counted in each window of {@code counter} now, in order; takes nothing. */
+    Uni<List<Integer>> used(String counter, List<Window> windows);
+
     /** "memory" or "redis", for logs. */
     String kind();
 }

@@ -47,6 +47,17 @@ final class RedisQuotaStore implements QuotaStore {
             return 1
             """;
 
+    // KEYS: one per window. ARGV: length (ms) per window. Returns what each window counts now; changes nothing.
+    private static final String USED = """
+            local t = redis.call('TIME')
+            local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+            local result = {}
+            for i = 1, #KEYS do
+              result[i] = redis.call('ZCOUNT', KEYS[i], '(' .. (now - tonumber(ARGV[i])), '+inf')
+            end
+            return result
+            """;
+
     private final ReactiveRedisDataSource redis;
     private final Duration timeout;
 
@@ -84,6 +95,18 @@ final class RedisQuotaStore implements QuotaStore {
         windows.forEach(window -> args.add(key(counter, window)));
         args.add(ticket);
         return call(args).replaceWithVoid();
+    }
+
+    @Override
+    public Uni<List<Integer>> used(String counter, List<Window> windows) {
+        List<String> args = new ArrayList<>(List.of("EVAL", USED, Integer.toString(windows.size())));
+        windows.forEach(window -> args.add(key(counter, window)));
+        windows.forEach(window -> args.add(Long.toString(window.length().toMillis())));
+        return call(args).map(response -> {
+            List<Integer> used = new ArrayList<>(windows.size());
+            response.forEach(count -> used.add(count.toInteger()));
+            return used;
+        });
     }
 
     @Override

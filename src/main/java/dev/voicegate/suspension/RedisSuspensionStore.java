@@ -4,21 +4,18 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
-import org.jboss.logging.Logger;
-
+import dev.voicegate.RedisSubscription;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
-import io.quarkus.redis.datasource.pubsub.ReactivePubSubCommands.ReactiveRedisSubscriber;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 
 /**
  * Suspensions in one Redis hash (key name to JSON), kept until resumed, so they survive restarts. Each change is
- * published on a channel; every replica subscribes once and, as the ledger's channel does, subscribes again on a
- * timer when the connection ends, then reports a change (what was published meanwhile was lost).
+ * published on a channel; every replica subscribes once ({@link RedisSubscription}: again on a timer when the
+ * connection ends, then it reports a change, since what was published meanwhile was lost).
  */
 final class RedisSuspensionStore implements SuspensionStore {
 
-    private static final Logger LOG = Logger.getLogger(RedisSuspensionStore.class);
     static final String HASH = "voicegate:suspended";
     static final String CHANNEL = "voicegate:suspended:changes";
 
@@ -26,14 +23,8 @@ final class RedisSuspensionStore implements SuspensionStore {
     private final Vertx vertx;
     private final Duration timeout;
     private final Duration retryEvery;
-    private Runnable changed = () -> {
-    };
-    /** The subscription under way or in place; a callback of an older one is ignored. */
-    private Object attempt;
-    private ReactiveRedisSubscriber subscriber;
-    private boolean lostOnce;
-    private boolean closed;
-    private long timer = -1;
+    /** Set once by {@link #listen}. */
+    private RedisSubscription subscription;
 
     RedisSuspensionStore(ReactiveRedisDataSource redis, Vertx vertx, Duration timeout, Duration retryEvery) {
         this.redis = redis;
@@ -68,83 +59,27 @@ final class RedisSuspensionStore implements SuspensionStore {
 
     @Override
     public void listen(Runnable changed) {
-        this.changed = changed;
-        subscribe();
-    }
-
-    private void subscribe() {
-        Object current = new Object();
+        RedisSubscription started = new RedisSubscription(redis, vertx, CHANNEL, "key suspensions", retryEvery,
+                key -> changed.run(), changed);
         synchronized (this) {
-            timer = -1;
-            if (closed) {
-                return;
-            }
-            attempt = current;
+            subscription = started;
         }
-        try {
-            redis.pubsub(String.class).subscribe(CHANNEL, key -> changed.run(), () -> lost(current), f -> lost(current))
-                    .subscribe().with(s -> subscribed(current, s), failure -> lost(current));
-        } catch (RuntimeException e) { // a client that refuses at once
-            lost(current);
-        }
-    }
-
-    private void subscribed(Object current, ReactiveRedisSubscriber s) {
-        boolean again;
-        synchronized (this) {
-            if (attempt != current) { // lost or closed meanwhile
-                unsubscribe(s);
-                return;
-            }
-            subscriber = s;
-            again = lostOnce;
-        }
-        if (again) {
-            LOG.info("Subscribed again to key suspensions in Redis");
-            changed.run();
-        }
-    }
-
-    private void lost(Object current) {
-        synchronized (this) {
-            if (attempt != current || closed) {
-                return;
-            }
-            if (subscriber != null) {
-                LOG.warn("The subscription to key suspensions in Redis ended: subscribing again");
-            }
-            attempt = null;
-            subscriber = null;
-            lostOnce = true;
-            timer = vertx.setTimer(retryEvery.toMillis(), id -> subscribe());
-        }
+        started.start();
     }
 
     @Override
     public void close() {
-        ReactiveRedisSubscriber last;
+        RedisSubscription last;
         synchronized (this) {
-            closed = true;
-            attempt = null;
-            if (timer >= 0) {
-                vertx.cancelTimer(timer);
-            }
-            last = subscriber;
-            subscriber = null;
+            last = subscription;
         }
-        unsubscribe(last);
+        if (last != null) {
+            last.close();
+        }
     }
 
     @Override
     public String kind() {
         return "redis";
-    }
-
-    private static void unsubscribe(ReactiveRedisSubscriber s) {
-        if (s != null) {
-            s.unsubscribe().subscribe().with(ok -> {
-            }, failure -> {
-            });
-        }
     }
 }

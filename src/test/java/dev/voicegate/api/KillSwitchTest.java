@@ -62,6 +62,7 @@ class KillSwitchTest {
 
     static final String KEY = "suspendable";
     static final String RUNAWAY = "runaway";
+    static final String SUSPENDED_OPERATOR = "operator-suspendable";
     static final String TO = "+14155551212";
     static final String MAKE_CALL = "{\"to\":\"" + TO + "\",\"from_\":\"+15017122661\",\"url\":\"https://example.com/twiml\"}";
 
@@ -78,7 +79,7 @@ class KillSwitchTest {
 
     @AfterEach
     void resumeAll() {
-        for (String key : List.of(KEY, RUNAWAY)) {
+        for (String key : List.of(KEY, RUNAWAY, SUSPENDED_OPERATOR)) {
             admin("/v1/admin/keys/" + key + "/resume", null).statusCode(200);
         }
     }
@@ -141,6 +142,26 @@ class KillSwitchTest {
                 .then().statusCode(403).body("error", containsString("rule 'role'"));
         given().header("Authorization", GuardedKeys.bearer("outbound"))
                 .post("/v1/admin/calls/end-all?account_sid=" + TestAccounts.ACCOUNT_SID).then().statusCode(403);
+    }
+
+    /** A suspended operator key reads and controls nothing: the ledger, the controls, approvals, the list. */
+    @Test
+    void aSuspendedOperatorIsRefusedOnEveryOperatorEndpoint() {
+        admin("/v1/admin/keys/" + SUSPENDED_OPERATOR + "/suspend", "{\"reason\":\"lost laptop\"}").statusCode(200);
+        for (String path : List.of("/v1/ledger/calls", "/v1/ledger/controls", "/v1/admin/keys", "/v1/admin/approvals",
+                "/v1/admin/do-not-call", "/v1/admin/do-not-call/%2B14155550100")) {
+            given().header("Authorization", GuardedKeys.bearer(SUSPENDED_OPERATOR)).get(path).then().statusCode(403)
+                    .body("error", containsString("rule 'suspended'")).body("error", containsString("lost laptop"));
+        }
+        given().header("Authorization", GuardedKeys.bearer(SUSPENDED_OPERATOR))
+                .post("/v1/admin/keys/" + KEY + "/suspend").then().statusCode(403)
+                .body("error", containsString("rule 'suspended'"));
+        admin("/v1/admin/keys/" + KEY + "/resume", null).statusCode(200).body("key.state", equalTo("active"));
+        admin("/v1/admin/keys/" + SUSPENDED_OPERATOR + "/resume", null).statusCode(200);
+        given().header("Authorization", GuardedKeys.bearer(SUSPENDED_OPERATOR)).get("/v1/ledger/calls").then()
+                .statusCode(200);
+        twilio.verify(0, com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor(
+                com.github.tomakehurst.wiremock.client.WireMock.anyUrl()));
     }
 
     @Test

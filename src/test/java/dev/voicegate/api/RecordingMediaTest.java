@@ -194,7 +194,9 @@ class RecordingMediaTest {
         }
         assertEquals(MediaWireMocks.BIG_SIZE, read);
         assertEquals(MediaWireMocks.bigFileSha256(), HexFormat.of().formatHex(sha256.digest()), "identical bytes");
-        assertTrue(maxGrowth < 10L << 20, "heap grew by " + (maxGrowth >> 10) + " KiB while streaming 50 MB");
+        // 50 MB pass through; a service that kept the body would grow by tens of MB. The bound leaves room for what
+        // a busy JVM's full GC does not return at once (16 MB: 11.5 MB was seen once on a loaded CI machine).
+        assertTrue(maxGrowth < 16L << 20, "heap grew by " + (maxGrowth >> 10) + " KiB while streaming 50 MB");
         await().atMost(Duration.ofSeconds(5)).until(() -> limiter.inFlight(AC) == 0);
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertEquals(successes + 1, outcomes("success"),
                 outcomes()));

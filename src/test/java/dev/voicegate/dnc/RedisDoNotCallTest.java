@@ -92,6 +92,15 @@ class RedisDoNotCallTest extends RedisBackedTest {
         assertFalse(client.execute("ZRANGE", "voicegate:{dnc}:index", "0", "-1").toString()
                 .contains(DoNotCall.hash("+12025550192")));
         makeCall("+12025550192").statusCode(201);
+
+        // Each change is a control event in the Redis ledger, the number masked there too.
+        JsonPath controls = given().header("Authorization", OPERATOR).get("/v1/ledger/controls?page_size=2").then()
+                .statusCode(200).extract().jsonPath();
+        assertEquals(List.of("remove_do_not_call", "add_do_not_call"), controls.getList("controls.action"));
+        assertEquals(List.of("***0192", "***0194"), controls.getList("controls.target"));
+        assertEquals("r4", controls.getString("controls[1].reason"));
+        client.execute("ZRANGE", "voicegate:ledger:{controls}", "0", "-1")
+                .forEach(member -> assertFalse(member.toString().contains("555019"), member.toString()));
     }
 
     /** add_do_not_call in Redis: a new number is listed under its hash; a listed one keeps the operator's entry. */

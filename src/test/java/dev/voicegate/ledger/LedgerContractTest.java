@@ -317,4 +317,57 @@ abstract class LedgerContractTest {
         placed("w3", "CA42", 1);
         assertEquals(after, woken.size());
     }
+
+    // The operators' control events.
+
+    static ControlEvent control(String action, String target, Instant at) {
+        return new ControlEvent(at, action, "operator", target, "looping on +14155550123", "suspended");
+    }
+
+    /** Every control event, walking the pages of {@code pageSize}. */
+    List<ControlEvent> controls(int pageSize) {
+        List<ControlEvent> events = new ArrayList<>();
+        String cursor = null;
+        do {
+            ControlPage page = result(ledger.controls(cursor, pageSize));
+            assertTrue(page.events().size() <= pageSize);
+            events.addAll(page.events());
+            cursor = page.next();
+        } while (cursor != null);
+        return events;
+    }
+
+    @Test
+    void controlEventsAreListedNewestFirstAcrossPagesWithNumbersMasked() {
+        for (int i = 0; i < 5; i++) {
+            ledger.control(control(i % 2 == 0 ? "suspend_key" : "resume_key", "agent-" + i, base.plusSeconds(i)));
+        }
+        List<ControlEvent> events = controls(2);
+        assertEquals(List.of("agent-4", "agent-3", "agent-2", "agent-1", "agent-0"),
+                events.stream().map(ControlEvent::target).toList());
+        ControlEvent newest = events.get(0);
+        assertEquals(new ControlEvent(base.plusSeconds(4), "suspend_key", "operator", "agent-4", "looping on ***0123",
+                "suspended"), newest);
+        ControlPage first = result(ledger.controls(null, 5));
+        assertEquals(5, first.events().size());
+        assertNull(first.next(), "no next page when the last event is on this one");
+        assertEquals(5, result(ledger.controls(null, 10)).events().size());
+    }
+
+    @Test
+    void controlEventsWithoutAnyAreAnEmptyPageAndAForeignTokenIsRefused() {
+        ControlPage empty = result(ledger.controls(null, 10));
+        assertEquals(List.of(), empty.events());
+        assertNull(empty.next());
+        for (String token : List.of("bm9wZQ", "cDE", "Y3g")) { // "nope", a calls-page token, "cx"
+            assertThrows(IllegalArgumentException.class, () -> result(Uni.createFrom().deferred(() -> ledger.controls(token, 5))));
+        }
+    }
+
+    @Test
+    void controlEventsOlderThanTheRetentionAreGone() {
+        ledger.control(control("end_all_calls", ACCOUNT, Instant.now().minus(RETENTION).minusSeconds(60)));
+        ledger.control(control("resume_key", "agent-a", Instant.now()));
+        assertEquals(List.of("resume_key"), controls(10).stream().map(ControlEvent::action).toList());
+    }
 }

@@ -29,4 +29,13 @@ class MemoryLedgerTest extends LedgerContractTest {
         assertEquals("memory", ledger.kind());
         assertEquals(Ledger.Backlog.NONE, ledger.backlog());
     }
+
+    @Test
+    void beyondItsBoundTheOldestControlEventsGoFirst() {
+        ledger = new MemoryLedger(10, RETENTION, Clock.systemUTC(), 3);
+        for (int i = 0; i < 5; i++) {
+            ledger.control(control("suspend_key", "agent-" + i, base.plusSeconds(i)));
+        }
+        assertEquals(List.of("agent-4", "agent-3", "agent-2"), controls(2).stream().map(ControlEvent::target).toList());
+    }
 }

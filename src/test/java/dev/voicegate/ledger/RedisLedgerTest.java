@@ -211,4 +211,39 @@ class RedisLedgerTest extends LedgerContractTest {
                 total / entries, entries, entryHash);
         assertTrue(total / entries < 4096, "bytes per entry: " + total / entries);
     }
+
+    @Test
+    void controlEventsAreCappedSharedByReplicasExpireAndHoldNoNumberInClear() {
+        RedisLedger small = new RedisLedger(dataSource(), vertx, new RedisLedger.Settings(RETENTION, 100,
+                Duration.ofSeconds(2), Duration.ofMillis(100), 3), Clock.systemUTC());
+        replicas.add(small);
+        for (int i = 0; i < 5; i++) {
+            small.control(control("suspend_key", "agent-" + i, base.plusSeconds(i)));
+        }
+        result(small.controls(null, 1)); // after its own queued writes
+        assertEquals(List.of("agent-4", "agent-3", "agent-2"), controls(2).stream().map(ControlEvent::target).toList(),
+                "read on another replica, after the cap");
+        for (String key : keys()) {
+            long ttl = result(admin.execute("PTTL", key)).toLong();
+            assertTrue(ttl > 0 && ttl <= RETENTION.toMillis(), key + " expires in " + ttl + " ms");
+        }
+        result(admin.execute("ZRANGE", "voicegate:ledger:{controls}", "0", "-1")).forEach(member ->
+                assertFalse(member.toString().contains("4155550123"), member.toString()));
+    }
+
+    @Test
+    void controlEventsMadeWhileRedisIsDownAreWrittenWhenItIsBack() {
+        RedisLedger a = (RedisLedger) ledger;
+        RedisLedger b = replica(100);
+        SERVER.outage(() -> {
+            a.control(control("suspend_key", "agent-a", base));
+            a.control(control("resume_key", "agent-a", base.plusSeconds(1)));
+            await().atMost(Duration.ofSeconds(10)).until(() -> a.backlog().degraded());
+            assertEquals(2, a.backlog().pending());
+            assertThrows(LedgerUnavailableException.class, () -> result(a.controls(null, 10)));
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> a.backlog().equals(Ledger.Backlog.NONE));
+        assertEquals(List.of("resume_key", "suspend_key"),
+                result(b.controls(null, 10)).events().stream().map(ControlEvent::action).toList());
+    }
 }

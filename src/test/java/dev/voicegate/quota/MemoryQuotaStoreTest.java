@@ -90,4 +90,16 @@ class MemoryQuotaStoreTest {
         assertTrue(take().allowed());
         assertTrue(store.take("key:other", BOTH).await().indefinitely().allowed());
     }
+
+    @Test
+    void usedCountsEachWindowWithoutTakingAnything() {
+        assertEquals(List.of(0, 0), store.used("key:agent", BOTH).await().indefinitely());
+        take();
+        take();
+        assertEquals(List.of(2, 2), store.used("key:agent", BOTH).await().indefinitely());
+        assertEquals(List.of(2, 2), store.used("key:agent", BOTH).await().indefinitely(), "reading takes nothing");
+        advance(Duration.ofMinutes(2));
+        assertEquals(List.of(0, 2), store.used("key:agent", BOTH).await().indefinitely());
+        assertTrue(take().allowed());
+    }
 }

@@ -68,6 +68,19 @@ class RedisQuotaTest extends RedisBackedTest {
                 .body("error", containsString("(rule 'max-calls-per-minute')"));
         assertEquals("2", redisClient.get().execute("ZCARD", "voicegate:quota:{key:minute}:calls-per-minute").toString());
         twilio.verify(2, postRequestedFor(urlEqualTo(CALLS)));
+
+        // The operators' key list reads the use from Redis, and reading takes nothing.
+        for (int i = 0; i < 2; i++) {
+            adminKeys().statusCode(200)
+                    .body("keys.find { it.name == 'minute' }.quota_use[0].window", equalTo("calls-per-minute"))
+                    .body("keys.find { it.name == 'minute' }.quota_use[0].used", equalTo(2))
+                    .body("keys.find { it.name == 'minute' }.quota_use[0].limit", equalTo(2));
+        }
+        assertEquals("2", redisClient.get().execute("ZCARD", "voicegate:quota:{key:minute}:calls-per-minute").toString());
+    }
+
+    static ValidatableResponse adminKeys() {
+        return given().header("Authorization", GuardedKeys.bearer("operator")).get("/v1/admin/keys").then();
     }
 
     @Test
@@ -87,6 +100,10 @@ class RedisQuotaTest extends RedisBackedTest {
             makeCall(TestAccounts.bearer(TestAccounts.SERVICE_KEY), null).statusCode(201);
             makeCall(GuardedKeys.bearer("uk"), null).statusCode(403);
             twilio.verify(1, postRequestedFor(urlEqualTo(CALLS)));
+            // The key list still answers; the use it could not read is null (a key without quotas: none to read).
+            adminKeys().statusCode(200)
+                    .body("keys.find { it.name == 'daily' }.quota_use", org.hamcrest.Matchers.nullValue())
+                    .body("keys.find { it.name == 'uk' }.quota_use.size()", equalTo(0));
         });
         awaitReady();
         makeCall(GuardedKeys.bearer("daily"), null).statusCode(201);

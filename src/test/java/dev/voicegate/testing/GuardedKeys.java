@@ -49,6 +49,7 @@ public class GuardedKeys implements QuarkusTestResourceLifecycleManager {
         // The kill switch: agents suspended by the tests (each its own, so that no other test sees them suspended).
         KEYS.put("suspendable", Map.of());
         KEYS.put("runaway", Map.of());
+        KEYS.put("operator-suspendable", Map.of("role", "operator"));
         // Approval before dialing: every call, or only numbers the key has not called before.
         KEYS.put("approval-always", Map.of("approval", "always"));
         KEYS.put("approval-new", Map.of("approval", "new-numbers"));

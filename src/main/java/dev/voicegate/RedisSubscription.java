@@ -1,6 +1,7 @@
-package dev.voicegate.ledger;
+package dev.voicegate;
 
 import java.time.Duration;
+import java.util.function.Consumer;
 
 import org.jboss.logging.Logger;
 
@@ -9,19 +10,21 @@ import io.quarkus.redis.datasource.pubsub.ReactivePubSubCommands.ReactiveRedisSu
 import io.vertx.core.Vertx;
 
 /**
- * This replica's one subscription to the ledger's pub/sub channel: each message is a call SID whose event was recorded
- * on some replica, and wakes this replica's waiters for it. The client does not subscribe again after its connection
- * ends (Redis restarted or unreachable), so this does, on a timer, and then wakes every waiter: events published
- * meanwhile were lost.
+ * This replica's one subscription to a Redis pub/sub channel that lasts: the client does not subscribe again after its
+ * connection ends (Redis restarted or unreachable), so this does, on a timer, and then runs {@code resubscribed}, since
+ * what was published meanwhile was lost. Used by the ledger's events and the key suspensions.
  */
-final class LedgerChannel {
+public final class RedisSubscription {
 
-    private static final Logger LOG = Logger.getLogger(LedgerChannel.class);
+    private static final Logger LOG = Logger.getLogger(RedisSubscription.class);
 
     private final ReactiveRedisDataSource redis;
     private final Vertx vertx;
+    private final String channel;
+    private final String what;
     private final Duration retryEvery;
-    private final LedgerWatchers watchers;
+    private final Consumer<String> onMessage;
+    private final Runnable resubscribed;
     /** The subscription under way or in place; a callback of an older one is ignored. */
     private Object attempt;
     private ReactiveRedisSubscriber subscriber;
@@ -29,14 +32,19 @@ final class LedgerChannel {
     private boolean closed;
     private long timer = -1;
 
-    LedgerChannel(ReactiveRedisDataSource redis, Vertx vertx, Duration retryEvery, LedgerWatchers watchers) {
+    /** {@code what} names the channel's content in log lines ("the ledger's events"). */
+    public RedisSubscription(ReactiveRedisDataSource redis, Vertx vertx, String channel, String what,
+            Duration retryEvery, Consumer<String> onMessage, Runnable resubscribed) {
         this.redis = redis;
         this.vertx = vertx;
+        this.channel = channel;
+        this.what = what;
         this.retryEvery = retryEvery;
-        this.watchers = watchers;
+        this.onMessage = onMessage;
+        this.resubscribed = resubscribed;
     }
 
-    void start() {
+    public void start() {
         Object current = new Object();
         synchronized (this) {
             timer = -1;
@@ -46,7 +54,7 @@ final class LedgerChannel {
             attempt = current;
         }
         try {
-            redis.pubsub(String.class).subscribe(LedgerKeys.CHANNEL, watchers::wake, () -> lost(current), failure -> lost(current))
+            redis.pubsub(String.class).subscribe(channel, onMessage, () -> lost(current), failure -> lost(current))
                     .subscribe().with(s -> subscribed(current, s), failure -> lost(current));
         } catch (RuntimeException e) { // a client that refuses at once
             lost(current);
@@ -54,11 +62,11 @@ final class LedgerChannel {
     }
 
     /** Whether the subscription is in place (tests, health). */
-    synchronized boolean subscribed() {
+    public synchronized boolean subscribed() {
         return subscriber != null;
     }
 
-    void close() {
+    public void close() {
         ReactiveRedisSubscriber last;
         synchronized (this) {
             closed = true;
@@ -83,8 +91,8 @@ final class LedgerChannel {
             again = lostOnce;
         }
         if (again) {
-            LOG.info("Subscribed again to the ledger's events in Redis");
-            watchers.wakeAll();
+            LOG.infof("Subscribed again to %s in Redis", what);
+            resubscribed.run();
         }
     }
 
@@ -94,7 +102,7 @@ final class LedgerChannel {
                 return;
             }
             if (subscriber != null) {
-                LOG.warn("The subscription to the ledger's events in Redis ended: subscribing again");
+                LOG.warnf("The subscription to %s in Redis ended: subscribing again", what);
             }
             attempt = null;
             subscriber = null;

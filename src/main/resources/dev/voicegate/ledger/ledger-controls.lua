@@ -1,0 +1,3 @@
+-- A page of the control log, newest first. KEYS[1] the log. ARGV[1] the highest sequence number wanted ('+inf': the
+-- newest), ARGV[2] how many. Returns member, score, member, score...
+return redis.call('ZREVRANGEBYSCORE', KEYS[1], ARGV[1], '-inf', 'WITHSCORES', 'LIMIT', 0, tonumber(ARGV[2]))
