@@ -21,6 +21,8 @@ import dev.voicegate.access.PolicyDenial;
 import dev.voicegate.approval.Approval;
 import dev.voicegate.approval.ApprovalStoreException;
 import dev.voicegate.approval.Approvals;
+import dev.voicegate.ledger.ControlEvent;
+import dev.voicegate.ledger.Ledger;
 import dev.voicegate.observability.AuditTrail;
 import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
@@ -30,7 +32,7 @@ import io.smallrye.mutiny.Uni;
 /**
  * Approvals before dialing: the live ones (of the accounts the operator may use), approve and deny. Decisions go
  * through {@link Approvals} as {@code POST /v1/admin/approvals/{id}/approve|deny} do, with the same audit lines
- * ({@code approve_call}, {@code deny_call}); the first decision stands.
+ * ({@code approve_call}, {@code deny_call}) and control events in the ledger; the first decision stands.
  */
 @Path("/console/approvals")
 @Produces(MediaType.TEXT_HTML)
@@ -49,8 +51,10 @@ public class ApprovalsResource {
     private final Guard guard;
     private final Approvals approvals;
     private final AuditTrail audit;
+    private final Ledger ledger;
 
-    ApprovalsResource(ConsoleAccess console, Guard guard, Approvals approvals, AuditTrail audit) {
+    ApprovalsResource(ConsoleAccess console, Guard guard, Approvals approvals, AuditTrail audit, Ledger ledger) {
+        this.ledger = ledger;
         this.console = console;
         this.guard = guard;
         this.approvals = approvals;
@@ -100,18 +104,28 @@ public class ApprovalsResource {
                 throw new ConsoleRefusal(Response.Status.FORBIDDEN, denial.failure().message());
             }
             return approvals.decide(id, decision, operator.name());
-        }).onFailure(ApprovalStoreException.class).transform(e -> new ConsoleRefusal(Response.Status.SERVICE_UNAVAILABLE,
-                "The approval store is unreachable; nothing was decided. Try again later."))
-                .map(approval -> {
-                    if (approval == null) {
-                        return redirect("expired");
-                    }
-                    if (approval.state() != decision) {
-                        return redirect("already-decided");
-                    }
-                    audit.operator(operator.name(), action, id + " " + approval.to());
-                    return redirect(decision == Approval.State.APPROVED ? "approved" : "denied");
-                });
+        }).onFailure(ApprovalStoreException.class).transform(e -> {
+            control(operator, action, id, "failed: upstream_unavailable");
+            return new ConsoleRefusal(Response.Status.SERVICE_UNAVAILABLE, "The approval store is unreachable; nothing "
+                    + "was decided. Try again later.");
+        }).map(approval -> {
+            if (approval == null) {
+                control(operator, action, id, "failed: not_found");
+                return redirect("expired");
+            }
+            if (approval.state() != decision) {
+                control(operator, action, id, "failed: invalid_request");
+                return redirect("already-decided");
+            }
+            audit.operator(operator.name(), action, id + " " + approval.to());
+            control(operator, action, id, approval.state().name().toLowerCase(java.util.Locale.ROOT));
+            return redirect(decision == Approval.State.APPROVED ? "approved" : "denied");
+        });
+    }
+
+    /** The decision as a control event in the ledger, as {@code POST /v1/admin/approvals/{id}/…} records it. */
+    private void control(Operator operator, String action, String id, String result) {
+        ledger.control(ControlEvent.now(action, operator.name(), id, null, result));
     }
 
     private static Response redirect(String done) {

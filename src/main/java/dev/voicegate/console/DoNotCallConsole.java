@@ -20,6 +20,8 @@ import dev.voicegate.Redact;
 import dev.voicegate.dnc.DoNotCall;
 import dev.voicegate.dnc.DoNotCallUnavailableException;
 import dev.voicegate.failure.ActionException;
+import dev.voicegate.ledger.ControlEvent;
+import dev.voicegate.ledger.Ledger;
 import dev.voicegate.observability.AuditTrail;
 import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
@@ -28,7 +30,7 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * The do-not-call list: a page of it, add a number (with an optional reason) and remove one, through {@link DoNotCall}
- * as {@code /v1/admin/do-not-call} does, with the same audit lines (numbers masked).
+ * as {@code /v1/admin/do-not-call} does, with the same audit lines and control events in the ledger (numbers masked).
  */
 @Path("/console/do-not-call")
 @Produces(MediaType.TEXT_HTML)
@@ -48,8 +50,10 @@ public class DoNotCallConsole {
     private final ConsoleAccess console;
     private final DoNotCall list;
     private final AuditTrail audit;
+    private final Ledger ledger;
 
-    DoNotCallConsole(ConsoleAccess console, DoNotCall list, AuditTrail audit) {
+    DoNotCallConsole(ConsoleAccess console, DoNotCall list, AuditTrail audit, Ledger ledger) {
+        this.ledger = ledger;
         this.console = console;
         this.list = list;
         this.audit = audit;
@@ -84,7 +88,8 @@ public class DoNotCallConsole {
                     + " characters, on one line.");
         }
         audit.operator(operator.name(), ADD, Redact.phone(e164));
-        return unavailable(list.add(e164, why, operator.name())).map(created -> done(created ? "added" : "updated"));
+        return recorded(unavailable(list.add(e164, why, operator.name())), ADD, operator, e164, why,
+                created -> created ? "added" : "reason replaced").map(created -> done(created ? "added" : "updated"));
     }
 
     @POST
@@ -94,7 +99,8 @@ public class DoNotCallConsole {
         Operator operator = console.operator(session, csrf, REMOVE);
         String e164 = normalised(number);
         audit.operator(operator.name(), REMOVE, Redact.phone(e164));
-        return unavailable(list.remove(e164)).map(removed -> done(removed ? "removed" : "not-listed"));
+        return recorded(unavailable(list.remove(e164)), REMOVE, operator, e164, null,
+                removed -> removed ? "removed" : "was not listed").map(removed -> done(removed ? "removed" : "not-listed"));
     }
 
     private String normalised(String number) {
@@ -103,6 +109,17 @@ public class DoNotCallConsole {
         } catch (ActionException e) {
             throw new ConsoleRefusal(Response.Status.BAD_REQUEST, "The number must be in E.164 format, e.g. +14155550123.");
         }
+    }
+
+    /** The change as a control event in the ledger, as {@code /v1/admin/do-not-call} records it (the number masked). */
+    private Uni<Boolean> recorded(Uni<Boolean> change, String action, Operator operator, String e164, String reason,
+            java.util.function.Function<Boolean, String> result) {
+        return change.invoke(done -> control(action, operator, e164, reason, result.apply(done)))
+                .onFailure().invoke(e -> control(action, operator, e164, reason, "failed: upstream_unavailable"));
+    }
+
+    private void control(String action, Operator operator, String e164, String reason, String result) {
+        ledger.control(ControlEvent.now(action, operator.name(), Redact.phone(e164), reason, result));
     }
 
     private static <T> Uni<T> unavailable(Uni<T> change) {

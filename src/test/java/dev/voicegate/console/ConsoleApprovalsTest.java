@@ -34,6 +34,9 @@ class ConsoleApprovalsTest {
     @Inject
     Approvals approvals;
 
+    @Inject
+    dev.voicegate.ledger.Ledger ledger;
+
     Approval open(String summary) {
         return approvals.open(new Approvals.Request("approval-always", TestAccounts.ACCOUNT_SID,
                 "idem-" + UUID.randomUUID(), "+14155550199", "+15017122661", summary, "fp")).await().indefinitely();
@@ -66,6 +69,9 @@ class ConsoleApprovalsTest {
                     && line.contains("\"key\":\"operator\"") && line.contains(first.id())), log.lines()::toString);
         }
         assertEquals(Approval.State.APPROVED, approvals.find(first.id()).await().indefinitely().state());
+        assertTrue(ledger.controls(null, 100).await().indefinitely().events().stream().anyMatch(e -> e.action().equals("approve_call")
+                && e.target().equals(first.id()) && e.operator().equals("operator") && e.result().equals("approved")),
+                "the decision is a control event in the ledger, as the REST endpoint's");
         decide(session, second.id(), "deny").then().statusCode(303).header("Location", endsWith("done=denied"));
         assertEquals(Approval.State.DENIED, approvals.find(second.id()).await().indefinitely().state());
         decide(session, second.id(), "approve").then().statusCode(303).header("Location", endsWith("done=already-decided"));

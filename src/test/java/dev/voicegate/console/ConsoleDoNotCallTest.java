@@ -33,6 +33,9 @@ class ConsoleDoNotCallTest {
     @Inject
     DoNotCall list;
 
+    @Inject
+    dev.voicegate.ledger.Ledger ledger;
+
     static String number() {
         return "+1415555" + String.format("%04d", ThreadLocalRandom.current().nextInt(10_000));
     }
@@ -64,6 +67,9 @@ class ConsoleDoNotCallTest {
                     && !line.contains(number)), log.lines()::toString);
         }
         assertTrue(list.find(number).await().indefinitely().isPresent());
+        assertTrue(ledger.controls(null, 100).await().indefinitely().events().stream().anyMatch(e -> e.action().equals(
+                "add_do_not_call") && e.target().equals("***" + number.substring(number.length() - 4))
+                && e.result().equals("added")), "the change is a control event in the ledger, the number masked");
         given().cookie(Sessions.COOKIE, session.cookie()).get("/console/do-not-call?done=added").then().statusCode(200)
                 .body(containsString("<tr data-number=\"" + number + "\">"))
                 .body(containsString("&lt;b&gt;asked&lt;/b&gt; &quot;twice&quot;")).body(not(containsString("<b>asked")))
