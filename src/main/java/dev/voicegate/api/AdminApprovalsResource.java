@@ -32,6 +32,7 @@ import dev.voicegate.failure.ActionFailure;
 import dev.voicegate.failure.ErrorCategory;
 import dev.voicegate.observability.AuditTrail;
 import dev.voicegate.observability.PolicyMetrics;
+import dev.voicegate.voice.ControlEvents;
 import io.smallrye.mutiny.Uni;
 
 /**

@@ -40,6 +40,7 @@ import dev.voicegate.failure.ErrorCategory;
 import dev.voicegate.observability.AuditTrail;
 import dev.voicegate.observability.PolicyMetrics;
 import dev.voicegate.registry.InputParser;
+import dev.voicegate.voice.ControlEvents;
 import io.smallrye.mutiny.Uni;
 
 /**

@@ -21,9 +21,8 @@ import dev.voicegate.access.PolicyDenial;
 import dev.voicegate.approval.Approval;
 import dev.voicegate.approval.ApprovalStoreException;
 import dev.voicegate.approval.Approvals;
-import dev.voicegate.ledger.ControlEvent;
-import dev.voicegate.ledger.Ledger;
 import dev.voicegate.observability.AuditTrail;
+import dev.voicegate.voice.ControlEvents;
 import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
 import io.quarkus.qute.TemplateInstance;
@@ -51,10 +50,10 @@ public class ApprovalsResource {
     private final Guard guard;
     private final Approvals approvals;
     private final AuditTrail audit;
-    private final Ledger ledger;
+    private final ControlEvents controls;
 
-    ApprovalsResource(ConsoleAccess console, Guard guard, Approvals approvals, AuditTrail audit, Ledger ledger) {
-        this.ledger = ledger;
+    ApprovalsResource(ConsoleAccess console, Guard guard, Approvals approvals, AuditTrail audit, ControlEvents controls) {
+        this.controls = controls;
         this.console = console;
         this.guard = guard;
         this.approvals = approvals;
@@ -125,7 +124,7 @@ public class ApprovalsResource {
 
     /** The decision as a control event in the ledger, as {@code POST /v1/admin/approvals/{id}/…} records it. */
     private void control(Operator operator, String action, String id, String result) {
-        ledger.control(ControlEvent.now(action, operator.name(), id, null, result));
+        controls.record(action, operator.caller(), id, null, result);
     }
 
     private static Response redirect(String done) {

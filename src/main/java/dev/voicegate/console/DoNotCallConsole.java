@@ -20,9 +20,8 @@ import dev.voicegate.Redact;
 import dev.voicegate.dnc.DoNotCall;
 import dev.voicegate.dnc.DoNotCallUnavailableException;
 import dev.voicegate.failure.ActionException;
-import dev.voicegate.ledger.ControlEvent;
-import dev.voicegate.ledger.Ledger;
 import dev.voicegate.observability.AuditTrail;
+import dev.voicegate.voice.ControlEvents;
 import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
 import io.quarkus.qute.TemplateInstance;
@@ -50,10 +49,10 @@ public class DoNotCallConsole {
     private final ConsoleAccess console;
     private final DoNotCall list;
     private final AuditTrail audit;
-    private final Ledger ledger;
+    private final ControlEvents controls;
 
-    DoNotCallConsole(ConsoleAccess console, DoNotCall list, AuditTrail audit, Ledger ledger) {
-        this.ledger = ledger;
+    DoNotCallConsole(ConsoleAccess console, DoNotCall list, AuditTrail audit, ControlEvents controls) {
+        this.controls = controls;
         this.console = console;
         this.list = list;
         this.audit = audit;
@@ -119,7 +118,7 @@ public class DoNotCallConsole {
     }
 
     private void control(String action, Operator operator, String e164, String reason, String result) {
-        ledger.control(ControlEvent.now(action, operator.name(), Redact.phone(e164), reason, result));
+        controls.record(action, operator.caller(), Redact.phone(e164), reason, result);
     }
 
     private static <T> Uni<T> unavailable(Uni<T> change) {
