@@ -38,7 +38,8 @@ import io.quarkus.test.junit.QuarkusTest;
 /**
  * The console in a real browser ({@link HeadlessChromium}). An operator signs in and sees a call placed through the
  * API appear live; ends a live call from its page (a hostile TwiML there is text); plays a recording beside its
- * transcript; approves a pending make_call, whose retry then places it once; every page loads; an agent key is
+ * transcript; approves a pending make_call, whose retry then places it once; suspends a key, which the API then
+ * refuses, and resumes it; every page loads; an agent key is
  * refused; no request fails and nothing breaks the Content-Security-Policy (the browser's console log stays clean).
  */
 @QuarkusTest
@@ -57,6 +58,9 @@ class ConsoleBrowserTest {
 
     @jakarta.inject.Inject
     Ledger ledger;
+
+    @jakarta.inject.Inject
+    dev.voicegate.suspension.Suspensions suspensions;
 
     @BeforeAll
     static void startBrowser() throws Exception {
@@ -127,7 +131,7 @@ class ConsoleBrowserTest {
     void everyPageLoadsWithoutABrowserErrorAndSignOutWorks() {
         signIn("operator");
         waiting(browser).until(ExpectedConditions.urlToBe(console + "/calls"));
-        for (String page : List.of("/approvals", "/do-not-call", "/calls")) {
+        for (String page : List.of("/keys", "/approvals", "/do-not-call", "/calls")) {
             browser.findElement(By.cssSelector("nav a[href='/console" + page + "']")).click();
             waiting(browser).until(ExpectedConditions.urlToBe(console + page));
         }
@@ -226,6 +230,38 @@ class ConsoleBrowserTest {
         twilio.verify(1, com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(urlEqualTo(TwilioStubs.CALLS)));
         assertEquals(List.of(), browserErrors());
     }
+
+    @Test
+    void anOperatorSuspendsAKeyWhichTheApiThenRefusesAndResumesIt() {
+        String key = ConsoleKeysTest.KEY;
+        String row = "tr[data-key='" + key + "']";
+        try {
+            signIn("operator");
+            waiting(browser).until(ExpectedConditions.urlToBe(console + "/calls"));
+            browser.get(console + "/keys");
+            screenshot("keys");
+            WebElement confirm = browser.findElement(By.cssSelector(row + " button[data-confirm=suspend]"));
+            assertTrue(!confirm.isDisplayed(), "the confirmation shows only after Suspend");
+            browser.findElement(By.cssSelector(row + " button[data-action=suspend]")).click();
+            waiting(browser).until(ExpectedConditions.visibilityOf(confirm));
+            browser.findElement(By.cssSelector(row + " input[name=reason]")).sendKeys("runaway loop");
+            confirm.click();
+            waiting(browser).until(ExpectedConditions.attributeToBe(By.cssSelector(row), "data-state", "suspended"));
+            given().header("Authorization", GuardedKeys.bearer(key)).contentType("application/json").body(MAKE_CALL)
+                    .post("/v1/accounts/" + TestAccounts.ACCOUNT_SID + "/calls").then().statusCode(403)
+                    .body("error", org.hamcrest.Matchers.containsString("rule 'suspended'"));
+
+            browser.findElement(By.cssSelector(row + " button[data-action=resume]")).click();
+            waiting(browser).until(ExpectedConditions.attributeToBe(By.cssSelector(row), "data-state", "active"));
+            assertTrue(suspensions.of(key).isEmpty());
+            assertEquals(List.of(), browserErrors());
+        } finally {
+            suspensions.resume(key).await().indefinitely();
+        }
+    }
+
+    static final String MAKE_CALL = "{\"to\":\"+14155551212\",\"from_\":\"+15017122661\","
+            + "\"url\":\"https://example.com/twiml\"}";
 
     static String makeCall(String key, String body) {
         return given().header("Authorization", GuardedKeys.bearer(key)).contentType("application/json").body(body)
