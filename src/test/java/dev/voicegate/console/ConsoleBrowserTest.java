@@ -131,7 +131,7 @@ class ConsoleBrowserTest {
     void everyPageLoadsWithoutABrowserErrorAndSignOutWorks() {
         signIn("operator");
         waiting(browser).until(ExpectedConditions.urlToBe(console + "/calls"));
-        for (String page : List.of("/keys", "/approvals", "/do-not-call", "/calls")) {
+        for (String page : List.of("/keys", "/approvals", "/do-not-call", "/audit", "/calls")) {
             browser.findElement(By.cssSelector("nav a[href='/console" + page + "']")).click();
             waiting(browser).until(ExpectedConditions.urlToBe(console + page));
         }
