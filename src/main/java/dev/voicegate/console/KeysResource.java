@@ -82,7 +82,7 @@ public class KeysResource {
         Operator operator = console.operator(session);
         audit.operator(operator.name(), "list_keys", null);
         String notice = done != null && NOTICE.matcher(done).matches() ? done : null;
-        List<String> names = List.copyOf(access.namedKeys().keySet());
+        List<String> names = access.namedKeys().keySet().stream().sorted().toList();
         Uni<List<KeyRow>> rows = names.isEmpty() ? Uni.createFrom().item(List.of())
                 : Uni.join().all(names.stream().map(name -> row(name, operator.name())).toList()).andFailFast();
         return rows.map(all -> page.data("operator", operator).data("section", "keys").data("rows", all)

@@ -246,13 +246,16 @@ class ConsoleBrowserTest {
             waiting(browser).until(ExpectedConditions.visibilityOf(confirm));
             browser.findElement(By.cssSelector(row + " input[name=reason]")).sendKeys("runaway loop");
             confirm.click();
-            waiting(browser).until(ExpectedConditions.attributeToBe(By.cssSelector(row), "data-state", "suspended"));
+            // Located afresh on each try: the form's answer replaces the page.
+            waiting(browser).until(ExpectedConditions.presenceOfElementLocated(
+                    By.cssSelector(row + "[data-state=suspended]")));
             given().header("Authorization", GuardedKeys.bearer(key)).contentType("application/json").body(MAKE_CALL)
                     .post("/v1/accounts/" + TestAccounts.ACCOUNT_SID + "/calls").then().statusCode(403)
                     .body("error", org.hamcrest.Matchers.containsString("rule 'suspended'"));
 
             browser.findElement(By.cssSelector(row + " button[data-action=resume]")).click();
-            waiting(browser).until(ExpectedConditions.attributeToBe(By.cssSelector(row), "data-state", "active"));
+            waiting(browser).until(ExpectedConditions.presenceOfElementLocated(
+                    By.cssSelector(row + "[data-state=active]")));
             assertTrue(suspensions.of(key).isEmpty());
             assertEquals(List.of(), browserErrors());
         } finally {

@@ -1,21 +1,33 @@
 package dev.voicegate.console;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.endsWith;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Instant;
+
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
 
 import dev.voicegate.ledger.Ledger;
 import dev.voicegate.suspension.Suspensions;
 import dev.voicegate.testing.GuardedKeys;
+import dev.voicegate.testing.InjectWireMock;
 import dev.voicegate.testing.LogCapture;
 import dev.voicegate.testing.TestAccounts;
+import dev.voicegate.testing.TwilioCalls;
+import dev.voicegate.testing.TwilioStubs;
 import dev.voicegate.testing.WireMockTwilio;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -38,6 +50,14 @@ class ConsoleKeysTest {
 
     @Inject
     Ledger ledger;
+
+    @InjectWireMock
+    WireMockServer twilio;
+
+    @BeforeEach
+    void reset() {
+        TwilioStubs.reset(twilio);
+    }
 
     @AfterEach
     void resume() {
@@ -69,7 +89,7 @@ class ConsoleKeysTest {
         assertTrue(suspensions.of(KEY).isEmpty(), "a forged form suspends nothing");
 
         try (LogCapture log = LogCapture.install()) {
-            post(session, "suspend").formParam("reason", "<script>alert('x')</script> on +14155550000")
+            form(session).formParam("reason", "<script>alert('x')</script> on +14155550000")
                     .formParam("end_calls", "true").post("/console/keys/" + KEY + "/suspend").then().statusCode(303)
                     .header("Location", endsWith("done=suspended-ended"));
             assertTrue(log.lines().stream().anyMatch(line -> line.contains("\"action\":\"suspend_key\"")
@@ -90,7 +110,7 @@ class ConsoleKeysTest {
         assertFalse(html.contains("<script>alert") || html.contains("4155550000"), html);
         assertTrue(html.contains("data-action=\"resume\""), html);
 
-        post(session, "resume").post("/console/keys/" + KEY + "/resume").then().statusCode(303)
+        form(session).post("/console/keys/" + KEY + "/resume").then().statusCode(303)
                 .header("Location", endsWith("done=resumed"));
         assertTrue(suspensions.of(KEY).isEmpty());
         assertTrue(ledger.controls(null, 100).await().indefinitely().events().stream().anyMatch(e -> e.action()
@@ -98,10 +118,25 @@ class ConsoleKeysTest {
     }
 
     @Test
+    void endItsLiveCallsEndsTheKeysLiveCallsAfterSuspendingIt() {
+        String sid = SeededCalls.placed(ledger, KEY, "+14155551212", "+15017122661", null, Instant.now(), "in-progress");
+        String path = TwilioStubs.ACCOUNT + "/Calls/" + sid + ".json";
+        twilio.stubFor(get(urlEqualTo(path)).willReturn(TwilioStubs.json(TwilioCalls.call(sid, "+14155551212", "in-progress"))));
+        twilio.stubFor(post(urlEqualTo(path)).willReturn(TwilioStubs.json(TwilioCalls.call(sid, "+14155551212", "completed"))));
+
+        form(ConsoleClient.signIn("operator")).formParam("end_calls", "true")
+                .post("/console/keys/" + KEY + "/suspend").then().statusCode(303)
+                .header("Location", endsWith("done=suspended-ended"));
+        twilio.verify(1, postRequestedFor(urlEqualTo(path)));
+        assertTrue(ledger.controls(null, 100).await().indefinitely().events().stream().anyMatch(e -> e.action()
+                .equals("suspend_key") && e.result().equals("suspended; ended 1 live call(s)")));
+    }
+
+    @Test
     void anOperatorMayNotSuspendItselfNorAnUnknownKey() {
         ConsoleClient.Signed session = ConsoleClient.signIn("operator");
-        post(session, "suspend").post("/console/keys/operator/suspend").then().statusCode(400);
-        post(session, "suspend").post("/console/keys/no-such-key/suspend").then().statusCode(404);
+        form(session).post("/console/keys/operator/suspend").then().statusCode(400);
+        form(session).post("/console/keys/no-such-key/suspend").then().statusCode(404);
         assertTrue(suspensions.of("operator").isEmpty());
     }
 
@@ -118,7 +153,7 @@ class ConsoleKeysTest {
         assertTrue(suspensions.of(KEY).isEmpty());
     }
 
-    private static io.restassured.specification.RequestSpecification post(ConsoleClient.Signed session, String what) {
+    private static io.restassured.specification.RequestSpecification form(ConsoleClient.Signed session) {
         return given().redirects().follow(false).cookie(Sessions.COOKIE, session.cookie())
                 .formParam("csrf", session.csrf());
     }
