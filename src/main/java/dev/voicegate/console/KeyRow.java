@@ -45,10 +45,10 @@ public record KeyRow(String name, String role, List<String> policy, List<QuotaUs
         }
         Policy.Limits limits = policy.limits();
         List<String> caps = new ArrayList<>();
-        cap(caps, limits.callsPerMinute(), "calls a minute");
-        cap(caps, limits.callsPerHour(), "calls an hour");
-        cap(caps, limits.callsPerDay(), "calls a day");
-        cap(caps, limits.requestsPerMinute(), "requests a minute");
+        cap(caps, limits.callsPerMinute(), "call", "a minute");
+        cap(caps, limits.callsPerHour(), "call", "an hour");
+        cap(caps, limits.callsPerDay(), "call", "a day");
+        cap(caps, limits.requestsPerMinute(), "request", "a minute");
         words.add(caps.isEmpty() ? "No quota." : "At most " + String.join(", ", caps) + ".");
         words.add(switch (approval) {
             case NEVER -> "Needs no approval.";
@@ -64,9 +64,9 @@ public record KeyRow(String name, String role, List<String> policy, List<QuotaUs
         return words;
     }
 
-    private static void cap(List<String> caps, Integer limit, String what) {
+    private static void cap(List<String> caps, Integer limit, String what, String per) {
         if (limit != null) {
-            caps.add(limit + " " + what);
+            caps.add(limit + " " + what + (limit == 1 ? " " : "s ") + per);
         }
     }
 }

@@ -73,6 +73,7 @@ class ConsoleKeysTest {
             assertTrue(html.contains("data-key=\"" + name + "\""), name);
         }
         assertTrue(html.contains("At most 30 calls an hour."), html);
+        assertTrue(html.contains("At most 1 call a day."), html);
         assertTrue(html.contains("<meter min=\"0\" max=\"30\""), html);
         assertTrue(html.contains("data-action=\"suspend\""), html);
         assertTrue(html.contains("aria-current=\"page\">Keys"), html);
