@@ -127,12 +127,7 @@ public class AccountResource {
         ObjectNode params = LIST_CALLS_QUERY.read(uri.getQueryParameters());
         params.put("account_sid", accountSid);
         return dispatcher.invoke(listCalls, params, caller, Surface.REST).map(result -> {
-            RestResponse.ResponseBuilder<Object> response = Responses.rest(result, 200);
-            if (result.nextPageToken() != null) {
-                String next = uri.getRequestUriBuilder().replaceQueryParam("page_token", result.nextPageToken()).build().toString();
-                response.header("Link", "<" + next + ">; rel=\"next\"");
-            }
-            return response.build();
+            return Responses.linkNext(Responses.rest(result, 200), uri, result.nextPageToken()).build();
         });
     }
 

@@ -159,11 +159,7 @@ public class DoNotCallResource {
         return unavailableAs503(list.page(token, size).map(page -> {
             RestResponse.ResponseBuilder<DoNotCallList> response = RestResponse.ResponseBuilder.ok(
                     new DoNotCallList(true, null, page.entries(), page.next()));
-            if (page.next() != null) {
-                response.header(Responses.NEXT_PAGE_TOKEN, page.next());
-                String next = uri.getRequestUriBuilder().replaceQueryParam("page_token", page.next()).build().toString();
-                response.header(ApiOutcomes.LINK, "<" + next + ">; rel=\"next\"");
-            }
+            Responses.nextPage(response, uri, page.next());
             return response.build();
         }));
     }

@@ -94,11 +94,7 @@ public class LedgerControlsResource {
     private static RestResponse<LedgerControls> page(ControlPage page, UriInfo uri) {
         RestResponse.ResponseBuilder<LedgerControls> response = RestResponse.ResponseBuilder.ok(new LedgerControls(true,
                 null, page.events().stream().map(LedgerControls.Control::of).toList(), page.next()));
-        if (page.next() != null) {
-            response.header(Responses.NEXT_PAGE_TOKEN, page.next());
-            String next = uri.getRequestUriBuilder().replaceQueryParam("page_token", page.next()).build().toString();
-            response.header(ApiOutcomes.LINK, "<" + next + ">; rel=\"next\"");
-        }
+        Responses.nextPage(response, uri, page.next());
         return response.build();
     }
 }

@@ -122,11 +122,7 @@ public class LedgerResource {
     private static RestResponse<LedgerCalls> page(LedgerPage page, UriInfo uri) {
         RestResponse.ResponseBuilder<LedgerCalls> response = RestResponse.ResponseBuilder.ok(new LedgerCalls(true, null,
                 page.entries().stream().map(LedgerCall::of).toList(), page.next()));
-        if (page.next() != null) {
-            response.header(Responses.NEXT_PAGE_TOKEN, page.next());
-            String next = uri.getRequestUriBuilder().replaceQueryParam("page_token", page.next()).build().toString();
-            response.header(ApiOutcomes.LINK, "<" + next + ">; rel=\"next\"");
-        }
+        Responses.nextPage(response, uri, page.next());
         return response.build();
     }
 }

@@ -2,6 +2,7 @@ package dev.voicegate.api;
 
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriInfo;
 
 import org.jboss.resteasy.reactive.RestResponse;
 
@@ -19,6 +20,25 @@ final class Responses {
     static final String IDEMPOTENT_REPLAYED = "Idempotent-Replayed";
 
     private Responses() {
+    }
+
+    /** A REST listing's next page: a Link header (rel="next") to this request with its page_token; none on the last. */
+    static <T> RestResponse.ResponseBuilder<T> linkNext(RestResponse.ResponseBuilder<T> response, UriInfo uri,
+            String token) {
+        if (token != null) {
+            String next = uri.getRequestUriBuilder().replaceQueryParam("page_token", token).build().toString();
+            response.header(ApiOutcomes.LINK, "<" + next + ">; rel=\"next\"");
+        }
+        return response;
+    }
+
+    /** An operator listing's next page: its token in Next-Page-Token, and the Link of {@link #linkNext}. */
+    static <T> RestResponse.ResponseBuilder<T> nextPage(RestResponse.ResponseBuilder<T> response, UriInfo uri,
+            String token) {
+        if (token != null) {
+            response.header(NEXT_PAGE_TOKEN, token);
+        }
+        return linkNext(response, uri, token);
     }
 
     /** A tool-call response: 200 for every handled outcome. */
