@@ -424,5 +424,9 @@ public interface VoicegateConfig {
         /** Live-update streams open at once on this replica ({@code CONSOLE_MAX_STREAMS}); more are refused. */
         @WithDefault("64")
         int maxStreams();
+
+        /** A quiet live-update stream sends a comment this often, so that proxies do not cut it as idle. */
+        @WithDefault("PT25S")
+        Duration keepAlive();
     }
 }

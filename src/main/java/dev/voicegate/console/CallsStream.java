@@ -23,7 +23,8 @@ import io.smallrye.mutiny.subscription.BackPressureStrategy;
  * The calls page's live updates: a server-sent event {@code ledger} whenever the ledger changed (at most one per
  * {@link #COALESCE}), on which the page fetches its rows again. The event carries nothing but a count: what the
  * operator may see is decided by the rows' own request. Streams are bounded per replica
- * ({@code CONSOLE_MAX_STREAMS}); each ends its ledger watch when the browser goes.
+ * ({@code CONSOLE_MAX_STREAMS}); each ends its ledger watch when the browser goes. A quiet stream sends a comment
+ * every {@code CONSOLE_KEEP_ALIVE}, so that a proxy does not cut it as idle.
  */
 @Path("/console/stream/calls")
 public class CallsStream {
@@ -34,12 +35,14 @@ public class CallsStream {
     private final ConsoleAccess console;
     private final Ledger ledger;
     private final int maxStreams;
+    private final Duration keepAlive;
     private final AtomicInteger open = new AtomicInteger();
 
     CallsStream(ConsoleAccess console, Ledger ledger, VoicegateConfig config) {
         this.console = console;
         this.ledger = ledger;
         this.maxStreams = config.console().maxStreams();
+        this.keepAlive = config.console().keepAlive();
     }
 
     @GET
@@ -58,8 +61,11 @@ public class CallsStream {
                 open.decrementAndGet();
             });
         }, BackPressureStrategy.LATEST);
-        return changes.group().intoLists().every(COALESCE)
+        Multi<OutboundSseEvent> updates = changes.group().intoLists().every(COALESCE)
                 .filter(batch -> !batch.isEmpty())
                 .map(batch -> sse.newEventBuilder().name("ledger").data(Integer.toString(batch.size())).build());
+        Multi<OutboundSseEvent> pings = Multi.createFrom().ticks().every(keepAlive)
+                .map(tick -> sse.newEventBuilder().comment("keep-alive").build());
+        return Multi.createBy().merging().streams(updates, pings);
     }
 }

@@ -156,6 +156,8 @@ class ConsoleCallsTest {
             seed(key, "+15017122661", null, Instant.now(), "queued");
             assertTrue(lines.stream().anyMatch(line -> line.startsWith("event:") && line.contains("ledger")), lines::toString);
         });
+        // A quiet stream is kept alive with comments (CONSOLE_KEEP_ALIVE, 1 s in tests), which browsers ignore.
+        await().atMost(Duration.ofSeconds(10)).until(() -> lines.stream().anyMatch(line -> line.startsWith(":")));
         response.get().body().close();
     }
 }
