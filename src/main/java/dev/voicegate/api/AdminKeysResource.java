@@ -93,7 +93,7 @@ public class AdminKeysResource {
             @Context UriInfo uri) {
         Caller caller = operator(authorization, "list_keys", null);
         noQuery(uri);
-        audit.operator(caller.name(), "list_keys", null);
+        audit.read(caller.name(), "list_keys", null);
         return keys.all().map(all -> new AdminViews.Keys(true, null, all));
     }
 

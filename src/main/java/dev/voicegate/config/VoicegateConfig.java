@@ -428,5 +428,9 @@ public interface VoicegateConfig {
         /** A quiet live-update stream sends a comment this often, so that proxies do not cut it as idle. */
         @WithDefault("PT25S")
         Duration keepAlive();
+
+        /** The audit page's decisions: the latest audit lines kept on this replica ({@code CONSOLE_RECENT_AUDIT}). */
+        @WithDefault("1000")
+        int recentAudit();
     }
 }

@@ -63,7 +63,7 @@ public class ApprovalsResource {
     @GET
     public Uni<TemplateInstance> list(@RestCookie(Sessions.COOKIE) String session, @RestQuery String done) {
         Operator operator = console.operator(session);
-        audit.operator(operator.name(), LIST, "approvals");
+        audit.read(operator.name(), LIST, "approvals");
         String notice = done != null && NOTICE.matcher(done).matches() ? done : null;
         return approvals.live().map(live -> live.stream()
                         .filter(approval -> operator.caller().policy().allowsAccount(approval.accountSid()))

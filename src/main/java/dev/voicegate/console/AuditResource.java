@@ -16,10 +16,9 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.RestCookie;
 import org.jboss.resteasy.reactive.RestQuery;
 
-import dev.voicegate.access.AccessControl;
 import dev.voicegate.ledger.Ledger;
 import dev.voicegate.observability.AuditTrail;
-import dev.voicegate.observability.RecentDenials;
+import dev.voicegate.observability.RecentAudit;
 import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
 import io.quarkus.qute.TemplateInstance;
@@ -27,8 +26,9 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * The audit page: the operators' controls from the ledger's control log (shared by every replica, cursor-paged) and,
- * on the first page, the latest refusals of each named key with their rule (as this replica saw them: refusals are
- * otherwise only audit log lines, which the service does not store). Filters by key and rule apply to the page shown.
+ * on the first page, this replica's latest decisions ({@link RecentAudit}: allowed and refused actions, each refusal
+ * with its rule; the service stores no other audit log than its log lines). Filters by key and rule apply to the page
+ * shown.
  */
 @Path("/console/audit")
 @Produces(MediaType.TEXT_HTML)
@@ -43,15 +43,13 @@ public class AuditResource {
 
     private final ConsoleAccess console;
     private final Ledger ledger;
-    private final AccessControl access;
-    private final RecentDenials denials;
+    private final RecentAudit recent;
     private final AuditTrail audit;
 
-    AuditResource(ConsoleAccess console, Ledger ledger, AccessControl access, RecentDenials denials, AuditTrail audit) {
+    AuditResource(ConsoleAccess console, Ledger ledger, RecentAudit recent, AuditTrail audit) {
         this.console = console;
         this.ledger = ledger;
-        this.access = access;
-        this.denials = denials;
+        this.recent = recent;
         this.audit = audit;
     }
 
@@ -61,7 +59,7 @@ public class AuditResource {
         Operator operator = console.operator(session);
         String byKey = filter(key);
         String byRule = filter(rule);
-        audit.operator(operator.name(), "console_audit", null);
+        audit.read(operator.name(), "console_audit", null);
         return ledger.controls(blank(cursor) ? null : cursor, PAGE)
                 .onFailure(IllegalArgumentException.class).transform(e -> new ConsoleRefusal(Response.Status.BAD_REQUEST,
                         "That page token is not one this console made; start from the first page."))
@@ -69,8 +67,7 @@ public class AuditResource {
                     List<AuditRow> rows = new ArrayList<>();
                     controls.events().forEach(event -> rows.add(AuditRow.of(event)));
                     if (blank(cursor)) {
-                        access.namedKeys().keySet().forEach(name -> denials.of(name).latest()
-                                .forEach(denial -> rows.add(AuditRow.of(name, denial))));
+                        recent.newestFirst().forEach(line -> rows.add(AuditRow.of(line)));
                     }
                     List<AuditRow> shown = rows.stream().filter(row -> row.matches(byKey, byRule))
                             .sorted(Comparator.comparing(AuditRow::at).reversed()).toList();

@@ -68,7 +68,7 @@ public class CallResource {
         Operator operator = console.operator(session);
         String notice = ended != null && NOTICE.matcher(ended).matches() ? ended : null;
         return entry(operator, callSid, GET).flatMap(entry -> {
-            audit.operator(operator.name(), GET, callSid);
+            audit.read(operator.name(), GET, callSid);
             return transcripts.of(operator.caller(), entry.attempt().accountSid(), CallView.recordingSids(entry))
                     .map(recordings -> page.data("operator", operator).data("section", "calls")
                             .data("call", CallView.of(entry, recordings, notice)));

@@ -71,7 +71,7 @@ public class CallsResource {
             audit.refused(operator.name(), LIST, filters.account(), denial.rule());
             return Uni.createFrom().item(new CallsView(filters, List.of(), null, denial.failure().message()));
         }
-        audit.operator(operator.name(), LIST, filters.queryString());
+        audit.read(operator.name(), LIST, filters.queryString());
         return Uni.createFrom().deferred(() -> ledger.list(filters.query()))
                 .map(page -> view(filters, page))
                 .onFailure(IllegalArgumentException.class)

@@ -62,7 +62,7 @@ public class DoNotCallConsole {
     public Uni<TemplateInstance> show(@RestCookie(Sessions.COOKIE) String session, @RestQuery String page,
             @RestQuery String done) {
         Operator operator = console.operator(session);
-        audit.operator(operator.name(), LIST, "page_size=" + PAGE_SIZE);
+        audit.read(operator.name(), LIST, "page_size=" + PAGE_SIZE);
         String notice = done != null && NOTICE.matcher(done).matches() ? done : null;
         String token = page != null && page.matches("^[0-9a-f]{64}$") ? page : null;
         return list.page(token, PAGE_SIZE).map(found -> this.page.data("operator", operator)

@@ -18,6 +18,8 @@ import org.jboss.resteasy.reactive.RestQuery;
 
 import dev.voicegate.Redact;
 import dev.voicegate.access.AccessControl;
+import dev.voicegate.access.Guard;
+import dev.voicegate.access.PolicyDenial;
 import dev.voicegate.access.TwilioAccounts;
 import dev.voicegate.approval.Approvals;
 import dev.voicegate.observability.AuditTrail;
@@ -60,10 +62,12 @@ public class KeysResource {
     private final LiveCalls liveCalls;
     private final ControlEvents controls;
     private final AuditTrail audit;
+    private final Guard guard;
 
     KeysResource(ConsoleAccess console, AccessControl access, Suspensions suspensions, Quotas quotas,
             RecentDenials denials, Approvals approvals, ActionDispatcher dispatcher, TwilioAccounts accounts,
-            LiveCalls liveCalls, ControlEvents controls, AuditTrail audit) {
+            LiveCalls liveCalls, ControlEvents controls, AuditTrail audit, Guard guard) {
+        this.guard = guard;
         this.console = console;
         this.access = access;
         this.suspensions = suspensions;
@@ -80,13 +84,14 @@ public class KeysResource {
     @GET
     public Uni<TemplateInstance> list(@RestCookie(Sessions.COOKIE) String session, @RestQuery String done) {
         Operator operator = console.operator(session);
-        audit.operator(operator.name(), "list_keys", null);
+        audit.read(operator.name(), "list_keys", null);
         String notice = done != null && NOTICE.matcher(done).matches() ? done : null;
         List<String> names = access.namedKeys().keySet().stream().sorted().toList();
         Uni<List<KeyRow>> rows = names.isEmpty() ? Uni.createFrom().item(List.of())
                 : Uni.join().all(names.stream().map(name -> row(name, operator.name())).toList()).andFailFast();
+        List<String> endable = accounts.accountSids().stream().filter(account -> mayUse(operator, account)).toList();
         return rows.map(all -> page.data("operator", operator).data("section", "keys").data("rows", all)
-                .data("notice", notice));
+                .data("accounts", endable).data("notice", notice));
     }
 
     private Uni<KeyRow> row(String name, String operator) {
@@ -135,9 +140,18 @@ public class KeysResource {
     }
 
     /** As the REST control's result: how many calls were ended, and how many failed. */
-    private static String ended(List<LiveCalls.Ended> calls) {
+    static String ended(List<LiveCalls.Ended> calls) {
         long failed = calls.stream().filter(call -> !"success".equals(call.outcome().outcome())).count();
         return "ended " + (calls.size() - failed) + " live call(s)" + (failed == 0 ? "" : ", " + failed + " failed");
+    }
+
+    private boolean mayUse(Operator operator, String account) {
+        try {
+            guard.checkAccount(operator.caller(), account);
+            return true;
+        } catch (PolicyDenial denial) {
+            return false;
+        }
     }
 
     private void named(String name) {

@@ -59,10 +59,15 @@ class ConsoleAuditTest {
         assertTrue(all.contains("suspend_key") && all.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"), all);
         assertFalse(all.contains("<script>alert"), all);
         assertTrue(all.contains("aria-current=\"page\">Audit"), all);
+        // This replica's decisions: the suspension allowed and the sign-in, not the operators' reads (log lines only).
+        assertTrue(all.contains("<tr data-audit-rule=\"allow\" data-audit-key=\"operator\">"), all);
+        assertTrue(all.contains("console_sign_in"), all);
+        assertFalse(all.contains("console_audit") || all.contains("console_list_calls"), all);
 
         assertOnly(page(cookie, "?rule=suspended"), "suspended", null);
         assertOnly(page(cookie, "?key=" + KEY), null, KEY);
         assertOnly(page(cookie, "?key=operator&rule=control"), "control", "operator");
+        assertOnly(page(cookie, "?key=operator&rule=allow"), "allow", "operator");
     }
 
     @Test

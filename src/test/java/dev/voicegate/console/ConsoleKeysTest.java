@@ -4,6 +4,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlMatching;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.endsWith;
@@ -11,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
+import java.util.List;
 
 import jakarta.inject.Inject;
 
@@ -131,6 +133,42 @@ class ConsoleKeysTest {
         twilio.verify(1, postRequestedFor(urlEqualTo(path)));
         assertTrue(ledger.controls(null, 100).await().indefinitely().events().stream().anyMatch(e -> e.action()
                 .equals("suspend_key") && e.result().equals("suspended; ended 1 live call(s)")));
+    }
+
+    @Test
+    void endAllLiveCallsEndsEachLiveCallOfTheAccountWhicheverKeyPlacedIt() {
+        String account = GuardedKeys.SECOND_ACCOUNT_SID;
+        String calls = "/2010-04-01/Accounts/" + account + "/Calls/";
+        List<String> live = List.of(
+                SeededCalls.placedOn(ledger, account, KEY, "+14155551212", "+15017122661", null, Instant.now(), "in-progress"),
+                SeededCalls.placedOn(ledger, account, "ender", "+14155551213", "+15017122661", null, Instant.now(), "ringing"));
+        String over = SeededCalls.placedOn(ledger, account, KEY, "+14155551214", "+15017122661", null, Instant.now(),
+                "in-progress", "completed");
+        for (String sid : live) {
+            twilio.stubFor(get(urlEqualTo(calls + sid + ".json")).willReturn(TwilioStubs.json(TwilioCalls.call(sid, "+14155551212", "in-progress"))));
+            twilio.stubFor(post(urlEqualTo(calls + sid + ".json")).willReturn(TwilioStubs.json(TwilioCalls.call(sid, "+14155551212", "completed"))));
+        }
+        ConsoleClient.Signed session = ConsoleClient.signIn("operator");
+        assertTrue(given().cookie(Sessions.COOKIE, session.cookie()).get("/console/keys").then().statusCode(200).extract()
+                .asString().contains("<option value=\"" + account + "\">"), "the operator's accounts are offered");
+
+        given().redirects().follow(false).cookie(Sessions.COOKIE, session.cookie()).formParam("csrf", "forged")
+                .formParam("account_sid", account).post("/console/calls/end-all").then().statusCode(403);
+        form(session).formParam("account_sid", "AC123").post("/console/calls/end-all").then().statusCode(400);
+        twilio.verify(0, postRequestedFor(urlMatching(calls + ".*")));
+
+        form(session).formParam("account_sid", account).post("/console/calls/end-all").then().statusCode(303)
+                .header("Location", endsWith("done=ended-all"));
+        for (String sid : live) {
+            twilio.verify(1, postRequestedFor(urlEqualTo(calls + sid + ".json")));
+        }
+        twilio.verify(0, postRequestedFor(urlEqualTo(calls + over + ".json")));
+        assertTrue(ledger.controls(null, 100).await().indefinitely().events().stream().anyMatch(e -> e.action()
+                .equals("end_all_calls") && e.target().equals(account) && e.result().equals("ended 2 live call(s)")));
+
+        ConsoleClient.Signed limited = ConsoleClient.signIn("operator-second");
+        form(limited).formParam("account_sid", TestAccounts.ACCOUNT_SID).post("/console/calls/end-all").then()
+                .statusCode(403);
     }
 
     @Test

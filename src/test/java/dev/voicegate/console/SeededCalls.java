@@ -22,8 +22,14 @@ final class SeededCalls {
 
     /** A call placed by {@code key} at {@code at}, with these callback statuses a second apart; its SID. */
     static String placed(Ledger ledger, String key, String to, String from, String twiml, Instant at, String... statuses) {
+        return placedOn(ledger, TestAccounts.ACCOUNT_SID, key, to, from, twiml, at, statuses);
+    }
+
+    /** As {@link #placed}, on {@code accountSid}. */
+    static String placedOn(Ledger ledger, String accountSid, String key, String to, String from, String twiml, Instant at,
+            String... statuses) {
         String id = UUID.randomUUID().toString();
-        ledger.attempted(new CallAttempt(id, TestAccounts.ACCOUNT_SID, key, "rest", to, from, null, twiml, "idem-" + id,
+        ledger.attempted(new CallAttempt(id, accountSid, key, "rest", to, from, null, twiml, "idem-" + id,
                 null, null, at, false, null));
         String sid = TwilioCalls.newSid();
         ledger.outcome(id, sid, "placed");
