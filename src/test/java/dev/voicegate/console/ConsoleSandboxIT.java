@@ -34,7 +34,8 @@ import io.restassured.path.json.JsonPath;
  * through the API and follows the sandbox's script and its signed status callbacks. An operator signs in and sees two
  * keys' calls appear live and complete without a reload; plays a completed call's recording beside its transcript;
  * ends a live call from its page, where a hostile TwiML is text; suspends a key, which the API then refuses; approves
- * a pending make_call, whose retry places it once; an agent key cannot sign in; and no request fails in the browser.
+ * a pending make_call, whose retry places it once; ends every live call of the account; an agent key cannot sign in;
+ * and no request fails in the browser.
  * Screenshots of the calls, call and keys pages go to {@code target/console-screenshots} (docs/images holds copies).
  */
 class ConsoleSandboxIT {
@@ -160,6 +161,25 @@ class ConsoleSandboxIT {
         browser.findElement(By.cssSelector(row + " button[data-action=resume]")).click();
         chromium.waiting().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(row + "[data-state=active]")));
         placed("runaway", call(uniqueTo(), ""));
+    }
+
+    @Test
+    void anOperatorEndsEveryLiveCallOfTheAccountFromTheKeysPage() {
+        List<String> live = List.of(placed("ender", call(LONG_TO, "")), placed("suspendable", call(LONG_TO, "")));
+        signIn("operator");
+        browser.get(console("/keys"));
+        // Two accounts are configured here (the sandbox's and the keys' second), so the field is offered empty.
+        browser.findElement(By.cssSelector("input[name=account_sid]")).sendKeys(ACCOUNT);
+        browser.findElement(By.cssSelector("button[data-action=end-all]")).click();
+        WebElement confirm = browser.findElement(By.cssSelector("button[data-confirm=end-all]"));
+        chromium.waiting().until(ExpectedConditions.visibilityOf(confirm));
+        confirm.click();
+        chromium.waiting().until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[role=status]")));
+        for (String sid : live) {
+            String status = JsonPath.from(action("ender", "get_call", "{\"account_sid\":\"" + ACCOUNT
+                    + "\",\"call_sid\":\"" + sid + "\"}")).getString("status");
+            assertTrue(status.equals("completed") || status.equals("canceled"), sid + " hung up: " + status);
+        }
     }
 
     @Test
