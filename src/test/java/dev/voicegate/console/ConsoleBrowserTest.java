@@ -78,9 +78,7 @@ class ConsoleBrowserTest {
     @BeforeEach
     void fresh() {
         TwilioStubs.reset(twilio);
-        browser.get(console + "/sign-in");
-        browser.manage().deleteAllCookies();
-        browserErrors(); // a fresh log for each test
+        chromium.fresh();
     }
 
     void signIn(String keyName) {
@@ -114,15 +112,17 @@ class ConsoleBrowserTest {
         makeCall("ender", "{\"account_sid\":\"" + TestAccounts.ACCOUNT_SID + "\",\"to\":\"+14155551212\","
                 + "\"from_\":\"+15017122661\",\"twiml\":\"<Response><Say>Hello</Say></Response>\"}");
 
-        WebElement row = waiting(browser).until(ExpectedConditions.presenceOfElementLocated(
-                By.cssSelector("tr[data-call-sid='" + sid + "']")));
-        assertTrue(row.getText().contains("ender"), row.getText());
-        assertTrue(row.getText().contains("***1212"), row.getText());
-        assertEquals("+14155551212", row.findElement(By.cssSelector("span[title]")).getAttribute("title"));
-        assertTrue(row.findElement(By.cssSelector("[data-status]")).isDisplayed());
-        // The time is shown in the viewer's zone, with UTC on hover (console.js).
-        WebElement time = row.findElement(By.tagName("time"));
-        waiting(browser).until(driver -> time.getAttribute("title") != null && time.getAttribute("title").endsWith("UTC"));
+        // Located afresh on each try: a live update may replace the row between two reads.
+        By row = By.cssSelector("tr[data-call-sid='" + sid + "']");
+        waiting(browser).ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(driver -> {
+            WebElement shown = driver.findElement(row);
+            String title = shown.findElement(By.tagName("time")).getAttribute("title");
+            return shown.getText().contains("ender") && shown.getText().contains("***1212")
+                    && "+14155551212".equals(shown.findElement(By.cssSelector("span[title]")).getAttribute("title"))
+                    && shown.findElement(By.cssSelector("[data-status]")).isDisplayed()
+                    // The time is shown in the viewer's zone, with UTC on hover (console.js).
+                    && title != null && title.endsWith("UTC");
+        });
         screenshot("calls");
         assertEquals(List.of(), browserErrors());
     }
@@ -140,6 +140,19 @@ class ConsoleBrowserTest {
         waiting(browser).until(ExpectedConditions.urlToBe(console + "/sign-in"));
         browser.get(console + "/approvals");
         waiting(browser).until(ExpectedConditions.urlToBe(console + "/sign-in"));
+    }
+
+    @Test
+    void aLivePageWhoseSessionEndedGoesBackToSignIn() {
+        signIn("operator");
+        waiting(browser).until(ExpectedConditions.urlToBe(console + "/calls"));
+        waiting(browser).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[sse-connect][data-live=open]")));
+        browser.executeCdpCommand("Network.clearBrowserCookies", java.util.Map.of()); // as an expired session
+        SeededCalls.placed(ledger, "ender", "+14155551212", "+15017122661", null, Instant.now(), "queued");
+        waiting(browser).until(ExpectedConditions.urlToBe(console + "/sign-in"));
+        List<String> errors = browserErrors();
+        assertTrue(errors.stream().allMatch(line -> line.contains("/console/fragments/calls") && line.contains("401")),
+                errors::toString);
     }
 
     @Test

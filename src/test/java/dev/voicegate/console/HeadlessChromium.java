@@ -43,6 +43,17 @@ final class HeadlessChromium implements AutoCloseable {
         driver = new ChromeDriver(service, options);
     }
 
+    /**
+     * Leaves every page (a live page's stream would outlive its cookies) and forgets every cookie, of any site, as a
+     * new browser would. Cookies are cleared through the DevTools protocol: WebDriver's own call only reaches the
+     * cookies of the page shown.
+     */
+    void fresh() {
+        driver.get("about:blank");
+        driver.executeCdpCommand("Network.clearBrowserCookies", java.util.Map.of());
+        errors(); // a fresh log
+    }
+
     WebDriverWait waiting() {
         return new WebDriverWait(driver, WAIT);
     }

@@ -40,6 +40,11 @@
   document.addEventListener("htmx:sseOpen", function (event) { event.target.setAttribute("data-live", "open"); });
   document.addEventListener("htmx:sseError", function (event) { event.target.setAttribute("data-live", "closed"); });
 
+  // A session that ended while the page was open (expired, signed out elsewhere, key suspended): back to sign-in.
+  document.addEventListener("htmx:responseError", function (event) {
+    if (event.detail.xhr && event.detail.xhr.status === 401) { window.location.assign("/console/sign-in"); }
+  });
+
   document.addEventListener("DOMContentLoaded", function () { localTimes(document); });
   document.addEventListener("htmx:afterSwap", function (event) { localTimes(event.target); });
 })();
