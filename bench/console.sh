@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Issue #23's bench rows: the operator console. A Twilio stand-in answering at once (bench/src/CallbacksBench.java:
 # calls of 2 s with Twilio's signed callbacks) and the packaged service against it with PUBLIC_URL, three named agent
-# keys and an operator key, on free loopback ports (bench/src/ConsoleBench.java drives it):
+# keys and an operator key, on free loopback ports (bench/src/ConsoleBench.java drives it). Rows 1 and 2 run with the
+# ledger in memory, then in a redis-server of its own (when on the PATH):
 #  1. the calls page over a full ledger: SEED_CALLS make_calls (default 10,000, the in-memory ledger's bound), most
 #     from one key, over 500 numbers, each completed by its callbacks; then, signed in, GET /console/calls one at a
 #     time (PAGE_SAMPLES, default 2,000, after PAGE_WARMUP, default 3,000): the client's p50/p90/p99 and the server's
@@ -10,25 +11,26 @@
 #  2. a live update: with /console/stream/calls open, LIVE_UPDATES times (default 100) a new call, then a signed
 #     `ringing` callback posted as Twilio would, timed to the first `ledger` event after which the page's rows show it,
 #     and to those rows fetched again;
-#  3. start-up: the same jar with CONSOLE_ENABLED=false and with the console, STARTUP_ROUNDS (default 5) alternating
-#     starts one at a time: command to /q/health/ready, the CPU used by then, RSS 1 s later and after rendering the
-#     calls page RENDERS times (default 20; 404s without the console). BASE_JAR=<quarkus-run.jar> adds a jar without
+#  3. start-up: the same jar with CONSOLE_ENABLED=false and with the console, STARTUP_ROUNDS (default 7) alternating
+#     starts one at a time (each round begins with the next variant): command to /q/health/ready, Quarkus's own
+#     "started in", the CPU used by then, RSS 1 s later and after rendering the calls page RENDERS times (default 20;
+#     404s without the console). BASE_JAR=<quarkus-run.jar> adds a jar without
 #     the console at all (e.g. main before it), named by BASE_NAME.
 # Prints one Markdown table; kills what it started. BENCH_SKIP_BUILD=1 uses the jar already in target/quarkus-app.
-# BENCH_QUICK=1 (CI, well under a minute): 300 calls, a few cold iterations, one start each: it checks that the
-# script runs, and its figures are not measurements.
+# BENCH_QUICK=1 (CI, about a minute on a busy machine): 100 calls, a few cold iterations, one start each: it checks
+# that the script runs, and its figures are not measurements.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 QUICK="${BENCH_QUICK:-0}"
 export BENCH_QUICK="$QUICK"
 if [ "$QUICK" = 1 ]; then
-    export SEED_CALLS="${SEED_CALLS:-300}"
+    export SEED_CALLS="${SEED_CALLS:-100}"
     STARTUP_ROUNDS="${STARTUP_ROUNDS:-1}"
     RENDERS="${RENDERS:-5}"
 else
     export SEED_CALLS="${SEED_CALLS:-10000}"
-    STARTUP_ROUNDS="${STARTUP_ROUNDS:-5}"
+    STARTUP_ROUNDS="${STARTUP_ROUNDS:-7}"
     RENDERS="${RENDERS:-20}"
 fi
 SERVICE_JAVA_OPTS="${SERVICE_JAVA_OPTS:--Xmx128m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=64m -Xss512k -XX:TrimNativeHeapInterval=1000}"
@@ -83,19 +85,35 @@ stop() { # pid…: stops them, and forgets them so that the exit trap cannot hit
 RESULTS="$WORK/results"
 : >"$RESULTS"
 
-# Rows 1 and 2: one service, with PUBLIC_URL so that make_call asks for callbacks and the receiver verifies them.
-PORT="$(free_port)"
-SERVICE="http://127.0.0.1:$PORT"
-start_service "$JAR" "$PORT" PUBLIC_URL="$SERVICE"
-PAGE_PID="$SERVICE_PID"
-wait_for "$SERVICE/q/health/ready" 120
-echo "seeding the ledger: $SEED_CALLS make_calls of 2 s calls with their callbacks…" >&2
-"${DRIVER[@]}" seed "$STANDIN" "$SERVICE" "$ACCOUNT" "$SEED_CALLS" "$AGENTS"
-"${DRIVER[@]}" page "$SERVICE" "$OPERATOR_KEY" page >>"$RESULTS"
-"${DRIVER[@]}" page "$SERVICE" "$OPERATOR_KEY" scan "status=busy" >>"$RESULTS"
-echo "live updates: signed callbacks to the ledger event on an open stream…" >&2
-"${DRIVER[@]}" live "$STANDIN" "$SERVICE" "$OPERATOR_KEY" "$ACCOUNT" "$TOKEN" "${AGENTS%%,*}" >>"$RESULTS"
-stop "$PAGE_PID"
+# Rows 1 and 2: one service, with PUBLIC_URL so that make_call asks for callbacks and the receiver verifies them; in
+# memory, then (when redis-server is on the PATH) with the ledger in a Redis of its own.
+pages_and_live() { # store, extra environment…
+    local store="$1"; shift
+    local port service
+    port="$(free_port)"
+    service="http://127.0.0.1:$port"
+    start_service "$JAR" "$port" PUBLIC_URL="$service" "$@"
+    wait_for "$service/q/health/ready" 120
+    echo "$store: seeding the ledger with $SEED_CALLS make_calls of 2 s calls and their callbacks…" >&2
+    "${DRIVER[@]}" seed "$STANDIN" "$service" "$ACCOUNT" "$SEED_CALLS" "$AGENTS"
+    "${DRIVER[@]}" page "$service" "$OPERATOR_KEY" "page-$store" >>"$RESULTS"
+    "${DRIVER[@]}" page "$service" "$OPERATOR_KEY" "scan-$store" "status=busy" >>"$RESULTS"
+    echo "$store: live updates, signed callbacks to the ledger event on an open stream…" >&2
+    "${DRIVER[@]}" live "$STANDIN" "$service" "$OPERATOR_KEY" "$ACCOUNT" "$TOKEN" "${AGENTS%%,*}" "live-$store" >>"$RESULTS"
+    stop "$SERVICE_PID"
+}
+pages_and_live memory
+if command -v redis-server >/dev/null 2>&1; then
+    REDIS_PORT="$(free_port)"
+    redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$WORK" >"$WORK/redis.log" 2>&1 &
+    PIDS+=("$!")
+    REDIS_PID=$!
+    for _ in $(seq 1 100); do (echo >"/dev/tcp/127.0.0.1/$REDIS_PORT") 2>/dev/null && break; sleep 0.1; done
+    pages_and_live redis REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
+    stop "$REDIS_PID"
+else
+    echo "no redis-server on the PATH: the rows with the ledger in Redis are skipped" >&2
+fi
 
 # Row 3: start-up, one service at a time, alternating between the variants.
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
@@ -106,9 +124,11 @@ if [ -n "${BASE_JAR:-}" ]; then
     VARIANTS=(base off on)
     export BASE_NAME="${BASE_NAME:-\`$BASE_JAR\`}"
 fi
-declare -A READY CPU RSS RSS_AFTER
+declare -A READY CPU RSS RSS_AFTER STARTED
 for round in $(seq 1 "$STARTUP_ROUNDS"); do
-    for variant in "${VARIANTS[@]}"; do
+    # Each round starts with the next variant, so that none is always first after the previous round's stop.
+    shift_by=$(((round - 1) % ${#VARIANTS[@]}))
+    for variant in "${VARIANTS[@]:$shift_by}" "${VARIANTS[@]:0:$shift_by}"; do
         port="$(free_port)"
         jar="$JAR"
         case "$variant" in
@@ -135,17 +155,21 @@ for round in $(seq 1 "$STARTUP_ROUNDS"); do
         sleep 1
         rss_after="$(rss_mib "$SERVICE_PID")"
         stop "$SERVICE_PID"
-        echo "round $round, $variant: ready in $ready ms, CPU $cpu ms, RSS $rss MiB, after $RENDERS renders $rss_after MiB" >&2
+        started="$(grep -o 'started in [0-9.]*s' "$WORK/service-$port.log" | grep -o '[0-9.]*' | awk '{print int($1 * 1000)}' || true)"
+        echo "round $round, $variant: ready in $ready ms (Quarkus: started in $started ms), CPU $cpu ms, RSS $rss MiB," \
+            "after $RENDERS renders $rss_after MiB" >&2
         READY[$variant]+="$ready "
         CPU[$variant]+="$cpu "
         RSS[$variant]+="$rss "
         RSS_AFTER[$variant]+="$rss_after "
+        STARTED[$variant]+="$started "
     done
 done
 for variant in "${VARIANTS[@]}"; do
     echo "startup-$variant rounds=$STARTUP_ROUNDS renders=$RENDERS ready=$(median <<<"${READY[$variant]}")" \
         "ready_runs=$(sed 's/ $//; s/ /\//g' <<<"${READY[$variant]}") cpu=$(median <<<"${CPU[$variant]}")" \
-        "rss=$(median <<<"${RSS[$variant]}") rss_after=$(median <<<"${RSS_AFTER[$variant]}")" >>"$RESULTS"
+        "rss=$(median <<<"${RSS[$variant]}") rss_after=$(median <<<"${RSS_AFTER[$variant]}")" \
+        "started=$(median <<<"${STARTED[$variant]}")" >>"$RESULTS"
 done
 
 "${DRIVER[@]}" table "$RESULTS"

@@ -36,7 +36,7 @@ import javax.crypto.spec.SecretKeySpec;
  * in-progress, completed), and the role waits until the newest has completed;</li>
  * <li>{@code page <service> <operator key> <label> [query]}: signs in, then GETs the calls page one at a time; the
  * client's times and the server's own (Micrometer's {@code http_server_requests_seconds} for the page);</li>
- * <li>{@code live <stand-in> <service> <operator key> <account> <auth token> <agent key>}: an open
+ * <li>{@code live <stand-in> <service> <operator key> <account> <auth token> <agent key> <label>}: an open
  * {@code /console/stream/calls}; per update a new live call, then its signed {@code ringing} callback, timed to the
  * first {@code ledger} event after which the rows show it, and to those rows fetched again;</li>
  * <li>{@code render <service> <operator key> <count>}: signs in and renders the page {@code count} times (or gets
@@ -48,9 +48,9 @@ import javax.crypto.spec.SecretKeySpec;
 public final class ConsoleBench {
 
     static final boolean QUICK = CallbacksBench.QUICK;
-    static final int WARMUP = CallbacksBench.setting("PAGE_WARMUP", QUICK ? 50 : 3_000);
-    static final int SAMPLES = CallbacksBench.setting("PAGE_SAMPLES", QUICK ? 50 : 2_000);
-    static final int UPDATES = CallbacksBench.setting("LIVE_UPDATES", QUICK ? 5 : 100);
+    static final int WARMUP = CallbacksBench.setting("PAGE_WARMUP", QUICK ? 20 : 3_000);
+    static final int SAMPLES = CallbacksBench.setting("PAGE_SAMPLES", QUICK ? 20 : 2_000);
+    static final int UPDATES = CallbacksBench.setting("LIVE_UPDATES", QUICK ? 3 : 100);
     static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
     static final Pattern ROW = Pattern.compile("<tr data-call-sid=\"(CA[0-9a-f]{32})\"");
 
@@ -58,7 +58,7 @@ public final class ConsoleBench {
         switch (args[0]) {
             case "seed" -> seed(args[1], args[2], args[3], Integer.parseInt(args[4]), args[5].split(","));
             case "page" -> page(args[1], args[2], args[3], args.length > 4 ? args[4] : "");
-            case "live" -> live(args[1], args[2], args[3], args[4], args[5], args[6]);
+            case "live" -> live(args[1], args[2], args[3], args[4], args[5], args[6], args[7]);
             case "render" -> render(args[1], args[2], Integer.parseInt(args[3]));
             case "table" -> table(Path.of(args[1]));
             default -> throw new IllegalArgumentException("unknown role " + args[0]);
@@ -246,7 +246,7 @@ public final class ConsoleBench {
     // ----------------------------------------------------------------------------------------------------------
 
     static void live(String standin, String service, String operatorKey, String account, String authToken,
-            String agentKey) throws Exception {
+            String agentKey, String label) throws Exception {
         // The stand-in's own callbacks of these calls would come after 2% of their length: far beyond the run.
         CallbacksBench.length(standin, 100_000);
         Session session = signIn(service, operatorKey);
@@ -302,8 +302,8 @@ public final class ConsoleBench {
                 stray++; // an event before the callback's change: the page would fetch its rows again and wait on
             }
         }
-        System.out.printf(Locale.ROOT, "live updates=%d event_p50=%.1f event_p90=%.1f event_max=%.1f rows_p50=%.1f "
-                + "rows_p90=%.1f rows_max=%.1f answer_p50=%.1f stray=%d%n", toEvent.size(),
+        System.out.printf(Locale.ROOT, "%s updates=%d event_p50=%.1f event_p90=%.1f event_max=%.1f rows_p50=%.1f "
+                + "rows_p90=%.1f rows_max=%.1f answer_p50=%.1f stray=%d%n", label, toEvent.size(),
                 CallbacksBench.percentile(toEvent, 50), CallbacksBench.percentile(toEvent, 90),
                 CallbacksBench.percentile(toEvent, 100), CallbacksBench.percentile(toRows, 50),
                 CallbacksBench.percentile(toRows, 90), CallbacksBench.percentile(toRows, 100),
@@ -387,26 +387,35 @@ public final class ConsoleBench {
         String entries = System.getenv().getOrDefault("SEED_CALLS", "?");
         System.out.println("| operator console, loopback | measured | target |");
         System.out.println("|---|---|---|");
-        Map<String, String> page = rows.get("page");
-        if (page != null) {
-            System.out.printf(Locale.ROOT, "| `GET /console/calls`, first page (%s rows, %s KB), %s ledger entries, signed in, "
-                    + "one at a time: client-observed p50 / p90 / p99 ms (%s GETs after %s warm-up; the server's own mean, "
-                    + "Micrometer: %s ms) | **%s** / %s / %s | p50 < 30 ms |%n", page.get("rows"),
-                    kilobytes(page.get("bytes")), entries, page.get("samples"), page.get("warmup"), page.get("server_mean"),
-                    page.get("p50"), page.get("p90"), page.get("p99"));
+        for (String store : List.of("memory", "redis")) {
+            String where = store.equals("memory") ? "ledger in memory" : "ledger in Redis (`REDIS_URL`, loopback)";
+            Map<String, String> page = rows.get("page-" + store);
+            if (page == null) {
+                System.out.printf("| `GET /console/calls`, %s | not measured | p50 < 30 ms |%n", where);
+                continue;
+            }
+            System.out.printf(Locale.ROOT, "| `GET /console/calls`, first page (%s rows, %s KB), %s entries, %s, "
+                    + "signed in, one at a time: client-observed p50 / p90 / p99 ms (%s GETs after %s warm-up; the server's "
+                    + "own mean, Micrometer: %s ms) | **%s** / %s / %s | p50 < 30 ms |%n", page.get("rows"),
+                    kilobytes(page.get("bytes")), entries, where, page.get("samples"), page.get("warmup"),
+                    page.get("server_mean"), page.get("p50"), page.get("p90"), page.get("p99"));
+            Map<String, String> scan = rows.get("scan-" + store);
+            System.out.printf(Locale.ROOT, "| … filtered on a status no entry has (`?status=busy`: %s, no row shown; "
+                    + "server mean %s ms) | %s / %s / %s | |%n", store.equals("memory") ? "every entry read"
+                    : "1,000 entries read, the page's budget", scan.get("server_mean"), scan.get("p50"), scan.get("p90"),
+                    scan.get("p99"));
         }
-        Map<String, String> scan = rows.get("scan");
-        if (scan != null) {
-            System.out.printf(Locale.ROOT, "| the same, filtered on a status no entry has (`?status=busy`: every entry "
-                    + "read, no row shown; server mean %s ms) | %s / %s / %s | |%n", scan.get("server_mean"), scan.get("p50"),
-                    scan.get("p90"), scan.get("p99"));
-        }
-        Map<String, String> live = rows.get("live");
-        if (live != null) {
-            System.out.printf(Locale.ROOT, "| a signed `ringing` callback's send → the `ledger` event on an open "
-                    + "`/console/stream/calls`: p50 / p90 / max ms over %s updates (callback answered after %s ms at p50; "
-                    + "%s stray events) | **%s** / %s / %s | < 200 ms |%n", live.get("updates"), live.get("answer_p50"),
-                    live.get("stray"), live.get("event_p50"), live.get("event_p90"), live.get("event_max"));
+        for (String store : List.of("memory", "redis")) {
+            String where = store.equals("memory") ? "ledger in memory" : "ledger in Redis";
+            Map<String, String> live = rows.get("live-" + store);
+            if (live == null) {
+                continue;
+            }
+            System.out.printf(Locale.ROOT, "| %s: a signed `ringing` callback's send → the `ledger` event on an open "
+                    + "`/console/stream/calls`, p50 / p90 / max ms over %s updates (callback answered after %s ms at p50; "
+                    + "%s stray events) | **%s** / %s / %s | < 200 ms |%n", where, live.get("updates"),
+                    live.get("answer_p50"), live.get("stray"), live.get("event_p50"), live.get("event_p90"),
+                    live.get("event_max"));
             System.out.printf(Locale.ROOT, "| … → the page's rows fetched again (`/console/fragments/calls`, as htmx does "
                     + "on the event) and showing it | %s / %s / %s | |%n", live.get("rows_p50"), live.get("rows_p90"),
                     live.get("rows_max"));
@@ -423,6 +432,8 @@ public final class ConsoleBench {
                     + "alternating starts (runs: %s; %s) | %s → %s ms (**%s**) | < +5%% |%n", name, with.get("rounds"),
                     without.get("ready_runs"), with.get("ready_runs"), without.get("ready"), with.get("ready"),
                     change(without.get("ready"), with.get("ready")));
+            System.out.printf(Locale.ROOT, "| … Quarkus's own \"started in\", median ms | %s → %s ms (%s) | |%n",
+                    without.get("started"), with.get("started"), change(without.get("started"), with.get("started")));
             System.out.printf(Locale.ROOT, "| … CPU used by then (all threads), median ms | %s → %s ms (%s) | |%n",
                     without.get("cpu"), with.get("cpu"), change(without.get("cpu"), with.get("cpu")));
             System.out.printf(Locale.ROOT, "| … RSS 1 s after ready, median MiB | %s → %s MiB (**%s**) | < +5%% |%n",
