@@ -13,8 +13,9 @@
 #     and to those rows fetched again;
 #  3. start-up: the same jar with CONSOLE_ENABLED=false and with the console, STARTUP_ROUNDS (default 7) alternating
 #     starts one at a time (each round begins with the next variant): command to /q/health/ready, Quarkus's own
-#     "started in", the CPU used by then, RSS 1 s later and after rendering the calls page RENDERS times (default 20;
-#     404s without the console). BASE_JAR=<quarkus-run.jar> adds a jar without
+#     "started in", the CPU used by then, RSS 1 s later, and RSS after TRAFFIC_CALLS make_calls (default 500, in every
+#     variant) and RENDERS renders of the calls page (default 20; 404s without the console). STARTUP_ONLY=1: this row
+#     alone. BASE_JAR=<quarkus-run.jar> adds a jar without
 #     the console at all (e.g. main before it), named by BASE_NAME.
 # Prints one Markdown table; kills what it started. BENCH_SKIP_BUILD=1 uses the jar already in target/quarkus-app.
 # BENCH_QUICK=1 (CI, about a minute on a busy machine): 100 calls, a few cold iterations, one start each: it checks
@@ -28,10 +29,12 @@ if [ "$QUICK" = 1 ]; then
     export SEED_CALLS="${SEED_CALLS:-100}"
     STARTUP_ROUNDS="${STARTUP_ROUNDS:-1}"
     RENDERS="${RENDERS:-5}"
+    TRAFFIC_CALLS="${TRAFFIC_CALLS:-20}"
 else
     export SEED_CALLS="${SEED_CALLS:-10000}"
     STARTUP_ROUNDS="${STARTUP_ROUNDS:-7}"
     RENDERS="${RENDERS:-20}"
+    TRAFFIC_CALLS="${TRAFFIC_CALLS:-500}"
 fi
 SERVICE_JAVA_OPTS="${SERVICE_JAVA_OPTS:--Xmx128m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=64m -Xss512k -XX:TrimNativeHeapInterval=1000}"
 ACCOUNT=AC0123456789abcdef0123456789abcdef
@@ -102,17 +105,19 @@ pages_and_live() { # store, extra environment…
     "${DRIVER[@]}" live "$STANDIN" "$service" "$OPERATOR_KEY" "$ACCOUNT" "$TOKEN" "${AGENTS%%,*}" "live-$store" >>"$RESULTS"
     stop "$SERVICE_PID"
 }
-pages_and_live memory
-if command -v redis-server >/dev/null 2>&1; then
-    REDIS_PORT="$(free_port)"
-    redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$WORK" >"$WORK/redis.log" 2>&1 &
-    PIDS+=("$!")
-    REDIS_PID=$!
-    for _ in $(seq 1 100); do (echo >"/dev/tcp/127.0.0.1/$REDIS_PORT") 2>/dev/null && break; sleep 0.1; done
-    pages_and_live redis REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
-    stop "$REDIS_PID"
-else
-    echo "no redis-server on the PATH: the rows with the ledger in Redis are skipped" >&2
+if [ "${STARTUP_ONLY:-0}" != 1 ]; then
+    pages_and_live memory
+    if command -v redis-server >/dev/null 2>&1; then
+        REDIS_PORT="$(free_port)"
+        redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$WORK" >"$WORK/redis.log" 2>&1 &
+        PIDS+=("$!")
+        REDIS_PID=$!
+        for _ in $(seq 1 100); do (echo >"/dev/tcp/127.0.0.1/$REDIS_PORT") 2>/dev/null && break; sleep 0.1; done
+        pages_and_live redis REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
+        stop "$REDIS_PID"
+    else
+        echo "no redis-server on the PATH: the rows with the ledger in Redis are skipped" >&2
+    fi
 fi
 
 # Row 3: start-up, one service at a time, alternating between the variants.
@@ -151,13 +156,13 @@ for round in $(seq 1 "$STARTUP_ROUNDS"); do
         cpu="$(awk -v hz="$(getconf CLK_TCK)" '{print int(($14 + $15) * 1000 / hz)}' "/proc/$SERVICE_PID/stat")"
         sleep 1
         rss="$(rss_mib "$SERVICE_PID")"
-        "${DRIVER[@]}" render "http://127.0.0.1:$port" "$OPERATOR_KEY" "$RENDERS"
+        "${DRIVER[@]}" render "http://127.0.0.1:$port" "$OPERATOR_KEY" "$RENDERS" "$ACCOUNT" "${AGENTS%%,*}" "$TRAFFIC_CALLS"
         sleep 1
         rss_after="$(rss_mib "$SERVICE_PID")"
         stop "$SERVICE_PID"
         started="$(grep -o 'started in [0-9.]*s' "$WORK/service-$port.log" | grep -o '[0-9.]*' | awk '{print int($1 * 1000)}' || true)"
         echo "round $round, $variant: ready in $ready ms (Quarkus: started in $started ms), CPU $cpu ms, RSS $rss MiB," \
-            "after $RENDERS renders $rss_after MiB" >&2
+            "after $TRAFFIC_CALLS make_calls and $RENDERS renders $rss_after MiB" >&2
         READY[$variant]+="$ready "
         CPU[$variant]+="$cpu "
         RSS[$variant]+="$rss "
@@ -166,7 +171,7 @@ for round in $(seq 1 "$STARTUP_ROUNDS"); do
     done
 done
 for variant in "${VARIANTS[@]}"; do
-    echo "startup-$variant rounds=$STARTUP_ROUNDS renders=$RENDERS ready=$(median <<<"${READY[$variant]}")" \
+    echo "startup-$variant rounds=$STARTUP_ROUNDS renders=$RENDERS calls=$TRAFFIC_CALLS ready=$(median <<<"${READY[$variant]}")" \
         "ready_runs=$(sed 's/ $//; s/ /\//g' <<<"${READY[$variant]}") cpu=$(median <<<"${CPU[$variant]}")" \
         "rss=$(median <<<"${RSS[$variant]}") rss_after=$(median <<<"${RSS_AFTER[$variant]}")" \
         "started=$(median <<<"${STARTED[$variant]}")" >>"$RESULTS"
