@@ -14,9 +14,8 @@
 #  3. start-up: the same jar with CONSOLE_ENABLED=false and with the console, STARTUP_ROUNDS (default 7) alternating
 #     starts one at a time (each round begins with the next variant): command to /q/health/ready, Quarkus's own
 #     "started in", the CPU used by then, RSS 1 s later, and RSS after TRAFFIC_CALLS make_calls (default 500, in every
-#     variant) and RENDERS renders of the calls page (default 20; 404s without the console). STARTUP_ONLY=1: this row
-#     alone. BASE_JAR=<quarkus-run.jar> adds a jar without
-#     the console at all (e.g. main before it), named by BASE_NAME.
+#     variant) and RENDERS renders of the calls page (default 20; 404s without the console). BASE_JAR=<quarkus-run.jar>
+#     adds a jar without the console at all (e.g. main before it), named by BASE_NAME. STARTUP_ONLY=1: this row alone.
 # Prints one Markdown table; kills what it started. BENCH_SKIP_BUILD=1 uses the jar already in target/quarkus-app.
 # BENCH_QUICK=1 (CI, about a minute on a busy machine): 100 calls, a few cold iterations, one start each: it checks
 # that the script runs, and its figures are not measurements.

@@ -32,7 +32,7 @@ import javax.crypto.spec.SecretKeySpec;
  * stand-in of {@code CallbacksBench} (compiled beside this file). Roles:
  * <ul>
  * <li>{@code seed <stand-in> <service> <account> <count> <agent keys,…>}: {@code count} make_calls of 2 s calls, 8 at
- * a time, spread over the agent keys and 500 numbers; the stand-in posts their signed callbacks (queued, ringing,
+ * a time, spread over the agent keys and 500 numbers; the stand-in posts their signed callbacks (initiated, ringing,
  * in-progress, completed), and the role waits until the newest has completed;</li>
  * <li>{@code page <service> <operator key> <label> [query]}: signs in, then GETs the calls page one at a time; the
  * client's times and the server's own (Micrometer's {@code http_server_requests_seconds} for the page);</li>
