@@ -17,19 +17,20 @@ import org.jboss.resteasy.reactive.RestCookie;
 import dev.voicegate.config.VoicegateConfig;
 import dev.voicegate.ledger.Ledger;
 import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.mutiny.subscription.BackPressureStrategy;
 
 /**
- * The calls page's live updates: a server-sent event {@code ledger} whenever the ledger changed (at most one per
- * {@link #COALESCE}), on which the page fetches its rows again. The event carries nothing but a count: what the
- * operator may see is decided by the rows' own request. Streams are bounded per replica
+ * The calls page's live updates: a server-sent event {@code ledger} whenever the ledger changed (at once, then at
+ * most one per {@link #COALESCE}, {@link LiveThrottle}), on which the page fetches its rows again. The event carries
+ * nothing but a count: what the operator may see is decided by the rows' own request. Streams are bounded per replica
  * ({@code CONSOLE_MAX_STREAMS}); each ends its ledger watch when the browser goes. A quiet stream sends a comment
  * every {@code CONSOLE_KEEP_ALIVE}, so that a proxy does not cut it as idle.
  */
 @Path("/console/stream/calls")
 public class CallsStream {
 
-    /** Changes closer together than this make one event: a burst of callbacks refreshes the page once. */
+    /** Changes closer together than this share an event: a burst of callbacks refreshes the page once per window. */
     static final Duration COALESCE = Duration.ofMillis(200);
 
     private final ConsoleAccess console;
@@ -54,16 +55,18 @@ public class CallsStream {
             throw new ConsoleRefusal(Response.Status.SERVICE_UNAVAILABLE, "Too many live pages are open on this "
                     + "replica (CONSOLE_MAX_STREAMS); reload later.");
         }
-        Multi<String> changes = Multi.createFrom().<String>emitter(emitter -> {
-            Ledger.Watch watch = ledger.watchAll(id -> emitter.emit(id == null ? "" : id));
+        Multi<Integer> changes = Multi.createFrom().<Integer>emitter(emitter -> {
+            LiveThrottle throttle = new LiveThrottle(COALESCE, Infrastructure.getDefaultWorkerPool(), System::nanoTime,
+                    emitter::emit);
+            Ledger.Watch watch = ledger.watchAll(id -> throttle.changed());
             emitter.onTermination(() -> {
                 watch.close();
+                throttle.close();
                 open.decrementAndGet();
             });
         }, BackPressureStrategy.LATEST);
-        Multi<OutboundSseEvent> updates = changes.group().intoLists().every(COALESCE)
-                .filter(batch -> !batch.isEmpty())
-                .map(batch -> sse.newEventBuilder().name("ledger").data(Integer.toString(batch.size())).build());
+        Multi<OutboundSseEvent> updates = changes
+                .map(count -> sse.newEventBuilder().name("ledger").data(Integer.toString(count)).build());
         Multi<OutboundSseEvent> pings = Multi.createFrom().ticks().every(keepAlive)
                 .map(tick -> sse.newEventBuilder().comment("keep-alive").build());
         return Multi.createBy().merging().streams(updates, pings);
