@@ -66,6 +66,15 @@ public class AccessControl {
         return java.util.Collections.unmodifiableMap(named);
     }
 
+    /**
+     * The caller of a configured key, by its name (a console session carries the name, never the secret), or empty
+     * when no key has that name any more.
+     */
+    public java.util.Optional<Caller> byName(String name) {
+        return keys.stream().filter(key -> key.name().equals(name)).findFirst()
+                .map(key -> new Caller.ServiceKeyHolder(key.name(), key.policy(), accounts));
+    }
+
     /** The caller behind an {@code Authorization} header, or {@code unauthorized}. */
     public Caller authenticate(String authorization) {
         if (authorization == null || authorization.isBlank()) {

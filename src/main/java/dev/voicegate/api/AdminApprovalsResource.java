@@ -32,6 +32,7 @@ import dev.voicegate.failure.ActionFailure;
 import dev.voicegate.failure.ErrorCategory;
 import dev.voicegate.observability.AuditTrail;
 import dev.voicegate.observability.PolicyMetrics;
+import dev.voicegate.voice.ControlEvents;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -74,7 +75,7 @@ public class AdminApprovalsResource {
     public Uni<RestResponse<AdminApproval.Listing>> listApprovals(
             @RestHeader(HttpHeaders.AUTHORIZATION) String authorization, @Context UriInfo uri) {
         Caller caller = operator(authorization, LIST, uri);
-        audit.operator(caller.name(), LIST, "approvals");
+        audit.read(caller.name(), LIST, "approvals");
         return approvals.live().onFailure(ApprovalStoreException.class).transform(AdminApprovalsResource::unavailable)
                 .map(live -> RestResponse.ok(new AdminApproval.Listing(true, null, live.stream()
                         .filter(approval -> caller.policy().allowsAccount(approval.accountSid()))

@@ -37,6 +37,8 @@ import dev.voicegate.observability.AuditTrail;
 import dev.voicegate.observability.PolicyMetrics;
 import dev.voicegate.registry.InputParser;
 import dev.voicegate.suspension.Suspensions;
+import dev.voicegate.voice.ControlEvents;
+import dev.voicegate.voice.LiveCalls;
 import dev.voicegate.voice.Rules;
 import io.smallrye.mutiny.Uni;
 
@@ -91,7 +93,7 @@ public class AdminKeysResource {
             @Context UriInfo uri) {
         Caller caller = operator(authorization, "list_keys", null);
         noQuery(uri);
-        audit.operator(caller.name(), "list_keys", null);
+        audit.read(caller.name(), "list_keys", null);
         return keys.all().map(all -> new AdminViews.Keys(true, null, all));
     }
 
@@ -116,7 +118,8 @@ public class AdminKeysResource {
         boolean endCalls = bool(params);
         String reason = reason(params);
         audit.operator(caller.name(), "suspend_key", name);
-        Uni<List<AdminViews.EndedCall>> ended = endCalls ? Uni.createFrom().deferred(() -> liveCalls.end(caller, name, null))
+        Uni<List<AdminViews.EndedCall>> ended = endCalls
+                ? Uni.createFrom().deferred(() -> liveCalls.end(caller, name, null)).map(AdminViews.EndedCall::of)
                 : Uni.createFrom().nullItem();
         // Suspended first, so that the key places no new call while its live ones are ended.
         Uni<List<AdminViews.EndedCall>> switched = suspensions.suspend(name, reason, caller.name()).flatMap(s -> ended);
@@ -159,7 +162,7 @@ public class AdminKeysResource {
         Rules.sid("account_sid", accountSid, Sid.ACCOUNT);
         check(caller, "end_all_calls", accountSid, () -> guard.checkAccount(caller, accountSid));
         audit.operator(caller.name(), "end_all_calls", accountSid);
-        return controls.recorded(liveCalls.end(caller, null, accountSid), "end_all_calls", caller, accountSid, null,
+        return controls.recorded(liveCalls.end(caller, null, accountSid).map(AdminViews.EndedCall::of), "end_all_calls", caller, accountSid, null,
                 AdminKeysResource::ended).map(calls -> new AdminViews.EndedAll(true, null, accountSid, calls));
     }
 

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.voicegate.observability.RecentDenials;
 import dev.voicegate.quota.QuotaUse;
 import dev.voicegate.suspension.Suspension;
+import dev.voicegate.voice.LiveCalls;
 import dev.voicegate.voice.OperatorEnding;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
@@ -91,6 +92,10 @@ final class AdminViews {
 
         static EndedCall of(String accountSid, OperatorEnding.Outcome o) {
             return new EndedCall(o.callSid(), accountSid, o.outcome(), o.status(), o.endedByThisRequest(), o.error());
+        }
+
+        static List<EndedCall> of(List<LiveCalls.Ended> ended) {
+            return ended == null ? null : ended.stream().map(e -> of(e.accountSid(), e.outcome())).toList();
         }
     }
 }

@@ -40,6 +40,7 @@ import dev.voicegate.failure.ErrorCategory;
 import dev.voicegate.observability.AuditTrail;
 import dev.voicegate.observability.PolicyMetrics;
 import dev.voicegate.registry.InputParser;
+import dev.voicegate.voice.ControlEvents;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -133,7 +134,7 @@ public class DoNotCallResource {
         Caller caller = operator(authorization, GET_ACTION);
         noQuery(uri);
         String e164 = list.normalise(number);
-        audit.operator(caller.name(), GET_ACTION, Redact.phone(e164));
+        audit.read(caller.name(), GET_ACTION, Redact.phone(e164));
         return unavailableAs503(list.find(e164).map(found -> RestResponse.ok(new DoNotCallOutput(true, null,
                 found.orElseThrow(() -> new ActionException(new ActionFailure(ErrorCategory.NOT_FOUND, "'"
                         + Redact.phone(e164) + "' is not on the do-not-call list. Retrying will not help."))),
@@ -154,7 +155,7 @@ public class DoNotCallResource {
             throw ActionException.invalid("'page_size' must be between 1 and " + LedgerParams.MAX_PAGE_SIZE);
         }
         String token = query.has("page_token") ? query.get("page_token").asText() : null;
-        audit.operator(caller.name(), LIST_ACTION, "page_size=" + size);
+        audit.read(caller.name(), LIST_ACTION, "page_size=" + size);
         return unavailableAs503(list.page(token, size).map(page -> {
             RestResponse.ResponseBuilder<DoNotCallList> response = RestResponse.ResponseBuilder.ok(
                     new DoNotCallList(true, null, page.entries(), page.next()));

@@ -84,7 +84,7 @@ public class LedgerControlsResource {
         if (token != null && !LedgerParams.isToken(token)) {
             throw LedgerParams.badToken();
         }
-        audit.operator(caller.name(), LIST, "controls?page_size=" + size + (token == null ? "" : "&page_token=" + token));
+        audit.read(caller.name(), LIST, "controls?page_size=" + size + (token == null ? "" : "&page_token=" + token));
         return Uni.createFrom().deferred(() -> ledger.controls(token, size))
                 .onFailure(e -> e instanceof IllegalArgumentException && token != null)
                 .transform(e -> LedgerParams.badToken())

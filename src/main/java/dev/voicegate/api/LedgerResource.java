@@ -75,7 +75,7 @@ public class LedgerResource {
         LedgerQuery query = LedgerParams.read(uri.getQueryParameters());
         String target = LedgerParams.describe(query);
         check(caller, LIST, target, () -> guard.checkAccount(caller, query.accountSid()));
-        audit.operator(caller.name(), LIST, target);
+        audit.read(caller.name(), LIST, target);
         return Uni.createFrom().deferred(() -> ledger.list(query))
                 // A ledger refuses a cursor it did not make with IllegalArgumentException, thrown or as the failure.
                 .onFailure(e -> e instanceof IllegalArgumentException && query.cursor() != null)
@@ -100,7 +100,7 @@ public class LedgerResource {
         Rules.sid("call_sid", callSid, Sid.CALL);
         return ledger.find(callSid).map(found -> {
             check(caller, GET, callSid, () -> found.ifPresent(e -> guard.checkAccount(caller, e.attempt().accountSid())));
-            audit.operator(caller.name(), GET, callSid);
+            audit.read(caller.name(), GET, callSid);
             LedgerCall call = LedgerCall.of(found.orElseThrow(() -> new ActionException(new ActionFailure(
                     ErrorCategory.NOT_FOUND, "the call ledger holds no call " + callSid + " (it keeps the calls placed "
                             + "through Voicegate for VOICEGATE_LEDGER_RETENTION). Retrying will not help."))));

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -28,6 +29,7 @@ import dev.voicegate.ledger.StatusEvent;
 class CallbackEvents {
 
     private static final Logger LOG = Logger.getLogger(CallbackEvents.class);
+    private static final Pattern DURATION = Pattern.compile("[0-9]{1,9}");
 
     private final Ledger ledger;
     private final CallbackMetrics metrics;
@@ -61,6 +63,7 @@ class CallbackEvents {
                 metrics.count(event, outcome.tag());
                 boolean isNew = outcome == Ledger.EventOutcome.ACCEPTED || outcome == Ledger.EventOutcome.OUT_OF_ORDER;
                 if (isNew && statusEvent.isFinal()) {
+                    duration(callSid, form.first("CallDuration"));
                     relay(entry.get(), CallbackRelay.STATUS_CALLBACK, CallAttempt.Relay::statusCallback,
                             CallAttempt.Relay::statusCallbackMethod, status, form, idempotencyToken, authToken);
                 }
@@ -96,13 +99,21 @@ class CallbackEvents {
                 return;
             }
             sids.add(recordingSid);
-            ledger.details(callSid, details == null ? new CallDetails(null, null, null, null, sids)
-                    : new CallDetails(details.duration(), details.price(), details.priceUnit(), details.answeredBy(),
-                            sids));
+            ledger.details(callSid, new CallDetails(null, null, null, null, sids)); // the other fields stay (merged)
             metrics.count(event, CallbackMetrics.ACCEPTED);
             relay(found.get(), CallbackRelay.RECORDING_STATUS_CALLBACK, CallAttempt.Relay::recordingStatusCallback,
                     wanted -> "POST", status, form, idempotencyToken, authToken);
         }, failure -> LOG.warnf("A recording callback for %s could not be recorded: %s", callSid, failure));
+    }
+
+    /**
+     * The final callback's {@code CallDuration} (seconds; TWILIO.md section 9), so that the ledger knows a call's
+     * length without a fetch. Only digits are taken: the field is Twilio's, but nothing unchecked is stored.
+     */
+    private void duration(String callSid, String seconds) {
+        if (seconds != null && DURATION.matcher(seconds).matches()) {
+            ledger.details(callSid, new CallDetails(seconds, null, null, null, null));
+        }
     }
 
     /** Relays the event when the call's entry has a URL for it that has not been relayed to yet. */

@@ -96,6 +96,14 @@ public class ConfigCheck {
             problems.add("TWILIO_MEDIA_HEADERS_TIMEOUT, TWILIO_MEDIA_CONNECT_TIMEOUT and TWILIO_MEDIA_IDLE_TIMEOUT "
                     + "must be positive");
         }
+        VoicegateConfig.Console console = config.console();
+        if (console.sessionSecret().filter(secret -> secret.length() < 32).isPresent()) {
+            problems.add("CONSOLE_SESSION_SECRET must be at least 32 characters");
+        }
+        if (console.sessionTtl().toSeconds() < 60) {
+            problems.add("CONSOLE_SESSION_TTL must be at least 1 minute");
+        }
+        atLeast(problems, "voicegate.console.max-streams", console.maxStreams(), 1);
         return problems.stream().distinct().toList();
     }
 

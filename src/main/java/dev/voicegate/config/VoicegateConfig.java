@@ -44,6 +44,8 @@ public interface VoicegateConfig {
 
     DoNotCall doNotCall();
 
+    Console console();
+
     /**
      * Twilio credentials, and the fault tolerance that {@code twilio.TwilioGuards} gives every Twilio operation
      * ({@link #timeoutMs()}, {@link #maxRetries()}, {@link #retryDelayMs()}).
@@ -401,5 +403,34 @@ public interface VoicegateConfig {
         /** Approvals kept in memory without Redis (at least 1); the oldest go first. */
         @WithDefault("10000")
         int memoryMaxEntries();
+    }
+
+    /** The operator console at {@code /console} (docs/console.md). */
+    interface Console {
+        /** {@code CONSOLE_ENABLED}: false answers 404 under {@code /console}. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /**
+         * {@code CONSOLE_SESSION_SECRET}, at least 32 characters: signs the session cookies. Unset, each start draws
+         * one, so sessions end with a restart and a replica does not accept another's: with several replicas, set it.
+         */
+        Optional<String> sessionSecret();
+
+        /** How long a session lasts from sign-in ({@code CONSOLE_SESSION_TTL}). */
+        @WithDefault("PT8H")
+        Duration sessionTtl();
+
+        /** Live-update streams open at once on this replica ({@code CONSOLE_MAX_STREAMS}); more are refused. */
+        @WithDefault("64")
+        int maxStreams();
+
+        /** A quiet live-update stream sends a comment this often, so that proxies do not cut it as idle. */
+        @WithDefault("PT25S")
+        Duration keepAlive();
+
+        /** The audit page's decisions: the latest audit lines kept on this replica ({@code CONSOLE_RECENT_AUDIT}). */
+        @WithDefault("1000")
+        int recentAudit();
     }
 }

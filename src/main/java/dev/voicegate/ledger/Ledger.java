@@ -3,6 +3,7 @@ package dev.voicegate.ledger;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import io.smallrye.mutiny.Uni;
 
@@ -47,6 +48,13 @@ public interface Ledger {
      * the returned handle is closed.
      */
     Watch watch(String callSid, Runnable wake);
+
+    /**
+     * Calls {@code wake} with a call SID (or an attempt's id, or null: anything may have changed) whenever an event
+     * of any call is recorded, on any replica, or an entry is added or gets its outcome on this one, until the handle
+     * is closed. For live pages: {@code wake} must return at once.
+     */
+    Watch watchAll(Consumer<String> wake);
 
     /**
      * Records an operator's control (a key suspended or resumed, every call of an account ended, an approval decided,

@@ -3,6 +3,7 @@ package dev.voicegate.ledger;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * The waiters of this replica, by call SID: as many as get_calls are waiting, each removed when its wait ends, so
@@ -11,6 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
 final class LedgerWatchers {
 
     private final Map<String, Set<Runnable>> bySid = new ConcurrentHashMap<>();
+    /** Watchers of every call (the console's live pages): as many as its streams open, each removed at its end. */
+    private final Set<Consumer<String>> any = ConcurrentHashMap.newKeySet();
 
     Ledger.Watch add(String callSid, Runnable wake) {
         bySid.computeIfAbsent(callSid, sid -> ConcurrentHashMap.newKeySet()).add(wake);
@@ -20,16 +23,28 @@ final class LedgerWatchers {
         });
     }
 
+    Ledger.Watch addAny(Consumer<String> wake) {
+        any.add(wake);
+        return () -> any.remove(wake);
+    }
+
     void wake(String callSid) {
         Set<Runnable> waiting = bySid.get(callSid);
         if (waiting != null) {
             waiting.forEach(Runnable::run);
         }
+        wakeAny(callSid);
+    }
+
+    /** Wakes only the watchers of every call: an entry was added or got its outcome here ({@code id}: SID or attempt id). */
+    void wakeAny(String id) {
+        any.forEach(wake -> wake.accept(id));
     }
 
     /** Wakes every waiter: events may have been missed (the subscription to other replicas' events was lost). */
     void wakeAll() {
         bySid.values().forEach(waiting -> waiting.forEach(Runnable::run));
+        wakeAny(null);
     }
 
     boolean watched(String callSid) {

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 import io.smallrye.mutiny.Uni;
 
@@ -69,6 +70,7 @@ final class MemoryLedger implements Ledger {
         byPosition.put(slot.position, slot);
         byId.put(attempt.id(), slot);
         trim();
+        watchers.wakeAny(attempt.id());
     }
 
     @Override
@@ -80,6 +82,7 @@ final class MemoryLedger implements Ledger {
                 slot.callSid = callSid;
                 bySid.put(callSid, slot);
             }
+            watchers.wakeAny(callSid == null ? attemptId : callSid);
         }
     }
 
@@ -180,6 +183,11 @@ final class MemoryLedger implements Ledger {
     @Override
     public Watch watch(String callSid, Runnable wake) {
         return watchers.add(callSid, wake);
+    }
+
+    @Override
+    public Watch watchAll(Consumer<String> wake) {
+        return watchers.addAny(wake);
     }
 
     @Override

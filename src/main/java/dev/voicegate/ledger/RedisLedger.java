@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -71,12 +72,14 @@ final class RedisLedger implements Ledger {
         }
         write(LedgerScripts.ATTEMPTED, keys, List.of(attempt.id(), LedgerCodec.json(attempt), Long.toString(at),
                 Long.toString(at + retention), Long.toString(clock.millis() - retention), Long.toString(retention)));
+        watchers.wakeAny(attempt.id()); // this replica's live pages only; the others see it with the call's first event
     }
 
     @Override
     public void outcome(String attemptId, String callSid, String outcome) {
         String sid = callSid == null ? "" : callSid;
         write(LedgerScripts.OUTCOME, List.of(LedgerKeys.entry(attemptId), LedgerKeys.sid(sid)), List.of(outcome, attemptId, sid));
+        watchers.wakeAny(callSid == null ? attemptId : callSid);
     }
 
     @Override
@@ -136,6 +139,11 @@ final class RedisLedger implements Ledger {
     @Override
     public Watch watch(String callSid, Runnable wake) {
         return watchers.add(callSid, wake);
+    }
+
+    @Override
+    public Watch watchAll(Consumer<String> wake) {
+        return watchers.addAny(wake);
     }
 
     @Override

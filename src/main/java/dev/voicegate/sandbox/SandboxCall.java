@@ -39,6 +39,8 @@ record SandboxCall(
     static final String NO_ANSWER_TO = "+15005550007";
     /** Answered and completed like any number, but by an answering machine. */
     static final String MACHINE_TO = "+15005550008";
+    /** Answered like any number, then in progress for {@link #LONG_ENDED}: time to end it by hand (end_call, the console). */
+    static final String LONG_TO = "+15005550009";
 
     /** How long the call stays {@code queued}. */
     static final Duration QUEUED = Duration.ofSeconds(1);
@@ -47,6 +49,8 @@ record SandboxCall(
     /** From creation until hang-up; the 3 s in progress are the billed {@link #DURATION_SECONDS}. */
     static final Duration ENDED = Duration.ofSeconds(5);
     static final long DURATION_SECONDS = ENDED.minus(ANSWERED).toSeconds();
+    /** From creation until hang-up for {@link #LONG_TO}. */
+    static final Duration LONG_ENDED = Duration.ofMinutes(10);
 
     enum Status {
         QUEUED("queued"), RINGING("ringing"), IN_PROGRESS("in-progress"), COMPLETED("completed"), BUSY("busy"),
@@ -87,7 +91,7 @@ record SandboxCall(
         return switch (to) {
             case BUSY_TO -> Status.BUSY;
             case NO_ANSWER_TO -> age.compareTo(ENDED) < 0 ? Status.RINGING : Status.NO_ANSWER;
-            default -> age.compareTo(ENDED) < 0 ? Status.IN_PROGRESS : Status.COMPLETED;
+            default -> age.compareTo(scriptedEnd()) < 0 ? Status.IN_PROGRESS : Status.COMPLETED;
         };
     }
 
@@ -155,9 +159,14 @@ record SandboxCall(
         return created.plus(ANSWERED);
     }
 
+    /** When a call nobody hangs up ends, counted from its creation. */
+    private Duration scriptedEnd() {
+        return to.equals(LONG_TO) ? LONG_ENDED : ENDED;
+    }
+
     /** When the call ends: at the hang-up, or at the scripted end. */
     Instant ended() {
-        return hungUp != null ? hungUp : created.plus(ENDED);
+        return hungUp != null ? hungUp : created.plus(scriptedEnd());
     }
 
     /**

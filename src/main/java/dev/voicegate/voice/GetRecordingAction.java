@@ -116,7 +116,8 @@ public class GetRecordingAction implements Action<GetRecordingInput, GetRecordin
         return twilioBaseUrl + "/2010-04-01/Accounts/" + input.accountSid() + "/Recordings/" + input.recordingSid();
     }
 
-    static TwilioTranscription latest(List<TwilioTranscription> transcriptions) {
+    /** The most recent of a recording's transcriptions (by creation), or null; also for the console's call page. */
+    public static TwilioTranscription latest(List<TwilioTranscription> transcriptions) {
         Comparator<TwilioTranscription> byCreation = Comparator.comparing(
                 (TwilioTranscription t) -> Optional.ofNullable(WireValues.instant(t.dateCreated())).orElse(OffsetDateTime.MIN));
         TwilioTranscription latest = null;

@@ -236,6 +236,33 @@ class CallbackReceiverTest {
         await().until(() -> counted("recording-completed", "duplicate") >= 1);
     }
 
+    @Test
+    void theFinalCallbacksDurationJoinsTheDetailsAndARecordingKeepsIt() {
+        String callSid = placed(ledger, null);
+        Map<String, List<String>> completed = new LinkedHashMap<>(Callbacks.status(callSid, "completed", 3));
+        completed.put("CallDuration", List.of("42"));
+        post(STATUS, completed).then().statusCode(200);
+        await().until(() -> details(callSid) != null && "42".equals(details(callSid).duration()));
+        String recording = Callbacks.sid("RE");
+        post(RECORDING, Callbacks.recording(callSid, recording, "completed")).then().statusCode(200);
+        await().until(() -> recordingSids(callSid).equals(List.of(recording)));
+        assertEquals("42", details(callSid).duration());
+
+        String other = placed(ledger, null);
+        Map<String, List<String>> odd = new LinkedHashMap<>(Callbacks.status(other, "completed", 3));
+        odd.put("CallDuration", List.of("42<script>"));
+        post(STATUS, odd).then().statusCode(200);
+        awaitEvents(other, 1);
+        String later = Callbacks.sid("RE");
+        post(RECORDING, Callbacks.recording(other, later, "completed")).then().statusCode(200);
+        await().until(() -> recordingSids(other).equals(List.of(later)));
+        assertEquals(null, details(other).duration(), "only digits are taken");
+    }
+
+    private dev.voicegate.ledger.CallDetails details(String callSid) {
+        return ledger.find(callSid).await().indefinitely().orElseThrow().details();
+    }
+
     private List<String> recordingSids(String callSid) {
         LedgerEntry entry = ledger.find(callSid).await().indefinitely().orElseThrow();
         return entry.details() == null ? List.of() : entry.details().recordingSids();

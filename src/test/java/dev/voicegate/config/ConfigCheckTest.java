@@ -191,4 +191,13 @@ class ConfigCheckTest {
         assertEquals(List.of(), problems(Map.of("voicegate.upstream.shared-lease", "PT0.3S",
                 "voicegate.upstream.shared-timeout", "PT0.001S", "voicegate.upstream.local-share-per-account", "32")));
     }
+
+    @Test
+    void theConsoleSessionSecretIsLongEnough() {
+        assertEquals(List.of("CONSOLE_SESSION_SECRET must be at least 32 characters"),
+                problems(Map.of("voicegate.console.session-secret", "short")));
+        assertEquals(List.of(), problems(Map.of("voicegate.console.session-secret", "x".repeat(32))));
+        assertEquals(List.of("CONSOLE_SESSION_TTL must be at least 1 minute"),
+                problems(Map.of("voicegate.console.session-ttl", "PT10S")));
+    }
 }

@@ -298,6 +298,26 @@ abstract class LedgerContractTest {
         assertFalse(ledger.kind().isBlank());
     }
 
+    @Test
+    void aWatchOfEveryCallIsWokenByNewEntriesOutcomesAndEventsUntilClosed() {
+        List<String> woken = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Ledger.Watch watch = ledger.watchAll(woken::add);
+        ledger.attempted(attempt("w1", ACCOUNT, "agent-a", "+14155551234", null, base));
+        await().atMost(Duration.ofSeconds(5)).until(() -> woken.contains("w1"));
+        ledger.outcome("w1", "CA41", LedgerEntry.PLACED);
+        await().atMost(Duration.ofSeconds(5)).until(() -> woken.contains("CA41"));
+        int before = woken.size();
+        result(ledger.event("CA41", callback("ringing", 1, null, base)));
+        await().atMost(Duration.ofSeconds(5)).until(() -> woken.size() > before);
+        watch.close();
+        watch.close();
+        int after = woken.size();
+        result(ledger.event("CA41", callback("in-progress", 2, null, base)));
+        ledger.attempted(attempt("w2", ACCOUNT, "agent-a", "+14155551234", null, base));
+        placed("w3", "CA42", 1);
+        assertEquals(after, woken.size());
+    }
+
     // The operators' control events.
 
     static ControlEvent control(String action, String target, Instant at) {

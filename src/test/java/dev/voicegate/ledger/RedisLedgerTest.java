@@ -115,6 +115,18 @@ class RedisLedgerTest extends LedgerContractTest {
     }
 
     @Test
+    void anEventRecordedOnOneReplicaWakesAWatchOfEveryCallOnAnother() {
+        RedisLedger a = (RedisLedger) ledger;
+        RedisLedger b = replica(100);
+        placed("a1", "CA01", 0);
+        await().atMost(Duration.ofSeconds(5)).until(() -> a.subscribed() && b.subscribed());
+        List<String> woken = new java.util.concurrent.CopyOnWriteArrayList<>();
+        a.watchAll(woken::add);
+        assertEquals(Ledger.EventOutcome.ACCEPTED, result(b.event("CA01", callback("ringing", 1, null, base))));
+        await().atMost(Duration.ofSeconds(5)).until(() -> woken.contains("CA01"));
+    }
+
+    @Test
     void writesMadeWhileRedisIsDownAreKeptInOrderAndWrittenWhenItIsBack() {
         RedisLedger a = (RedisLedger) ledger;
         RedisLedger b = replica(100);

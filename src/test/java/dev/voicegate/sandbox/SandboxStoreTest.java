@@ -164,6 +164,18 @@ class SandboxStoreTest {
     }
 
     @Test
+    void theLongNumberStaysInProgressForTenMinutesUnlessHungUp() {
+        SandboxCall call = store.create(SandboxCall.LONG_TO, VALID_FROM, null, "<Response/>", null, "true", "Enable");
+        clock.advance(Duration.ofMinutes(10).minusMillis(1));
+        assertEquals("in-progress", SandboxJson.call(call, ACCOUNT, clock.instant()).status());
+        clock.advance(Duration.ofMillis(1));
+        SandboxWire.Call completed = SandboxJson.call(call, ACCOUNT, clock.instant());
+        assertEquals("completed", completed.status());
+        assertEquals("598", completed.duration(), "answered 2 s after creation");
+        assertEquals("Sat, 15 Jun 2030 12:10:00 +0000", completed.endTime());
+    }
+
+    @Test
     void recordedCallHasOneRecordingAndTranscriptionOnlyOnceCompleted() {
         SandboxCall recorded = place("+14155550100", true);
         SandboxCall plain = place("+14155550101", false);

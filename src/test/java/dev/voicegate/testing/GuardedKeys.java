@@ -50,6 +50,7 @@ public class GuardedKeys implements QuarkusTestResourceLifecycleManager {
         KEYS.put("suspendable", Map.of());
         KEYS.put("runaway", Map.of());
         KEYS.put("operator-suspendable", Map.of("role", "operator"));
+        KEYS.put("console-switch", Map.of("max-calls-per-hour", "30"));
         // Approval before dialing: every call, or only numbers the key has not called before.
         KEYS.put("approval-always", Map.of("approval", "always"));
         KEYS.put("approval-new", Map.of("approval", "new-numbers"));

@@ -54,6 +54,22 @@ public final class PackagedApp implements AutoCloseable {
         return app;
     }
 
+    /**
+     * The service as the README runs it, on its embedded sandbox ({@code -Dquarkus.profile=sandbox}), on a free port,
+     * with {@code settings} on top; its output goes to {@code target/<logName>.log}. Started and ready.
+     */
+    public static PackagedApp sandbox(String logName, Map<String, String> settings) {
+        int port = freePort();
+        Map<String, String> all = new LinkedHashMap<>();
+        all.put("quarkus.profile", "sandbox");
+        all.put("quarkus.http.port", Integer.toString(port));
+        all.putAll(settings);
+        List<String> properties = all.entrySet().stream().map(e -> "-D" + e.getKey() + "=" + e.getValue()).toList();
+        PackagedApp app = new PackagedApp(port, properties, new File("target/" + logName + ".log"));
+        app.start();
+        return app;
+    }
+
     public int port() {
         return port;
     }

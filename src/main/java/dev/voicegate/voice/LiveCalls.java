@@ -1,4 +1,4 @@
-package dev.voicegate.api;
+package dev.voicegate.voice;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +11,6 @@ import dev.voicegate.failure.ActionException;
 import dev.voicegate.ledger.Ledger;
 import dev.voicegate.ledger.LedgerEntry;
 import dev.voicegate.ledger.LedgerQuery;
-import dev.voicegate.voice.OperatorEnding;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
@@ -21,7 +20,11 @@ import io.smallrye.mutiny.Uni;
  * for, is listed with {@code forbidden} and left alone.
  */
 @ApplicationScoped
-class LiveCalls {
+public class LiveCalls {
+
+    /** One call a control tried to end, with its account. */
+    public record Ended(String accountSid, OperatorEnding.Outcome outcome) {
+    }
 
     private static final int PAGE = 200;
 
@@ -36,22 +39,22 @@ class LiveCalls {
     }
 
     /** Ends the live calls that {@code key} placed (null: any key) on {@code accountSid} (null: any account). */
-    Uni<List<AdminViews.EndedCall>> end(Caller operator, String key, String accountSid) {
+    public Uni<List<Ended>> end(Caller operator, String key, String accountSid) {
         return live(new LedgerQuery(accountSid, key, null, null, null, null, PAGE, null), new ArrayList<>())
                 .onItem().transformToMulti(entries -> Multi.createFrom().iterable(entries))
                 .onItem().transformToUniAndConcatenate(entry -> endOne(operator, entry))
                 .collect().asList();
     }
 
-    private Uni<AdminViews.EndedCall> endOne(Caller operator, LedgerEntry entry) {
+    private Uni<Ended> endOne(Caller operator, LedgerEntry entry) {
         String account = entry.attempt().accountSid();
         try {
             guard.checkAccount(operator, account);
             return ending.end(operator.name(), operator.credentialsFor(account), entry.callSid())
-                    .map(outcome -> AdminViews.EndedCall.of(account, outcome));
+                    .map(outcome -> new Ended(account, outcome));
         } catch (ActionException refused) {
-            return Uni.createFrom().item(new AdminViews.EndedCall(entry.callSid(), account,
-                    refused.failure().category().wire(), null, null, refused.failure().error()));
+            return Uni.createFrom().item(new Ended(account, new OperatorEnding.Outcome(entry.callSid(),
+                    refused.failure().category().wire(), null, null, refused.failure().error())));
         }
     }
 
