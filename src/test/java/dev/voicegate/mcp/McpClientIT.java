@@ -178,7 +178,10 @@ class McpClientIT {
         assertTrue(overlap > 1, "the calls still run in parallel, max overlap was " + overlap);
     }
 
-    /** The application as packaged holds no Jackson 3, Reactor, MCP SDK or second schema validator. */
+    /**
+     * The application as packaged holds no Jackson 3, Reactor, MCP SDK or second schema validator, and nothing of
+     * LangChain4j's client (sandbox/LangChain4jMcpTest): no LangChain4j, OkHttp or Kotlin.
+     */
     @Test
     void theClientsLibrariesStayInTestScope() throws IOException {
         List<String> jars;
@@ -186,7 +189,8 @@ class McpClientIT {
             jars = files.map(file -> file.getFileName().toString()).toList();
         }
         assertTrue(jars.stream().anyMatch(jar -> jar.startsWith("com.fasterxml.jackson.core.jackson-databind-2.")), jars.toString());
-        for (String foreign : List.of("tools.jackson", "io.projectreactor", "io.modelcontextprotocol", "com.networknt")) {
+        for (String foreign : List.of("tools.jackson", "io.projectreactor", "io.modelcontextprotocol", "com.networknt",
+                "dev.langchain4j", "com.squareup", "org.jetbrains.kotlin")) {
             assertTrue(jars.stream().noneMatch(jar -> jar.startsWith(foreign)), foreign + " in " + jars);
         }
     }
