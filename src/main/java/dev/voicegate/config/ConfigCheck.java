@@ -104,6 +104,9 @@ public class ConfigCheck {
             problems.add("CONSOLE_SESSION_TTL must be at least 1 minute");
         }
         atLeast(problems, "voicegate.console.max-streams", console.maxStreams(), 1);
+        if (!positive(config.redis().checkInterval()) || !positive(config.redis().checkTimeout())) {
+            problems.add("REDIS_CHECK_INTERVAL and REDIS_CHECK_TIMEOUT must be positive");
+        }
         return problems.stream().distinct().toList();
     }
 

@@ -46,6 +46,8 @@ public interface VoicegateConfig {
 
     Console console();
 
+    Redis redis();
+
     /**
      * Twilio credentials, and the fault tolerance that {@code twilio.TwilioGuards} gives every Twilio operation
      * ({@link #timeoutMs()}, {@link #maxRetries()}, {@link #retryDelayMs()}).
@@ -432,5 +434,16 @@ public interface VoicegateConfig {
         /** The audit page's decisions: the latest audit lines kept on this replica ({@code CONSOLE_RECENT_AUDIT}). */
         @WithDefault("1000")
         int recentAudit();
+    }
+
+    /** Watching the Redis of {@code REDIS_URL} ({@code observability.RedisHealth}): a PING this often, this long at most. */
+    interface Redis {
+        /** How often Redis is asked whether it answers ({@code REDIS_CHECK_INTERVAL}); positive. */
+        @WithDefault("PT2S")
+        Duration checkInterval();
+
+        /** A PING not answered within this counts as Redis being unreachable ({@code REDIS_CHECK_TIMEOUT}); positive. */
+        @WithDefault("PT1S")
+        Duration checkTimeout();
     }
 }
