@@ -56,7 +56,14 @@ final class RedisBudget {
 
     /** Gives the lease back; the slots still in use. */
     Uni<Integer> give(String account, String id) {
-        return call("EVAL", RELEASE, "1", key(account), id).map(Response::toInteger);
+        return give(account, List.of(id));
+    }
+
+    /** Gives the leases back (at least one), in one round trip; the slots still in use. */
+    Uni<Integer> give(String account, Collection<String> ids) {
+        List<String> args = new ArrayList<>(List.of(RELEASE, "1", key(account)));
+        args.addAll(ids);
+        return call("EVAL", args.toArray(String[]::new)).map(Response::toInteger);
     }
 
     Uni<Renewed> renew(String account, Duration lease, Collection<String> ids) {
