@@ -1,16 +1,12 @@
 package dev.voicegate.twilio.limit;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 
 import dev.voicegate.LuaScripts;
+import dev.voicegate.SidHash;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
 
@@ -84,12 +80,7 @@ final class RedisBudget {
 
     /** SHA-256 of the account SID in lower case, hex: the Redis key, and (its first 12 digits) the metrics label. */
     static String hash(String account) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(account.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is always available", e);
-        }
+        return SidHash.of(account);
     }
 
     private Uni<Response> call(String command, String... args) {
