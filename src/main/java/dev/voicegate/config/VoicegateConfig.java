@@ -71,6 +71,15 @@ public interface VoicegateConfig {
          */
         Optional<String> webhookAuthToken();
 
+        /**
+         * Twilio Region of the API ({@code TWILIO_REGION}, e.g. {@code ie1}): {@code api.{edge}.{region}.twilio.com}
+         * with {@link #edge()}, as the official SDKs ({@code twilio.TwilioApiUrl}); {@code TWILIO_BASE_URL} wins.
+         */
+        Optional<String> region();
+
+        /** Twilio edge location ({@code TWILIO_EDGE}, e.g. {@code dublin}); region {@code us1} when only this is set. */
+        Optional<String> edge();
+
         /** Further server-side accounts, keyed by account SID. */
         Map<String, Account> accounts();
 
