@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
@@ -21,6 +22,11 @@ import io.quarkus.runtime.configuration.ConfigurationException;
  */
 @Singleton
 public class ConfigCheck {
+
+    /** A Twilio Region's name: two lower-case letters and a number (us1, ie1, au1, jp1, de1, br1, sg1, ...). */
+    static final Pattern REGION = Pattern.compile("[a-z]{2}[0-9]{1,2}");
+    /** A Twilio edge location's name: lower-case words, hyphenated (sydney, dublin, tokyo, sao-paulo, ...). */
+    static final Pattern EDGE = Pattern.compile("[a-z]{2,20}(-[a-z]{2,20}){0,2}");
 
     void onStart(@Observes StartupEvent event, VoicegateConfig config) {
         List<String> problems = problems(config);
@@ -53,6 +59,12 @@ public class ConfigCheck {
                 problems.add(prefix + " has neither auth-token nor api-key + api-secret");
             }
         }
+        twilio.region().filter(region -> !REGION.matcher(region).matches()).ifPresent(region -> problems.add(
+                "TWILIO_REGION must be a Twilio Region, two lower-case letters and a number such as us1, ie1 or au1 (got '"
+                        + shortened(region) + "')"));
+        twilio.edge().filter(edge -> !EDGE.matcher(edge).matches()).ifPresent(edge -> problems.add(
+                "TWILIO_EDGE must be a Twilio edge location, lower-case words joined by '-' such as dublin, sydney or "
+                        + "sao-paulo (got '" + shortened(edge) + "')"));
         if (twilio.maxRetryAfter().isNegative()) {
             problems.add("TWILIO_MAX_RETRY_AFTER must not be negative");
         }
@@ -104,7 +116,15 @@ public class ConfigCheck {
             problems.add("CONSOLE_SESSION_TTL must be at least 1 minute");
         }
         atLeast(problems, "voicegate.console.max-streams", console.maxStreams(), 1);
+        if (!positive(config.redis().checkInterval()) || !positive(config.redis().checkTimeout())) {
+            problems.add("REDIS_CHECK_INTERVAL and REDIS_CHECK_TIMEOUT must be positive");
+        }
         return problems.stream().distinct().toList();
+    }
+
+    /** A setting's value as a message may quote it: at most 40 characters. */
+    private static String shortened(String value) {
+        return value.length() <= 40 ? value : value.substring(0, 40) + "…";
     }
 
     private static void atLeast(List<String> problems, String name, long value, long min) {

@@ -46,6 +46,8 @@ public interface VoicegateConfig {
 
     Console console();
 
+    Redis redis();
+
     /**
      * Twilio credentials, and the fault tolerance that {@code twilio.TwilioGuards} gives every Twilio operation
      * ({@link #timeoutMs()}, {@link #maxRetries()}, {@link #retryDelayMs()}).
@@ -68,6 +70,15 @@ public interface VoicegateConfig {
          * ({@code TWILIO_WEBHOOK_AUTH_TOKEN}; default: {@link #authToken()}).
          */
         Optional<String> webhookAuthToken();
+
+        /**
+         * Twilio Region of the API ({@code TWILIO_REGION}, e.g. {@code ie1}): {@code api.{edge}.{region}.twilio.com}
+         * with {@link #edge()}, as the official SDKs ({@code twilio.TwilioApiUrl}); {@code TWILIO_BASE_URL} wins.
+         */
+        Optional<String> region();
+
+        /** Twilio edge location ({@code TWILIO_EDGE}, e.g. {@code dublin}); region {@code us1} when only this is set. */
+        Optional<String> edge();
 
         /** Further server-side accounts, keyed by account SID. */
         Map<String, Account> accounts();
@@ -432,5 +443,16 @@ public interface VoicegateConfig {
         /** The audit page's decisions: the latest audit lines kept on this replica ({@code CONSOLE_RECENT_AUDIT}). */
         @WithDefault("1000")
         int recentAudit();
+    }
+
+    /** Watching the Redis of {@code REDIS_URL} ({@code observability.RedisHealth}): a PING this often, this long at most. */
+    interface Redis {
+        /** How often Redis is asked whether it answers ({@code REDIS_CHECK_INTERVAL}); positive. */
+        @WithDefault("PT2S")
+        Duration checkInterval();
+
+        /** A PING not answered within this counts as Redis being unreachable ({@code REDIS_CHECK_TIMEOUT}); positive. */
+        @WithDefault("PT1S")
+        Duration checkTimeout();
     }
 }

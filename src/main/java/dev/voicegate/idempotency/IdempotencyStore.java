@@ -7,7 +7,8 @@ import io.smallrye.mutiny.Uni;
 /**
  * Where make_call idempotency keys live: a tiny key-value store with atomic claim and compare-and-set,
  * in memory for one instance or in Redis shared by every replica. Values are opaque strings.
- * Every operation fails with {@link StoreUnavailableException} when the store cannot be reached.
+ * Every operation fails with {@link StoreUnavailableException} when the store cannot be reached. A key is
+ * {@code <account SID>:<Idempotency-Key>}; the Redis store keeps the SID hashed in its key names.
  */
 public interface IdempotencyStore {
 

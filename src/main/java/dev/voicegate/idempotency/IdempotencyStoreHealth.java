@@ -10,7 +10,11 @@ import org.eclipse.microprofile.health.Readiness;
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.mutiny.Uni;
 
-/** Readiness: the idempotency store answers (always true in memory; a PING when it is Redis). */
+/**
+ * Readiness details of the idempotency store: its kind and, with Redis, whether a PING answers now. Always up: every
+ * replica shares the one Redis, so failing readiness with it would take them all out at once (see
+ * {@code observability.RedisHealth}); a keyed make_call fails closed by itself meanwhile ({@code upstream_unavailable}).
+ */
 @Readiness
 @ApplicationScoped
 public class IdempotencyStoreHealth implements AsyncHealthCheck {
@@ -25,8 +29,10 @@ public class IdempotencyStoreHealth implements AsyncHealthCheck {
     public Uni<HealthCheckResponse> call() {
         return store.ping()
                 .ifNoItem().after(Duration.ofSeconds(2)).fail()
-                .map(ok -> HealthCheckResponse.named("idempotency-store").up().withData("kind", store.kind()).build())
-                .onFailure().recoverWithItem(failure -> HealthCheckResponse.named("idempotency-store").down()
-                        .withData("kind", store.kind()).withData("error", "unreachable").build());
+                .map(ok -> HealthCheckResponse.named("idempotency-store").up().withData("kind", store.kind())
+                        .withData("degraded", false).build())
+                .onFailure().recoverWithItem(failure -> HealthCheckResponse.named("idempotency-store").up()
+                        .withData("kind", store.kind()).withData("degraded", true).withData("error", "unreachable")
+                        .build());
     }
 }

@@ -200,4 +200,27 @@ class ConfigCheckTest {
         assertEquals(List.of("CONSOLE_SESSION_TTL must be at least 1 minute"),
                 problems(Map.of("voicegate.console.session-ttl", "PT10S")));
     }
+
+    @Test
+    void twilioRegionsAndEdgesOfTheSdksAreAcceptedAndOtherShapesRefused() {
+        for (String region : List.of("us1", "us2", "ie1", "au1", "jp1", "de1", "br1", "sg1")) {
+            assertEquals(List.of(), problems(Map.of("voicegate.twilio.region", region)), region);
+        }
+        for (String edge : List.of("sydney", "dublin", "tokyo", "frankfurt", "ashburn", "umatilla", "sao-paulo",
+                "singapore")) {
+            assertEquals(List.of(), problems(Map.of("voicegate.twilio.edge", edge)), edge);
+        }
+        assertEquals(List.of(), problems(Map.of("voicegate.twilio.region", "ie1", "voicegate.twilio.edge", "dublin")));
+        assertEquals(List.of("TWILIO_REGION must be a Twilio Region, two lower-case letters and a number such as us1, "
+                + "ie1 or au1 (got 'IE1')"), problems(Map.of("voicegate.twilio.region", "IE1")));
+        for (String region : List.of("ireland", "ie", "ie1.evil.example", "ie1/", "i1")) {
+            assertEquals(1, problems(Map.of("voicegate.twilio.region", region)).size(), region);
+        }
+        assertEquals(List.of("TWILIO_EDGE must be a Twilio edge location, lower-case words joined by '-' such as dublin, "
+                + "sydney or sao-paulo (got 'evil.example.com/x')"),
+                problems(Map.of("voicegate.twilio.edge", "evil.example.com/x")));
+        for (String edge : List.of("Dublin", "dublin1", "-dublin", "sao_paulo", "x", "dublin@evil")) {
+            assertEquals(1, problems(Map.of("voicegate.twilio.edge", edge)).size(), edge);
+        }
+    }
 }

@@ -91,6 +91,12 @@ public final class PackagedApp implements AutoCloseable {
         start();
     }
 
+    /** SIGTERM, and waits until the process is gone (its graceful shutdown included). */
+    public void stop() {
+        process.destroy();
+        await().atMost(Duration.ofSeconds(60)).until(() -> !process.isAlive());
+    }
+
     /** SIGKILL: no shutdown hooks, nothing released. */
     public void kill() {
         process.destroyForcibly();

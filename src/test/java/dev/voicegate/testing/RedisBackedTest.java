@@ -46,8 +46,16 @@ public abstract class RedisBackedTest {
         return PackagedApp.replica(logName, WireMockTwilio.baseUrl(twilio), redis.url(), settings);
     }
 
-    /** Waits until the service is ready again (after {@link RedisServer#outage}). */
+    /**
+     * Waits until the service has Redis again (after {@link RedisServer#outage}): ready, the {@code redis} check no
+     * longer degraded and the idempotency store's PING answered. Readiness alone says nothing: it stays up without Redis.
+     */
     protected static void awaitReady() {
-        await().atMost(Duration.ofSeconds(10)).until(() -> given().get("/q/health/ready").statusCode() == 200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            io.restassured.response.Response ready = given().get("/q/health/ready");
+            return ready.statusCode() == 200
+                    && Boolean.FALSE.equals(ready.path("checks.find { it.name == 'redis' }.data.degraded"))
+                    && Boolean.FALSE.equals(ready.path("checks.find { it.name == 'idempotency-store' }.data.degraded"));
+        });
     }
 }

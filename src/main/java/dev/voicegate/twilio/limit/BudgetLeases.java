@@ -9,6 +9,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 import org.jboss.logging.Logger;
 
@@ -32,9 +33,16 @@ final class BudgetLeases {
     private final String replica = Long.toHexString(ThreadLocalRandom.current().nextLong());
     private final AtomicLong ids = new AtomicLong();
     private final AtomicBoolean fallback = new AtomicBoolean();
+    /** The service is stopping: the leases were given back together, and nothing more is sent to Redis. */
+    private volatile boolean closed;
     /** Lease ids held, per account; an account holding none is dropped. Guarded by itself. */
     private final Map<String, Set<String>> held = new HashMap<>();
-    /** Leases held of every account without series of its own (pass-through), together. Guarded by held. */
+    /**
+     * Leases given back whose command has not completed yet, per account. Guarded by held. At a stop, a request cut
+     * short gives its slot back just as the Redis client closes: such a command may never be written.
+     */
+    private final Map<String, Set<String>> giving = new HashMap<>();
+        /** Leases held of every account without series of its own (pass-through), together. Guarded by held. */
     private int otherHeld;
 
     /** {@code named}: the accounts with metric series of their own (the configured ones). */
@@ -106,13 +114,29 @@ final class BudgetLeases {
             count = named.test(account) ? leases.size() : --otherHeld;
         }
         metrics.held(label(account), count);
-        if (!fallback.get()) { // while Redis is out of reach, the lease expires there instead
-            redis.give(account, id).subscribe().with(inUse -> shared(account, inUse), this::unreachable);
+        if (!fallback.get() && !closed) { // while Redis is out of reach, the lease expires there instead
+            synchronized (held) {
+                giving.computeIfAbsent(account, a -> new HashSet<>()).add(id);
+            }
+            redis.give(account, id).onTermination().invoke(() -> given(account, id))
+                    .subscribe().with(inUse -> shared(account, inUse), this::unreachable);
+        }
+    }
+
+    private void given(String account, String id) {
+        synchronized (held) {
+            Set<String> ids = giving.get(account);
+            if (ids != null && ids.remove(id) && ids.isEmpty()) {
+                giving.remove(account);
+            }
         }
     }
 
     /** Renews every lease held, one command per account; while Redis is unreachable, asks whether it is back. */
     void renew() {
+        if (closed) {
+            return;
+        }
         if (fallback.get()) {
             redis.ping().subscribe().with(ok -> {
                 if (fallback.compareAndSet(true, false)) {
@@ -141,6 +165,28 @@ final class BudgetLeases {
         }, this::unreachable));
     }
 
+    /**
+     * The service is stopping: gives every lease still held (or being given back) to Redis, one command per account,
+     * and sends nothing more (a request that ends later gives its slot back locally only). The leases given back.
+     * Fails when a command fails or times out (the leases then expire in Redis).
+     */
+    Uni<Integer> giveBackAll() {
+        closed = true;
+        Map<String, List<String>> snapshot = new HashMap<>();
+        synchronized (held) {
+            held.forEach((account, leases) -> snapshot.put(account, List.copyOf(leases)));
+            giving.forEach((account, ids) -> snapshot.merge(account, List.copyOf(ids),
+                    (a, b) -> Stream.concat(a.stream(), b.stream()).toList()));
+        }
+        if (snapshot.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        // Tried even in the local share: a command cut short by the stopping service itself may have switched to it.
+        List<Uni<Integer>> given = snapshot.entrySet().stream()
+                .map(entry -> redis.give(entry.getKey(), entry.getValue()).replaceWith(entry.getValue().size())).toList();
+        return Uni.join().all(given).andFailFast().map(counts -> counts.stream().mapToInt(Integer::intValue).sum());
+    }
+
     private String label(String account) {
         return named.test(account) ? SharedBudget.label(account) : BudgetMetrics.OTHER;
     }
@@ -154,6 +200,9 @@ final class BudgetLeases {
 
     /** A Redis command failed or timed out: the local share applies until Redis answers again. Logged once. */
     private void unreachable(Throwable failure) {
+        if (closed) { // the service is stopping: its Redis client may be closing, which is no outage
+            return;
+        }
         if (fallback.compareAndSet(false, true)) {
             metrics.fallback(true);
             LOG.warnf("Redis is unreachable for the shared Twilio budget (%s): each replica keeps to its local share "

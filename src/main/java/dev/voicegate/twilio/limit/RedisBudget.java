@@ -1,16 +1,12 @@
 package dev.voicegate.twilio.limit;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 
 import dev.voicegate.LuaScripts;
+import dev.voicegate.SidHash;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
 
@@ -56,7 +52,14 @@ final class RedisBudget {
 
     /** Gives the lease back; the slots still in use. */
     Uni<Integer> give(String account, String id) {
-        return call("EVAL", RELEASE, "1", key(account), id).map(Response::toInteger);
+        return give(account, List.of(id));
+    }
+
+    /** Gives the leases back (at least one), in one round trip; the slots still in use. */
+    Uni<Integer> give(String account, Collection<String> ids) {
+        List<String> args = new ArrayList<>(List.of(RELEASE, "1", key(account)));
+        args.addAll(ids);
+        return call("EVAL", args.toArray(String[]::new)).map(Response::toInteger);
     }
 
     Uni<Renewed> renew(String account, Duration lease, Collection<String> ids) {
@@ -77,12 +80,7 @@ final class RedisBudget {
 
     /** SHA-256 of the account SID in lower case, hex: the Redis key, and (its first 12 digits) the metrics label. */
     static String hash(String account) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(account.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is always available", e);
-        }
+        return SidHash.of(account);
     }
 
     private Uni<Response> call(String command, String... args) {

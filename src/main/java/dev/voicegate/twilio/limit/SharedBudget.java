@@ -10,6 +10,7 @@ import java.util.function.Predicate;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
@@ -19,10 +20,12 @@ import org.jboss.logging.Logger;
 import dev.voicegate.config.VoicegateConfig;
 import dev.voicegate.observability.BudgetMetrics;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.operators.AbstractUni;
 import io.smallrye.mutiny.subscription.UniSubscriber;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 
 /**
@@ -177,7 +180,43 @@ public class SharedBudget {
                 + (millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms"));
     }
 
-    /** Stops renewing (the service is stopping): leases still held expire in Redis. */
+    /**
+     * The service is stopping, after the requests in flight had their {@code SHUTDOWN_TIMEOUT} (and before the Redis
+     * client closes): gives the leases still held back at once, so that the other replicas need not wait
+     * {@code TWILIO_SHARED_LEASE} for them during a rollout.
+     */
+    void onShutdown(@Observes ShutdownEvent event) {
+        giveBackAll();
+    }
+
+    /**
+     * Stops renewing and gives every lease held back to Redis. Waits at most twice {@code TWILIO_SHARED_TIMEOUT}, and
+     * never on an event loop (there it only sends); leases not given back expire in Redis as before.
+     */
+    void giveBackAll() {
+        stop();
+        if (leases == null) {
+            return;
+        }
+        Uni<Integer> given = leases.giveBackAll();
+        if (Context.isOnEventLoopThread()) {
+            given.subscribe().with(count -> {
+            }, failure -> {
+            });
+            return;
+        }
+        try {
+            int count = given.await().atMost(settings.timeout().multipliedBy(2));
+            if (count > 0) {
+                LOG.infof("Stopping: gave %d leases of the shared Twilio budget back to Redis", count);
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("Stopping: the leases of the shared Twilio budget could not be given back (%s); they expire "
+                    + "within TWILIO_SHARED_LEASE", e.getClass().getSimpleName());
+        }
+    }
+
+    /** Stops renewing (the service is stopping). */
     @PreDestroy
     void stop() {
         if (renewal != -1) {

@@ -4,6 +4,7 @@ import static dev.voicegate.testing.TwilioStubs.CALLS;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -71,8 +72,12 @@ class SharedBudgetIT {
             answers.schedule(() -> answer(exchange, page), delayMillis.get(), TimeUnit.MILLISECONDS);
         });
         twilio.start();
+    }
+
+    /** Two replicas with this lease time and these settings on top; warmed, the stand-in's counts reset. */
+    void startReplicas(Duration lease, Map<String, String> settings) {
         for (int i = 0; i < 2; i++) {
-            startReplica(i);
+            startReplica(i, lease, settings);
         }
         for (int port : ports) {
             listCalls(port); // warm
@@ -92,14 +97,15 @@ class SharedBudgetIT {
         }
     }
 
-    void startReplica(int index) {
-        Map<String, String> settings = Map.of(
+    void startReplica(int index, Duration lease, Map<String, String> extra) {
+        Map<String, String> settings = new java.util.HashMap<>(Map.of(
                 "voicegate.upstream.max-concurrent-per-account", Integer.toString(BOUND),
-                "voicegate.upstream.shared-lease", LEASE.toString(),
+                "voicegate.upstream.shared-lease", lease.toString(),
                 "voicegate.upstream.max-queue-wait", "PT8S",
                 "voicegate.twilio.timeout-ms", "20000",
                 // The burst is meant to queue for the shared slots, not to be shed at the door: admit whatever can wait.
-                "voicegate.upstream.max-admission-wait", "PT8S");
+                "voicegate.upstream.max-admission-wait", "PT8S"));
+        settings.putAll(extra);
         PackagedApp replica = PackagedApp.replica("shared-budget-replica-" + index,
                 "http://127.0.0.1:" + twilio.getAddress().getPort(), redis.url(), settings);
         replicas.add(replica);
@@ -124,6 +130,7 @@ class SharedBudgetIT {
 
     @Test
     void twoLoadedReplicasNeverExceedTheBoundAndAKilledOnesSlotsComeBack() throws Exception {
+        startReplicas(LEASE, Map.of());
         List<CompletableFuture<Integer>> load = IntStream.range(0, 32)
                 .mapToObj(i -> CompletableFuture.supplyAsync(() -> listCalls(ports.get(i % 2)).statusCode(), clients))
                 .toList();
@@ -147,5 +154,48 @@ class SharedBudgetIT {
         Duration back = Duration.ofNanos(System.nanoTime() - killed);
         assertTrue(back.compareTo(LEASE.dividedBy(2)) > 0, "the dead replica's slots held the request back: " + back);
         assertTrue(back.compareTo(LEASE.plusSeconds(2)) < 0, "its slots came back within the lease time: " + back);
+    }
+
+    /**
+     * A rollout: the second replica holds every slot and is stopped (SIGTERM), its requests still waiting for Twilio
+     * past its shutdown timeout. It gives its leases back as it stops, so the first takes the whole budget at once,
+     * not after the 15 s lease time (beyond its 8 s queue wait: it would have refused).
+     */
+    @Test
+    void aStoppedReplicaGivesItsSlotsBackAndTheOtherTakesTheWholeBudgetAtOnce() {
+        Duration lease = Duration.ofSeconds(15);
+        startReplicas(lease, Map.of("quarkus.shutdown.delay", "PT0S", "quarkus.shutdown.timeout", "PT1S"));
+        delayMillis.set(60_000);
+        for (int i = 0; i < BOUND; i++) {
+            CompletableFuture.runAsync(() -> listCalls(ports.get(1)), clients);
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> inFlight.get() == BOUND);
+        long stopping = System.nanoTime();
+        replicas.get(1).stop();
+        Duration exited = Duration.ofNanos(System.nanoTime() - stopping);
+        // The first replica now holds the whole budget at once: BOUND requests in flight together at the stand-in.
+        inFlight.set(0); // the stopped replica's requests are gone
+        delayMillis.set(5_000);
+        long stopped = System.nanoTime();
+        List<CompletableFuture<Integer>> whole = IntStream.range(0, BOUND)
+                .mapToObj(i -> CompletableFuture.supplyAsync(() -> listCalls(ports.get(0)).statusCode(), clients))
+                .toList();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10)).until(() -> inFlight.get() == BOUND);
+        Duration took = Duration.ofNanos(System.nanoTime() - stopped);
+        System.out.printf("shared budget: the stopping replica exited in %d ms; the other then held the whole budget "
+                + "after %d ms%n", exited.toMillis(), took.toMillis());
+        assertTrue(took.compareTo(Duration.ofSeconds(3)) < 0, "the whole budget at once, not after the lease: " + took);
+        whole.forEach(request -> assertEquals(200, request.join()));
+        // Its requests cut at the shutdown timeout give their slots back as they end, or the ShutdownEvent gives back
+        // those still held then (SharedBudgetTest covers that step on its own): either way none is left to expire.
+        assertFalse(replicaLog(1).contains("could not be given back"), replicaLog(1));
+    }
+
+    static String replicaLog(int index) {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("target/shared-budget-replica-" + index + ".log"));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

@@ -83,7 +83,7 @@ class SharedBudgetServiceTest extends RedisBackedTest {
                 listCalls().statusCode(200);
             }
             twilio.verify(3, getRequestedFor(urlPathEqualTo(CALLS)));
-            // Not failed by the budget (the idempotency store's own check is what goes DOWN without Redis).
+            // Not failed by the budget (nor by anything else: readiness never depends on Redis).
             budgetCheck().body("checks.find { it.name == 'twilio-budget' }.status", equalTo("UP"))
                     .body("checks.find { it.name == 'twilio-budget' }.data.mode", equalTo("local-share"))
                     .body("checks.find { it.name == 'twilio-budget' }.data.per-account", equalTo(8));

@@ -203,6 +203,51 @@ class SharedBudgetTest {
     }
 
     @Test
+    void aStoppingReplicaGivesItsLeasesBackAndTheOtherTakesTheWholeBudgetAtOnce() {
+        Duration lease = Duration.ofSeconds(15); // the default: what the other replica would wait without the give-back
+        SharedBudget.Settings settings = new SharedBudget.Settings(3, 1, Duration.ofSeconds(10), lease, TIMEOUT);
+        SharedBudget stoppingBudget = new SharedBudget(settings, redis(), vertx, new BudgetMetrics(new SimpleMeterRegistry()));
+        SharedBudget stayingBudget = new SharedBudget(settings, redis(), vertx, new BudgetMetrics(new SimpleMeterRegistry()));
+        budgets.add(stoppingBudget);
+        budgets.add(stayingBudget);
+        AccountLimiter stopping = new AccountLimiter(3, 256, Duration.ofSeconds(10), Duration.ofHours(1), stoppingBudget);
+        AccountLimiter staying = new AccountLimiter(3, 256, Duration.ofSeconds(10), Duration.ofHours(1), stayingBudget);
+        List<AccountLimiter.Lease> held = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            held.add(acquire(stopping).awaitItem().getItem());
+        }
+        UniAssertSubscriber<AccountLimiter.Lease> waiting = acquire(staying);
+        try (LogCapture log = LogCapture.install()) {
+            long stopped = System.nanoTime();
+            stoppingBudget.giveBackAll(); // what the ShutdownEvent does, on this (non event-loop) thread
+            waiting.awaitItem(Duration.ofSeconds(5));
+            acquire(staying).awaitItem(Duration.ofSeconds(5));
+            acquire(staying).awaitItem(Duration.ofSeconds(5));
+            Duration took = Duration.ofNanos(System.nanoTime() - stopped);
+            assertTrue(took.compareTo(Duration.ofSeconds(3)) < 0, "the whole budget at once, not after the lease: " + took);
+            assertEquals("3", raw("ZCARD", RedisBudget.key(ACCOUNT)), "the staying replica's three");
+            // A request of the stopped replica that ends afterwards gives its slot back locally only: nothing is
+            // removed from, or added again to, Redis (the other replica's leases stay).
+            held.forEach(AccountLimiter.Lease::release);
+            assertEquals(0, stopping.inFlight(ACCOUNT));
+            assertEquals("3", raw("ZCARD", RedisBudget.key(ACCOUNT)));
+            assertTrue(log.lines().stream().anyMatch(line -> line.contains("gave 3 leases")), log.lines()::toString);
+        }
+    }
+
+    @Test
+    void aStoppingReplicaWithRedisAwayGivesUpAtOnceAndItsLeasesExpireThere() {
+        SharedBudget budget = budget(2, 1, Duration.ofSeconds(1), new SimpleMeterRegistry());
+        AccountLimiter limiter = new AccountLimiter(2, 256, Duration.ofSeconds(1), Duration.ofHours(1), budget);
+        acquire(limiter).awaitItem();
+        server.stopProcess();
+        long stopped = System.nanoTime();
+        budget.giveBackAll();
+        assertTrue(Duration.ofNanos(System.nanoTime() - stopped).compareTo(TIMEOUT.multipliedBy(2).plusSeconds(1)) < 0,
+                "bounded by twice the command timeout");
+    }
+
+    @Test
     void aFullSharedBudgetFailsAsThrottledAfterTheQueueWait() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         SharedBudget budget = budget(1, 1, Duration.ofMillis(200), registry);
