@@ -100,6 +100,10 @@ class DashboardMetricsTest {
         // Their labels and the values the expressions select too: outcome_unknown, rejected, rate_limited are there.
         List<String> problems = problems(expressions(), exported);
         assertTrue(problems.isEmpty(), "at start-up:\n" + String.join("\n", problems));
+        // Gauges read something real from the start (a breaker not yet known would read NaN).
+        List<String> nan = given().get("/q/metrics").then().extract().asString().lines()
+                .filter(l -> l.startsWith("voicegate_") && l.endsWith("NaN")).toList();
+        assertTrue(nan.isEmpty(), nan.toString());
     }
 
     @Test
