@@ -44,11 +44,14 @@ public class BudgetMetrics {
     private final Map<String, AtomicInteger> inUse = new ConcurrentHashMap<>();
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final AtomicInteger fallback = new AtomicInteger();
+    private final AtomicInteger limit = new AtomicInteger();
 
     public BudgetMetrics(MeterRegistry registry) {
         this.registry = registry;
         Gauge.builder("voicegate.upstream.budget.fallback", fallback, AtomicInteger::get)
                 .description("1 while Redis is unreachable and each replica keeps to its local share").register(registry);
+        Gauge.builder("voicegate.upstream.budget.limit", limit, AtomicInteger::get)
+                .description("Twilio requests in flight allowed per account").register(registry);
     }
 
     /** Slots of the account this replica holds now. */
@@ -95,13 +98,7 @@ public class BudgetMetrics {
 
     /** The per-account bound ({@code TWILIO_MAX_CONCURRENT_PER_ACCOUNT}): every replica's together with Redis. */
     public void limit(int bound) {
-        AtomicInteger value = inUse.computeIfAbsent(" limit", k -> {
-            AtomicInteger v = new AtomicInteger();
-            Gauge.builder("voicegate.upstream.budget.limit", v, AtomicInteger::get)
-                    .description("Twilio requests in flight allowed per account").register(registry);
-            return v;
-        });
-        value.set(bound);
+        limit.set(bound);
     }
 
     private Counter doorCounter(String account, String reason) {
