@@ -76,6 +76,11 @@ public interface Ledger {
         return Backlog.NONE;
     }
 
+    /** How long the oldest write not yet in the store has waited; zero when none waits (and in memory). */
+    default java.time.Duration writeLag() {
+        return java.time.Duration.ZERO;
+    }
+
     /**
      * {@code pending}: writes kept locally, in order; {@code dropped}: writes lost since start because that queue was
      * full; {@code degraded}: the store does not answer writes now.

@@ -22,7 +22,8 @@ final class PendingWrites {
 
     private static final Logger LOG = Logger.getLogger(PendingWrites.class);
 
-    private record Write(Supplier<Uni<?>> send, CompletableFuture<Void> done) {
+    /** {@code queuedAt}: System.nanoTime() when added, for the write lag. */
+    private record Write(Supplier<Uni<?>> send, CompletableFuture<Void> done, long queuedAt) {
     }
 
     private final Deque<Write> queue = new ArrayDeque<>();
@@ -49,7 +50,7 @@ final class PendingWrites {
                 }
                 return;
             }
-            queue.add(new Write(send, new CompletableFuture<>()));
+            queue.add(new Write(send, new CompletableFuture<>(), System.nanoTime()));
             if (sending || failing || closed) {
                 return;
             }
@@ -70,6 +71,12 @@ final class PendingWrites {
 
     synchronized int size() {
         return queue.size();
+    }
+
+    /** How long the oldest write not yet in Redis has waited: zero when none does. */
+    synchronized Duration lag() {
+        Write oldest = queue.peek();
+        return oldest == null ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - oldest.queuedAt());
     }
 
     synchronized long dropped() {

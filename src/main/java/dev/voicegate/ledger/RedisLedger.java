@@ -166,6 +166,11 @@ final class RedisLedger implements Ledger {
         return new Backlog(writes.size(), writes.dropped(), writes.failing());
     }
 
+    @Override
+    public Duration writeLag() {
+        return writes.lag();
+    }
+
     /** Stops retrying and unsubscribes (shutdown); queued writes are lost. */
     void close() {
         writes.close();

@@ -1,12 +1,15 @@
 package dev.voicegate.observability;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.voicegate.failure.ErrorCategory;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -18,6 +21,17 @@ import io.micrometer.core.instrument.Timer;
  */
 @ApplicationScoped
 public class ActionMetrics {
+
+    /** Every outcome an action may end with: {@code success} and each error category. */
+    public static final List<String> OUTCOMES;
+
+    static {
+        List<String> outcomes = new ArrayList<>(List.of("success"));
+        for (ErrorCategory category : ErrorCategory.values()) {
+            outcomes.add(category.wire());
+        }
+        OUTCOMES = List.copyOf(outcomes);
+    }
 
     private final MeterRegistry registry;
     private final AtomicInteger lookupsInFlight = new AtomicInteger();
@@ -36,12 +50,31 @@ public class ActionMetrics {
      * "success" or the error category (partial included).
      */
     public void record(String action, String surface, String outcome, Duration elapsed) {
-        requests.computeIfAbsent(action + ' ' + surface + ' ' + outcome, key -> Counter.builder("voicegate.action.requests")
-                .description("Actions by surface and outcome category").tag("action", action).tag("surface", surface)
-                .tag("outcome", outcome).register(registry)).increment();
-        durations.computeIfAbsent(action + ' ' + surface, key -> Timer.builder("voicegate.action.duration")
+        counter(action, surface, outcome).increment();
+        timer(action, surface).record(elapsed);
+    }
+
+    /**
+     * Registers the action's series on these surfaces at zero, one per outcome of {@link #OUTCOMES}, at start-up: so
+     * that rate() sees the first request and an alert on an outcome (outcome_unknown) has a series to read.
+     */
+    public void register(String action, List<String> surfaces) {
+        for (String surface : surfaces) {
+            OUTCOMES.forEach(outcome -> counter(action, surface, outcome));
+            timer(action, surface);
+        }
+    }
+
+    private Counter counter(String action, String surface, String outcome) {
+        return requests.computeIfAbsent(action + ' ' + surface + ' ' + outcome, key -> Counter.builder(
+                "voicegate.action.requests").description("Actions by surface and outcome category").tag("action", action)
+                .tag("surface", surface).tag("outcome", outcome).register(registry));
+    }
+
+    private Timer timer(String action, String surface) {
+        return durations.computeIfAbsent(action + ' ' + surface, key -> Timer.builder("voicegate.action.duration")
                 .description("Action latency").tag("action", action).tag("surface", surface)
-                .publishPercentileHistogram().register(registry)).record(elapsed);
+                .publishPercentileHistogram().register(registry));
     }
 
     public void lookupStarted() {

@@ -1,12 +1,14 @@
 package dev.voicegate.registry;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -31,6 +33,7 @@ import dev.voicegate.voice.ActionResult;
 import dev.voicegate.voice.Confirmation;
 import dev.voicegate.voice.Surface;
 import io.quarkus.arc.All;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -68,6 +71,12 @@ public class ActionDispatcher {
     /** Every action by name, in catalog order. */
     public Map<String, Action<?, ?>> actions() {
         return actions;
+    }
+
+    /** Every action's metric series on every surface, from start-up (counters at zero). */
+    void registerMetrics(@Observes StartupEvent event) {
+        List<String> surfaces = Arrays.stream(Surface.values()).map(Surface::tag).toList();
+        actions.keySet().forEach(name -> metrics.register(name, surfaces));
     }
 
     public Optional<Action<?, ?>> find(String name) {

@@ -14,7 +14,10 @@ import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import dev.voicegate.config.VoicegateConfig;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
+import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import io.smallrye.faulttolerance.api.Guard;
 import io.smallrye.mutiny.Uni;
 
@@ -33,6 +36,9 @@ import io.smallrye.mutiny.Uni;
  * reading the first call's breaker state (smallrye/smallrye-fault-tolerance#1325, fixed after 6.10.1). Called
  * directly, a guard reads no {@code quarkus.fault-tolerance.*} configuration, so the one setting used here, the
  * integration tests' {@code global.circuit-breaker.enabled=false}, is read here.
+ * <p>
+ * {@code voicegate_twilio_breaker_state{breaker}} (0 closed, 1 half-open, 2 open; 0 when breakers are off) exists
+ * from start-up, one series per guard: SmallRye's own {@code ft_circuitbreaker_*} appear only after a first call.
  */
 @Singleton
 @Startup
@@ -56,7 +62,7 @@ public class TwilioGuards {
 
     TwilioGuards(VoicegateConfig config,
             @ConfigProperty(name = "quarkus.fault-tolerance.global.circuit-breaker.enabled", defaultValue = "true")
-            boolean breakers) {
+            boolean breakers, MeterRegistry registry) {
         this.config = config.twilio();
         this.breakers = breakers;
         Duration timeout = Duration.ofMillis(this.config.timeoutMs());
@@ -68,6 +74,22 @@ public class TwilioGuards {
         }
         // No timeout here: MediaAttempt times itself and cancels, so that a late download finds nobody to leak to.
         guards.put(RECORDING_MEDIA, guard(RECORDING_MEDIA, new RetryPolicy.Reads(), null));
+        for (String name : guards.keySet()) {
+            Gauge.builder("voicegate.twilio.breaker.state", () -> breakerState(name))
+                    .description("The Twilio operation's circuit breaker: 0 closed, 1 half-open, 2 open")
+                    .tag("breaker", name).register(registry);
+        }
+    }
+
+    private int breakerState(String name) {
+        if (!breakers) {
+            return 0;
+        }
+        return switch (CircuitBreakerMaintenance.get().currentState(name)) {
+            case CLOSED -> 0;
+            case HALF_OPEN -> 1;
+            case OPEN -> 2;
+        };
     }
 
     /** Runs one Twilio operation under its guard; {@code attempt} is subscribed to once per attempt. */

@@ -182,8 +182,17 @@ class UpstreamLimitTest {
         assertTrue(overlap > 1, "lookups still run in parallel, max overlap was " + overlap);
     }
 
+    /** voicegate_upstream_door_refusals_total of this reason, every account together. */
+    static double doorRefusals(String reason) {
+        return given().get("/q/metrics").then().statusCode(200).extract().asString().lines()
+                .filter(line -> line.startsWith("voicegate_upstream_door_refusals_total{")
+                        && line.contains("reason=\"" + reason + "\""))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+    }
+
     @Test
     void aSaturatedAccountFailsListCallsFastAsRateLimitedWithoutCallingTwilio() {
+        double refusedBefore = doorRefusals("queue_full");
         saturate();
 
         long started = System.nanoTime();
@@ -199,6 +208,7 @@ class UpstreamLimitTest {
         long tookMs = (System.nanoTime() - started) / 1_000_000;
         ContractSchemas.assertValidOutput("list_calls", json);
         assertTrue(tookMs < 1000, "fails at once rather than waiting for a slot, took " + tookMs + " ms");
+        assertEquals(refusedBefore + 1, doorRefusals("queue_full"), "counted as a door refusal");
 
         saturate();
         action("list_calls", listCallsBody())

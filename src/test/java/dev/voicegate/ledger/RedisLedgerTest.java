@@ -137,11 +137,16 @@ class RedisLedgerTest extends LedgerContractTest {
             ledger.details("CA50", new CallDetails("12", null, null, null, List.of()));
             await().atMost(Duration.ofSeconds(10)).until(() -> a.backlog().degraded());
             assertEquals(new Ledger.Backlog(3, 0, true), a.backlog());
+            // The write lag (voicegate_ledger_write_lag_seconds) is the oldest waiting write's age: it grows.
+            Duration lag = a.writeLag();
+            assertTrue(lag.compareTo(Duration.ZERO) > 0, lag.toString());
+            await().atMost(Duration.ofSeconds(5)).until(() -> a.writeLag().compareTo(lag) > 0);
             assertThrows(LedgerUnavailableException.class, () -> result(a.find("CA50")));
             assertThrows(LedgerUnavailableException.class, () -> result(a.list(everything(10))));
             assertThrows(LedgerUnavailableException.class, () -> result(a.event("CA50", callback("ringing", 1, null, base))));
         });
         await().atMost(Duration.ofSeconds(10)).until(() -> a.backlog().equals(Ledger.Backlog.NONE));
+        assertEquals(Duration.ZERO, a.writeLag(), "nothing waits");
         LedgerEntry entry = result(b.find("CA50")).orElseThrow();
         assertEquals(LedgerEntry.PLACED, entry.outcome());
         assertEquals("12", entry.details().duration());

@@ -57,6 +57,8 @@ class KubernetesManifestsIT {
         for (String name : List.of("TWILIO_AUTH_TOKEN", "TWILIO_API_SECRET", "SERVICE_API_KEYS")) {
             assertFalse(text.contains(name), file + " must not carry " + name + " as a literal value");
         }
+        // quarkus.kubernetes.vcs-uri.enabled=false: built from a local clone, it would be the build machine's path.
+        assertFalse(text.contains("vcs-uri"), file + " must not carry the git remote (app.quarkus.io/vcs-uri)");
     }
 
     @Test

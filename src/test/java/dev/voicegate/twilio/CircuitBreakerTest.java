@@ -77,6 +77,9 @@ class CircuitBreakerTest {
         String metrics = RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
         assertTrue(metrics.contains("ft_circuitbreaker_state_current{method=\"twilio-list-calls\",state=\"open\"} 1.0"),
                 metrics.lines().filter(line -> line.startsWith("ft_circuitbreaker_state_current")).toList().toString());
+        // Voicegate's own gauge, there from start-up for every operation (the dashboard's and the alert's): 2 is open.
+        assertTrue(metrics.contains("voicegate_twilio_breaker_state{breaker=\"twilio-list-calls\"} 2.0"), metrics);
+        assertTrue(metrics.contains("voicegate_twilio_breaker_state{breaker=\"twilio-create-call\"} 0.0"), metrics);
         int sent = twilio.getAllServeEvents().size();
 
         assertInstanceOf(CircuitBreakerOpenException.class, listFails());

@@ -3,14 +3,17 @@ package dev.voicegate.twilio.limit;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import dev.voicegate.config.VoicegateConfig;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.operators.AbstractUni;
 import io.smallrye.mutiny.subscription.UniSubscriber;
@@ -118,6 +121,29 @@ public class AccountLimiter {
         synchronized (account) {
             return account.inFlight;
         }
+    }
+
+    /** Requests of every account but these (lower-case SIDs) holding a slot now. */
+    int inFlightExcept(Set<String> accountSids) {
+        int sum = 0;
+        for (var entry : accounts.entrySet()) {
+            if (!accountSids.contains(entry.getKey())) {
+                synchronized (entry.getValue()) {
+                    sum += entry.getValue().inFlight;
+                }
+            }
+        }
+        return sum;
+    }
+
+    /** The metrics exist from start-up, so that rate() sees the first refusal. */
+    void registerMetrics(@Observes StartupEvent event) {
+        shared.registerMetrics(this);
+    }
+
+    /** Counts a new action refused here: {@code queue_full}, {@code admission_wait} or {@code queue_wait}. */
+    void doorRefused(String key, String reason) {
+        shared.doorRefused(key, reason);
     }
 
     /** Requests of this account waiting for a slot now, both turns. */

@@ -1,7 +1,9 @@
 package dev.voicegate.twilio.limit;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -64,6 +66,8 @@ public class SharedBudget {
     private final BudgetMetrics metrics;
     /** Accounts with metric series of their own: the configured ones. */
     private final Predicate<String> named;
+    /** The configured accounts' SIDs (lower case), whose series exist from start-up; empty in unit tests. */
+    private final Set<String> configured;
     private final long renewal;
 
     @Inject
@@ -71,7 +75,11 @@ public class SharedBudget {
             Instance<ReactiveRedisDataSource> redis, Vertx vertx, BudgetMetrics metrics) {
         this(Settings.of(config.upstream()), config.upstream().sharedBudget() && redisHosts.filter(h -> !h.isBlank())
                 .isPresent() ? new RedisBudget(redis.get()::execute, config.upstream().sharedTimeout()) : null,
-                vertx, metrics, configuredAccounts(config)::contains);
+                vertx, metrics, configuredAccounts(config));
+    }
+
+    private SharedBudget(Settings settings, RedisBudget redis, Vertx vertx, BudgetMetrics metrics, Set<String> configured) {
+        this(settings, redis, vertx, metrics, configured::contains, configured);
     }
 
     SharedBudget(Settings settings, RedisBudget redis, Vertx vertx, BudgetMetrics metrics) {
@@ -79,6 +87,12 @@ public class SharedBudget {
     }
 
     SharedBudget(Settings settings, RedisBudget redis, Vertx vertx, BudgetMetrics metrics, Predicate<String> named) {
+        this(settings, redis, vertx, metrics, named, Set.of());
+    }
+
+    private SharedBudget(Settings settings, RedisBudget redis, Vertx vertx, BudgetMetrics metrics,
+            Predicate<String> named, Set<String> configured) {
+        this.configured = configured;
         this.settings = settings;
         this.vertx = vertx;
         this.metrics = metrics;
@@ -171,6 +185,32 @@ public class SharedBudget {
      */
     String metricLabel(String account) {
         return named.test(account) ? label(account) : BudgetMetrics.OTHER;
+    }
+
+    /**
+     * The limiter's series, at start-up: each configured account's and {@link BudgetMetrics#OTHER}'s at zero, its
+     * requests in flight read at each scrape, and the bound.
+     */
+    void registerMetrics(AccountLimiter limiter) {
+        if (metrics == null) {
+            return;
+        }
+        List<String> labels = new ArrayList<>();
+        for (String sid : configured) {
+            labels.add(label(sid));
+            metrics.inFlight(label(sid), () -> limiter.inFlight(sid));
+        }
+        labels.add(BudgetMetrics.OTHER);
+        metrics.inFlight(BudgetMetrics.OTHER, () -> limiter.inFlightExcept(configured));
+        metrics.accounts(labels);
+        metrics.limit(settings.bound());
+    }
+
+    /** A new action refused by the local limiter (one of {@link BudgetMetrics#DOOR_REASONS}). */
+    void doorRefused(String account, String reason) {
+        if (metrics != null) {
+            metrics.doorRefused(metricLabel(account), reason);
+        }
     }
 
     LimitReachedException full() {

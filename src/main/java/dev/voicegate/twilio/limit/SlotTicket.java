@@ -85,6 +85,7 @@ final class SlotTicket implements UniSubscription, AccountLimiter.Lease {
                 state = State.QUEUED;
             } else if (candidate.firsts.size() >= limiter.maxQueued) {
                 refusal = limiter.queueFull();
+                limiter.doorRefused(key, "queue_full");
                 state = State.DONE;
             } else {
                 long estimate = limiter.door.estimate(candidate.followUps.size(), candidate.firsts.size(),
@@ -94,6 +95,7 @@ final class SlotTicket implements UniSubscription, AccountLimiter.Lease {
                     state = State.QUEUED;
                 } else {
                     refusal = limiter.wouldWaitTooLong(estimate);
+                    limiter.doorRefused(key, "admission_wait");
                     state = State.DONE;
                 }
             }
@@ -142,6 +144,7 @@ final class SlotTicket implements UniSubscription, AccountLimiter.Lease {
             account.dequeue(this);
             state = State.DONE;
         }
+        limiter.doorRefused(key, "queue_wait");
         onOwnContext(() -> subscriber.onFailure(limiter.waitedTooLong()));
     }
 
