@@ -40,7 +40,6 @@ public class ApprovalsResource {
     static final String LIST = "list_approvals";
     static final String APPROVE = "approve_call";
     static final String DENY = "deny_call";
-    private static final Pattern ID = Pattern.compile("^AP[0-9a-f]{32}$");
     private static final Pattern NOTICE = Pattern.compile("^[a-z-]{1,20}$");
 
     @Location("console/approvals.html")
@@ -89,7 +88,7 @@ public class ApprovalsResource {
     }
 
     private Uni<Response> decide(String id, Approval.State decision, String action, Operator operator) {
-        if (id == null || !ID.matcher(id).matches()) {
+        if (!Approval.isId(id)) {
             throw new ConsoleRefusal(Response.Status.NOT_FOUND, "That is not an approval id ('AP' and 32 hex digits).");
         }
         return approvals.find(id).flatMap(found -> {

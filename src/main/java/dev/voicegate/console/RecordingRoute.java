@@ -7,6 +7,7 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
+import dev.voicegate.Sid;
 import dev.voicegate.access.Guard;
 import dev.voicegate.failure.ActionException;
 import dev.voicegate.ledger.Ledger;
@@ -29,7 +30,8 @@ import io.vertx.ext.web.RoutingContext;
 @ApplicationScoped
 class RecordingRoute {
 
-    static final String PATH = "/console/calls/(CA[0-9a-f]{32})/recordings/(RE[0-9a-f]{32})\\.(wav|mp3)";
+    static final String PATH = "/console/calls/(" + Sid.CALL.regex() + ")/recordings/(" + Sid.RECORDING.regex()
+            + ")\\.(wav|mp3)";
     private static final Logger LOG = Logger.getLogger(RecordingRoute.class);
     private static final List<String> PASSED_THROUGH = List.of("Content-Type", "Content-Length", "Accept-Ranges",
             "Content-Range");
