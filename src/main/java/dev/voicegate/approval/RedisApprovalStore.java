@@ -16,7 +16,8 @@ import io.vertx.mutiny.redis.client.Response;
  */
 final class RedisApprovalStore implements ApprovalStore {
 
-    private static final String PREFIX = "voicegate:approval:";
+    /** One hash tag for every key: opening writes an approval, its id and the index together (one slot on a cluster). */
+    private static final String PREFIX = "voicegate:{approval}:";
     private static final String INDEX = PREFIX + "index";
     private static final String OPEN = "local current = redis.call('GET', KEYS[1]) "
             + "if current then return current end "

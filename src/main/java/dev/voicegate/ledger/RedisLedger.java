@@ -193,7 +193,8 @@ final class RedisLedger implements Ledger {
         }
         List<String> args = new ArrayList<>(List.of(LedgerKeys.ENTRY, LedgerKeys.SID));
         args.addAll(sids);
-        return command(() -> eval(LedgerScripts.READ, List.of(), args), answer -> {
+        // ALL is not read: it names the ledger's slot, so that a cluster client sends the script to its node.
+        return command(() -> eval(LedgerScripts.READ, List.of(LedgerKeys.ALL), args), answer -> {
             List<LedgerEntry> entries = new ArrayList<>();
             answer.forEach(fields -> entries.add(LedgerCodec.entry(fields)));
             return entries;

@@ -81,7 +81,7 @@ class RedisLedgerTest extends LedgerContractTest {
 
     List<String> keys() {
         List<String> keys = new ArrayList<>();
-        result(admin.execute("KEYS", "voicegate:ledger:*")).forEach(key -> keys.add(key.toString()));
+        result(admin.execute("KEYS", "voicegate:{ledger}:*")).forEach(key -> keys.add(key.toString()));
         return keys;
     }
 
