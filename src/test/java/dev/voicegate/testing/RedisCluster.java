@@ -15,7 +15,13 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.redis.runtime.datasource.ReactiveRedisDataSourceImpl;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.RedisAPI;
+import io.vertx.redis.client.RedisClientType;
+import io.vertx.redis.client.RedisOptions;
 
 /**
  * A real Redis Cluster on loopback: three masters and three replicas from the machine's {@code redis-server}
@@ -27,6 +33,7 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 public class RedisCluster implements QuarkusTestResourceLifecycleManager {
 
     private static final int NODES = 6;
+    private static RedisCluster shared;
     private final Map<Integer, Process> nodes = new LinkedHashMap<>();
     private Path dir;
 
@@ -55,6 +62,39 @@ public class RedisCluster implements QuarkusTestResourceLifecycleManager {
         }
         return Map.of("quarkus.redis.client-type", "cluster", "quarkus.redis.hosts", hosts(),
                 "voicegate.do-not-call.fail-closed", "false");
+    }
+
+    /** One cluster for the plain (non-Quarkus) tests of this JVM, started on first use, stopped when the JVM ends. */
+    public static synchronized RedisCluster shared() {
+        if (shared == null) {
+            RedisCluster cluster = new RedisCluster();
+            cluster.start();
+            Runtime.getRuntime().addShutdownHook(new Thread(cluster::stop));
+            shared = cluster;
+        }
+        shared.awaitHealthy();
+        return shared;
+    }
+
+    /** A cluster client of its own (a replica's), as {@code quarkus.redis.client-type=cluster} makes one. */
+    public Redis client(io.vertx.mutiny.core.Vertx vertx) {
+        RedisOptions options = new RedisOptions().setType(RedisClientType.CLUSTER);
+        nodes.keySet().forEach(port -> options.addConnectionString("redis://127.0.0.1:" + port));
+        return Redis.createClient(vertx, options);
+    }
+
+    /** A data source on a client of its own ({@link #client}), added to {@code clients} for the test to close. */
+    public ReactiveRedisDataSource dataSource(io.vertx.core.Vertx vertx, List<Redis> clients) {
+        io.vertx.mutiny.core.Vertx mutiny = io.vertx.mutiny.core.Vertx.newInstance(vertx);
+        Redis client = client(mutiny);
+        clients.add(client);
+        return new ReactiveRedisDataSourceImpl(mutiny, client, RedisAPI.api(client));
+    }
+
+    /** Empties every master (tests only: FLUSHALL is one node's part of the keyspace, so it is sent to each). */
+    public void flushAll() {
+        nodes.entrySet().stream().filter(node -> node.getValue().isAlive())
+                .forEach(node -> cli(node.getKey(), "FLUSHALL"));
     }
 
     @Override
