@@ -1,6 +1,7 @@
 package dev.voicegate.approval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -17,7 +18,8 @@ class ApprovalSlotsTest {
     @Test
     void everyKeyIsInTheApprovalsSlot() {
         List<List<String>> sent = new ArrayList<>();
-        RedisApprovalStore store = new RedisApprovalStore(RedisSlots.recording(sent), Duration.ofSeconds(1), Clock.systemUTC());
+        RedisApprovalStore store = new RedisApprovalStore(RedisSlots.recording(sent), Duration.ofSeconds(1), Clock.systemUTC(),
+                RedisApprovalStore.CLUSTER);
         store.open("agent-a:make_call:+14155551212", "AP0123", "{}", Duration.ofMinutes(5)).await().indefinitely();
         store.open("agent-b:send_digits:CA0123", "AP4567", "{}", Duration.ofMinutes(5)).await().indefinitely();
         store.find("AP0123").await().indefinitely();
@@ -25,5 +27,13 @@ class ApprovalSlotsTest {
         store.live(10).onFailure().recoverWithNull().await().indefinitely();
         RedisSlots.assertOneSlotEach(sent);
         assertEquals(RedisSlots.slot("{approval}"), RedisSlots.commonSlot(sent));
+    }
+
+    @Test
+    void theStandaloneNamesWouldSpanSlotsSoTheyAreNotUsedOnACluster() {
+        List<List<String>> sent = new ArrayList<>();
+        new RedisApprovalStore(RedisSlots.recording(sent), Duration.ofSeconds(1), Clock.systemUTC())
+                .open("agent-a:make_call:+14155551212", "AP0123", "{}", Duration.ofMinutes(5)).await().indefinitely();
+        assertThrows(AssertionError.class, () -> RedisSlots.assertOneSlotEach(sent));
     }
 }

@@ -30,7 +30,8 @@ class RedisClusterApprovalStoreTest {
     }
 
     static RedisApprovalStore replica() {
-        return new RedisApprovalStore(RedisCluster.shared().dataSource(VERTX, CLIENTS), Duration.ofSeconds(2), Clock.systemUTC());
+        return new RedisApprovalStore(RedisCluster.shared().dataSource(VERTX, CLIENTS), Duration.ofSeconds(2), Clock.systemUTC(),
+                RedisApprovalStore.CLUSTER);
     }
 
     static <T> T result(io.smallrye.mutiny.Uni<T> uni) {

@@ -27,7 +27,7 @@ class LedgerSlotsTest {
     void eachScriptStaysInOneSlotAndEntriesShareTheLedgersSlot() {
         Vertx vertx = Vertx.vertx();
         List<List<String>> sent = new ArrayList<>();
-        RedisLedger ledger = new RedisLedger(RedisSlots.recording(sent), vertx,
+        RedisLedger ledger = new RedisLedger(RedisSlots.recording(sent), LedgerKeys.CLUSTER, vertx,
                 new RedisLedger.Settings(Duration.ofDays(1), 100, Duration.ofSeconds(1), Duration.ofMillis(100)), Clock.systemUTC());
         try {
             Instant now = Instant.now();

@@ -53,7 +53,7 @@ class RedisClusterLedgerTest extends LedgerContractTest {
     }
 
     RedisLedger replica() {
-        RedisLedger replica = new RedisLedger(cluster.dataSource(vertx, clients), vertx,
+        RedisLedger replica = new RedisLedger(cluster.dataSource(vertx, clients), LedgerKeys.CLUSTER, vertx,
                 new RedisLedger.Settings(RETENTION, 100, Duration.ofSeconds(2), Duration.ofMillis(100)), Clock.systemUTC());
         replicas.add(replica);
         return replica;

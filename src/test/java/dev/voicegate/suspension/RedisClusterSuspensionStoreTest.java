@@ -17,8 +17,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.voicegate.testing.RedisCluster;
+import dev.voicegate.testing.RedisServer;
+import io.quarkus.redis.runtime.datasource.ReactiveRedisDataSourceImpl;
 import io.vertx.core.Vertx;
 import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.RedisAPI;
 
 /**
  * Suspensions on a real Redis Cluster (loopback): one key (one slot), read by a store created again; a change on one
@@ -57,6 +60,27 @@ class RedisClusterSuspensionStoreTest {
 
     static Suspension suspension(String key) {
         return new Suspension(key, "runaway loop", "ops", Instant.now().truncatedTo(ChronoUnit.MILLIS));
+    }
+
+    @Test
+    void aSuspensionMadeOnOneRedisIsHonouredOnTheClusterAfterTheDocumentedImport() {
+        cluster.flushAll();
+        RedisServer old = new RedisServer();
+        old.start();
+        try {
+            Suspension s = suspension("agent-before-the-move");
+            List<Redis> oldClients = new ArrayList<>();
+            io.vertx.mutiny.core.Vertx mutiny = io.vertx.mutiny.core.Vertx.newInstance(vertx);
+            Redis client = Redis.createClient(mutiny, old.url());
+            oldClients.add(client);
+            new RedisSuspensionStore(new ReactiveRedisDataSourceImpl(mutiny, client, RedisAPI.api(client)), vertx,
+                    Duration.ofSeconds(2), Duration.ofMillis(100)).put(s).await().atMost(Duration.ofSeconds(5));
+            oldClients.forEach(Redis::close);
+            String output = cluster.importFrom(old.port());
+            assertEquals(Map.of("agent-before-the-move", s), replica().load().await().atMost(Duration.ofSeconds(5)), output);
+        } finally {
+            old.stop();
+        }
     }
 
     @Test

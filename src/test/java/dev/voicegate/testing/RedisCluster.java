@@ -167,6 +167,27 @@ public class RedisCluster implements QuarkusTestResourceLifecycleManager {
         awaitHealthy();
     }
 
+    /**
+     * Copies every key of a standalone Redis on {@code fromPort} into the cluster, with its expiry, as
+     * docs/operations.md tells operators to do once when they move to a cluster; returns redis-cli's output.
+     */
+    public String importFrom(int fromPort) {
+        try {
+            return run(redisCli(0, List.of("--cluster", "import", "127.0.0.1:" + livePort(), "--cluster-from",
+                    "127.0.0.1:" + fromPort, "--cluster-copy", "--cluster-replace")));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Every live node's view of the cluster ({@code CLUSTER NODES}), for a failure's message. */
+    public String describe() {
+        StringBuilder out = new StringBuilder("logs in " + dir + "\n");
+        nodes.forEach((port, process) -> out.append(port).append(process.isAlive() ? "" : " (killed)").append(":\n")
+                .append(process.isAlive() ? cli(port, "CLUSTER", "NODES") : "").append('\n'));
+        return out.toString();
+    }
+
     /** {@code redis-cli -p port args...}'s output. */
     public String cli(int port, String... args) {
         try {
