@@ -117,11 +117,19 @@ public class RedisCluster implements QuarkusTestResourceLifecycleManager {
         return List.copyOf(nodes.keySet());
     }
 
-    /** Waits until every live node says {@code cluster_state:ok} and every slot has a live master. */
+    /**
+     * Waits until every live node says {@code cluster_state:ok} and every live replica has synchronised with its
+     * master (a replica that never did cannot take over: Redis refuses the failover).
+     */
     public void awaitHealthy() {
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> nodes.entrySet().stream()
                 .filter(node -> node.getValue().isAlive())
-                .allMatch(node -> cli(node.getKey(), "CLUSTER", "INFO").contains("cluster_state:ok")));
+                .allMatch(node -> cli(node.getKey(), "CLUSTER", "INFO").contains("cluster_state:ok") && inSync(node.getKey())));
+    }
+
+    private boolean inSync(int port) {
+        String replication = cli(port, "INFO", "replication");
+        return replication.contains("role:master") || replication.contains("master_link_status:up");
     }
 
     /** The port of the live master that serves {@code key}'s slot, as the first live node sees it. */
@@ -206,6 +214,8 @@ public class RedisCluster implements QuarkusTestResourceLifecycleManager {
         Path config = dir.resolve("nodes-" + port + ".conf");
         return new ProcessBuilder(List.of("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
                 "--cluster-enabled", "yes", "--cluster-config-file", config.toString(), "--cluster-node-timeout", "1000",
+                // A replica's first sync without the default 5 s wait for other replicas to join it.
+                "--repl-diskless-sync-delay", "0",
                 "--save", "", "--appendonly", "no", "--dir", dir.toString()))
                 .redirectErrorStream(true).redirectOutput(dir.resolve("redis-" + port + ".log").toFile()).start();
     }
