@@ -24,10 +24,13 @@ public class ApprovalStores {
     @Produces
     @ApplicationScoped
     ApprovalStore store(VoicegateConfig config, @ConfigProperty(name = "quarkus.redis.hosts") Optional<String> redisHosts,
+            @ConfigProperty(name = "quarkus.redis.client-type", defaultValue = "standalone") String clientType,
             Instance<ReactiveRedisDataSource> redis) {
         if (redisHosts.isPresent() && !redisHosts.get().isBlank()) {
             LOG.info("make_call approvals are kept in Redis, shared by every replica");
-            return new RedisApprovalStore(redis.get(), REDIS_TIMEOUT, Clock.systemUTC());
+            // A cluster needs every approval key in one slot; a standalone Redis keeps the names of before.
+            return new RedisApprovalStore(redis.get(), REDIS_TIMEOUT, Clock.systemUTC(),
+                    "cluster".equalsIgnoreCase(clientType) ? RedisApprovalStore.CLUSTER : RedisApprovalStore.STANDALONE);
         }
         LOG.info("make_call approvals are kept in memory (single instance); set REDIS_URL to share them");
         return new MemoryApprovalStore(config.approval().memoryMaxEntries(), Clock.systemUTC());

@@ -16,8 +16,10 @@ import io.vertx.mutiny.redis.client.Response;
  */
 final class RedisApprovalStore implements ApprovalStore {
 
-    private static final String PREFIX = "voicegate:approval:";
-    private static final String INDEX = PREFIX + "index";
+    /** The names every version before wrote, kept on a standalone Redis so that an upgrade finds open approvals. */
+    static final String STANDALONE = "voicegate:approval:";
+    /** On a cluster one hash tag for every key: opening writes an approval, its id and the index together (one slot). */
+    static final String CLUSTER = "voicegate:{approval}:";
     private static final String OPEN = "local current = redis.call('GET', KEYS[1]) "
             + "if current then return current end "
             + "redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3]) "
@@ -30,8 +32,18 @@ final class RedisApprovalStore implements ApprovalStore {
     private final ReactiveRedisDataSource redis;
     private final Duration timeout;
     private final Clock clock;
+    private final String prefix;
+    private final String index;
 
+    /** On a standalone Redis. */
     RedisApprovalStore(ReactiveRedisDataSource redis, Duration timeout, Clock clock) {
+        this(redis, timeout, clock, STANDALONE);
+    }
+
+    /** {@code prefix}: {@link #STANDALONE} or {@link #CLUSTER}. */
+    RedisApprovalStore(ReactiveRedisDataSource redis, Duration timeout, Clock clock, String prefix) {
+        this.prefix = prefix;
+        this.index = prefix + "index";
         this.redis = redis;
         this.timeout = timeout;
         this.clock = clock;
@@ -40,13 +52,13 @@ final class RedisApprovalStore implements ApprovalStore {
     @Override
     public Uni<String> open(String slot, String id, String value, Duration ttl) {
         long now = clock.millis();
-        return call(redis.execute("EVAL", OPEN, "3", PREFIX + "slot:" + slot, PREFIX + "id:" + id, INDEX, value, slot,
+        return call(redis.execute("EVAL", OPEN, "3", prefix + "slot:" + slot, prefix + "id:" + id, index, value, slot,
                 Long.toString(ttl.toMillis()), Long.toString(now + ttl.toMillis()), Long.toString(now), id))
                 .map(RedisApprovalStore::text);
     }
 
     private Uni<String> atSlot(String slot) {
-        return call(redis.execute("GET", PREFIX + "slot:" + slot)).map(RedisApprovalStore::text);
+        return call(redis.execute("GET", prefix + "slot:" + slot)).map(RedisApprovalStore::text);
     }
 
     @Override
@@ -57,13 +69,13 @@ final class RedisApprovalStore implements ApprovalStore {
     @Override
     public Uni<Boolean> replace(String id, String expected, String value) {
         return slotOf(id).flatMap(slot -> slot == null ? Uni.createFrom().item(false)
-                : call(redis.execute("EVAL", REPLACE, "1", PREFIX + "slot:" + slot, expected, value))
+                : call(redis.execute("EVAL", REPLACE, "1", prefix + "slot:" + slot, expected, value))
                         .map(response -> response != null && response.toInteger() == 1));
     }
 
     @Override
     public Uni<List<String>> live(int max) {
-        return call(redis.execute("ZRANGEBYSCORE", INDEX, "(" + clock.millis(), "+inf", "LIMIT", "0",
+        return call(redis.execute("ZRANGEBYSCORE", index, "(" + clock.millis(), "+inf", "LIMIT", "0",
                 Integer.toString(max))).flatMap(ids -> {
                     if (ids == null || ids.size() == 0) {
                         return Uni.createFrom().item(List.<String>of());
@@ -81,7 +93,7 @@ final class RedisApprovalStore implements ApprovalStore {
     }
 
     private Uni<String> slotOf(String id) {
-        return call(redis.execute("GET", PREFIX + "id:" + id)).map(RedisApprovalStore::text);
+        return call(redis.execute("GET", prefix + "id:" + id)).map(RedisApprovalStore::text);
     }
 
     private static String text(Response response) {

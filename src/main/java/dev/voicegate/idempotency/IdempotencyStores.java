@@ -24,10 +24,12 @@ public class IdempotencyStores {
     @Produces
     @ApplicationScoped
     IdempotencyStore store(VoicegateConfig config, @ConfigProperty(name = "quarkus.redis.hosts") Optional<String> redisHosts,
+            @ConfigProperty(name = "quarkus.redis.client-type", defaultValue = "standalone") String clientType,
             Instance<ReactiveRedisDataSource> redis) {
         if (redisHosts.isPresent() && !redisHosts.get().isBlank()) {
             LOG.info("make_call idempotency keys are kept in Redis, shared by every replica");
-            return new RedisIdempotencyStore(redis.get(), REDIS_TIMEOUT);
+            // The previous version's key names are another slot: looked up on a standalone Redis only.
+            return new RedisIdempotencyStore(redis.get(), REDIS_TIMEOUT, !"cluster".equalsIgnoreCase(clientType));
         }
         LOG.info("make_call idempotency keys are kept in memory (single instance); set REDIS_URL to share them");
         return new MemoryIdempotencyStore(config.idempotency().memoryMaxKeys(), Clock.systemUTC());

@@ -34,11 +34,13 @@ public class Ledgers {
     @Produces
     @ApplicationScoped
     Ledger ledger(VoicegateConfig config, @ConfigProperty(name = "quarkus.redis.hosts") Optional<String> redisHosts,
+            @ConfigProperty(name = "quarkus.redis.client-type", defaultValue = "standalone") String clientType,
             Instance<ReactiveRedisDataSource> redis, Vertx vertx) {
         VoicegateConfig.Ledger settings = config.ledger();
         if (redisHosts.isPresent() && !redisHosts.get().isBlank()) {
             LOG.infof("The call ledger is kept in Redis, shared by every replica; entries expire after %s", settings.retention());
-            created = new RedisLedger(redis.get(), vertx,
+            // A cluster's layout puts every entry key in one slot; a standalone Redis keeps the names of before.
+            created = new RedisLedger(redis.get(), LedgerKeys.of("cluster".equalsIgnoreCase(clientType)), vertx,
                     new RedisLedger.Settings(settings.retention(), settings.pendingMax(), REDIS_TIMEOUT, RETRY_EVERY,
                             settings.maxControlEvents()),
                     Clock.systemUTC());

@@ -36,6 +36,7 @@ final class RedisLedger implements Ledger {
     }
 
     private final ReactiveRedisDataSource redis;
+    private final LedgerKeys keys;
     private final Settings settings;
     private final Clock clock;
     private final LedgerWatchers watchers = new LedgerWatchers();
@@ -44,8 +45,14 @@ final class RedisLedger implements Ledger {
     private final RedisLedgerPages pages;
     private final RedisControlLog controls;
 
+    /** On a standalone Redis (its key names: {@link LedgerKeys#STANDALONE}). */
     RedisLedger(ReactiveRedisDataSource redis, Vertx vertx, Settings settings, Clock clock) {
+        this(redis, LedgerKeys.STANDALONE, vertx, settings, clock);
+    }
+
+    RedisLedger(ReactiveRedisDataSource redis, LedgerKeys keys, Vertx vertx, Settings settings, Clock clock) {
         this.redis = redis;
+        this.keys = keys;
         this.settings = settings;
         this.clock = clock;
         this.writes = new PendingWrites(settings.pendingMax(), vertx, settings.retryEvery());
@@ -60,17 +67,17 @@ final class RedisLedger implements Ledger {
     public void attempted(CallAttempt attempt) {
         long at = attempt.attemptedAt().toEpochMilli();
         long retention = settings.retention().toMillis();
-        List<String> keys = new ArrayList<>(List.of(LedgerKeys.entry(attempt.id()), LedgerKeys.ALL));
+        List<String> names = new ArrayList<>(List.of(keys.entry(attempt.id()), keys.all()));
         if (attempt.accountSid() != null) {
-            keys.add(LedgerKeys.account(attempt.accountSid()));
+            names.add(keys.account(attempt.accountSid()));
             if (attempt.idempotencyKey() != null) {
-                keys.add(LedgerKeys.idempotency(attempt.accountSid(), attempt.idempotencyKey()));
+                names.add(keys.idempotency(attempt.accountSid(), attempt.idempotencyKey()));
             }
         }
         if (attempt.key() != null) {
-            keys.add(LedgerKeys.key(attempt.key()));
+            names.add(keys.key(attempt.key()));
         }
-        write(LedgerScripts.ATTEMPTED, keys, List.of(attempt.id(), LedgerCodec.json(attempt), Long.toString(at),
+        write(LedgerScripts.ATTEMPTED, names, List.of(attempt.id(), LedgerCodec.json(attempt), Long.toString(at),
                 Long.toString(at + retention), Long.toString(clock.millis() - retention), Long.toString(retention)));
         watchers.wakeAny(attempt.id()); // this replica's live pages only; the others see it with the call's first event
     }
@@ -78,22 +85,22 @@ final class RedisLedger implements Ledger {
     @Override
     public void outcome(String attemptId, String callSid, String outcome) {
         String sid = callSid == null ? "" : callSid;
-        write(LedgerScripts.OUTCOME, List.of(LedgerKeys.entry(attemptId), LedgerKeys.sid(sid)), List.of(outcome, attemptId, sid));
+        write(LedgerScripts.OUTCOME, List.of(keys.entry(attemptId), keys.sid(sid)), List.of(outcome, attemptId, sid));
         watchers.wakeAny(callSid == null ? attemptId : callSid);
     }
 
     @Override
     public void reconciled(String accountSid, String idempotencyKey, String callSid) {
-        write(LedgerScripts.RECONCILED, List.of(LedgerKeys.idempotency(accountSid, idempotencyKey), LedgerKeys.sid(callSid)),
-                List.of(callSid, LedgerKeys.ENTRY));
+        write(LedgerScripts.RECONCILED, List.of(keys.idempotency(accountSid, idempotencyKey), keys.sid(callSid)),
+                List.of(callSid, keys.entryPrefix()));
     }
 
     @Override
     public Uni<EventOutcome> event(String callSid, StatusEvent event) {
-        List<String> args = List.of(LedgerKeys.ENTRY, event.dedupeKey(), event.token() == null ? "" : event.token(),
+        List<String> args = List.of(keys.entryPrefix(), event.dedupeKey(), event.token() == null ? "" : event.token(),
                 LedgerCodec.json(event), event.sequence() == null ? "" : event.sequence().toString(),
                 event.isFinal() ? "1" : "0", LedgerKeys.CHANNEL, callSid);
-        return command(() -> eval(LedgerScripts.EVENT, List.of(LedgerKeys.sid(callSid)), args),
+        return command(() -> eval(LedgerScripts.EVENT, List.of(keys.sid(callSid)), args),
                 answer -> EventOutcome.valueOf(answer.toString().toUpperCase(Locale.ROOT)))
                 .invoke(outcome -> {
                     if (outcome == EventOutcome.ACCEPTED || outcome == EventOutcome.OUT_OF_ORDER) {
@@ -104,12 +111,12 @@ final class RedisLedger implements Ledger {
 
     @Override
     public void details(String callSid, CallDetails details) {
-        write(LedgerScripts.ANNOTATE, List.of(LedgerKeys.sid(callSid)), List.of(LedgerKeys.ENTRY, "details", LedgerCodec.json(details)));
+        write(LedgerScripts.ANNOTATE, List.of(keys.sid(callSid)), List.of(keys.entryPrefix(), "details", LedgerCodec.json(details)));
     }
 
     @Override
     public void delivered(String callSid, Delivery delivery) {
-        write(LedgerScripts.ANNOTATE, List.of(LedgerKeys.sid(callSid)), List.of(LedgerKeys.ENTRY, "delivery", LedgerCodec.json(delivery)));
+        write(LedgerScripts.ANNOTATE, List.of(keys.sid(callSid)), List.of(keys.entryPrefix(), "delivery", LedgerCodec.json(delivery)));
     }
 
     @Override
@@ -182,6 +189,10 @@ final class RedisLedger implements Ledger {
         channel.close();
     }
 
+    LedgerKeys keys() {
+        return keys;
+    }
+
     boolean subscribed() {
         return channel.subscribed();
     }
@@ -191,9 +202,10 @@ final class RedisLedger implements Ledger {
         if (sids.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
-        List<String> args = new ArrayList<>(List.of(LedgerKeys.ENTRY, LedgerKeys.SID));
+        List<String> args = new ArrayList<>(List.of(keys.entryPrefix(), keys.sidPrefix()));
         args.addAll(sids);
-        return command(() -> eval(LedgerScripts.READ, List.of(), args), answer -> {
+        // ALL is not read: it names the ledger's slot, so that a cluster client sends the script to its node.
+        return command(() -> eval(LedgerScripts.READ, List.of(keys.all()), args), answer -> {
             List<LedgerEntry> entries = new ArrayList<>();
             answer.forEach(fields -> entries.add(LedgerCodec.entry(fields)));
             return entries;

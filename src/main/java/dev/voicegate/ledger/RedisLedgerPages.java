@@ -32,8 +32,8 @@ final class RedisLedgerPages {
     /** Throws {@link IllegalArgumentException} at once for a page token this ledger did not make. */
     Uni<LedgerPage> list(LedgerQuery query) {
         LedgerCursor.Mark after = query.cursor() == null ? null : LedgerCursor.mark(query.cursor());
-        String index = query.key() != null ? LedgerKeys.key(query.key())
-                : query.accountSid() != null ? LedgerKeys.account(query.accountSid()) : LedgerKeys.ALL;
+        String index = query.key() != null ? ledger.keys().key(query.key())
+                : query.accountSid() != null ? ledger.keys().account(query.accountSid()) : ledger.keys().all();
         long min = clock.millis() - retention.toMillis();
         if (query.since() != null) {
             min = Math.max(min, query.since().toEpochMilli());
@@ -72,7 +72,7 @@ final class RedisLedgerPages {
                 return Uni.createFrom().item(new LedgerPage(page, null));
             }
             List<String> args = List.of(Long.toString(max), Long.toString(min), Integer.toString(offset),
-                    Integer.toString(batch), LedgerKeys.ENTRY);
+                    Integer.toString(batch), ledger.keys().entryPrefix());
             return ledger.command(() -> ledger.eval(LedgerScripts.PAGE, List.of(index), args), answer -> answer).chain(answer -> take(answer, max, offset));
         }
 

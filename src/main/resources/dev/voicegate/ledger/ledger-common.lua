@@ -1,5 +1,5 @@
--- Prepended to every ledger script. Keys derived inside a script (an entry's hash from its id) assume a standalone
--- Redis, as the rest of Voicegate does.
+-- Prepended to every ledger script. Keys derived inside a script (an entry's hash from its id) share the hash tag
+-- {ledger} with the script's KEYS (LedgerKeys), so they are in the same slot, on the same node of a Redis Cluster.
 -- The call SID's key points to the entry and expires with it.
 local function link(sid_key, id, entry)
   local ttl = redis.call('PTTL', entry)

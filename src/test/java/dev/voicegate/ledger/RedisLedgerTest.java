@@ -175,10 +175,10 @@ class RedisLedgerTest extends LedgerContractTest {
 
     @Test
     void aWriteThatRedisRefusesIsDroppedAndDoesNotHoldBackTheOthers() {
-        result(admin.execute("SET", LedgerKeys.ALL, "not a sorted set"));
+        result(admin.execute("SET", LedgerKeys.STANDALONE.all(), "not a sorted set"));
         ledger.attempted(attempt("refused", ACCOUNT, "agent-a", "+14155551234", null, base));
         ledger.outcome("refused", "CA01", LedgerEntry.PLACED);
-        result(admin.execute("DEL", LedgerKeys.ALL));
+        result(admin.execute("DEL", LedgerKeys.STANDALONE.all()));
         placed("a2", "CA02", 1);
         assertEquals("a2", entry("CA02").attempt().id());
         assertEquals(Ledger.Backlog.NONE, ledger.backlog());
@@ -208,7 +208,7 @@ class RedisLedgerTest extends LedgerContractTest {
         for (String key : keys()) {
             Response usage = result(admin.execute("MEMORY", "USAGE", key, "SAMPLES", "0"));
             total += usage.toLong();
-            if (key.equals(LedgerKeys.entry(String.format("%032x", 7)))) {
+            if (key.equals(LedgerKeys.STANDALONE.entry(String.format("%032x", 7)))) {
                 entryHash = usage.toLong();
             }
         }

@@ -89,6 +89,15 @@ class RedisSuspensionStoreTest {
     }
 
     @Test
+    void aSuspensionWrittenByThePreviousVersionIsHonoured() {
+        // The name every version wrote (one key: one slot on a cluster too, so it never needed a hash tag). Renaming
+        // it would silently lose the suspensions in place at an upgrade.
+        Suspension s = suspension("agent-old");
+        dataSource().execute("HSET", "voicegate:suspended", "agent-old", s.encode()).await().atMost(Duration.ofSeconds(5));
+        assertEquals(Map.of("agent-old", s), replica().load().await().atMost(Duration.ofSeconds(5)));
+    }
+
+    @Test
     void aChangeOnOneReplicaReachesTheOther() {
         AtomicInteger changes = new AtomicInteger();
         RedisSuspensionStore other = replica();

@@ -1,0 +1,56 @@
+package dev.voicegate.approval;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import dev.voicegate.testing.RedisCluster;
+import io.vertx.core.Vertx;
+import io.vertx.mutiny.redis.client.Redis;
+
+/** Approvals on a real Redis Cluster: one slot opens once across two replicas, is listed, found and decided. */
+class RedisClusterApprovalStoreTest {
+
+    static final Vertx VERTX = Vertx.vertx();
+    static final List<Redis> CLIENTS = new ArrayList<>();
+
+    @AfterAll
+    static void close() {
+        CLIENTS.forEach(Redis::close);
+        VERTX.close();
+    }
+
+    static RedisApprovalStore replica() {
+        return new RedisApprovalStore(RedisCluster.shared().dataSource(VERTX, CLIENTS), Duration.ofSeconds(2), Clock.systemUTC(),
+                RedisApprovalStore.CLUSTER);
+    }
+
+    static <T> T result(io.smallrye.mutiny.Uni<T> uni) {
+        return uni.await().atMost(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void openOnceFindListAndDecideAcrossTwoReplicas() {
+        RedisApprovalStore a = replica();
+        RedisApprovalStore b = replica();
+        String n = Long.toString(System.nanoTime());
+        String slot = "agent-a:make_call:" + n;
+        assertNull(result(a.open(slot, "AP" + n, "pending-a", Duration.ofMinutes(5))));
+        assertEquals("pending-a", result(b.open(slot, "APother" + n, "pending-b", Duration.ofMinutes(5))));
+        assertEquals("pending-a", result(b.find("AP" + n)));
+        assertNull(result(b.find("APother" + n)));
+        assertTrue(result(b.live(100)).contains("pending-a"));
+        assertFalse(result(a.replace("AP" + n, "pending-b", "approved")));
+        assertTrue(result(b.replace("AP" + n, "pending-a", "approved")));
+        assertEquals("approved", result(a.find("AP" + n)));
+    }
+}
