@@ -32,7 +32,10 @@ public class RedisServer implements QuarkusTestResourceLifecycleManager {
         startProcess();
         // The suites that take Redis down test other stores' behaviour: the do-not-call list lets calls through
         // unchecked for them (its fail-closed default is tested in DoNotCallApiTest and RedisDoNotCallTest).
-        return Map.of("quarkus.redis.hosts", url(), "voicegate.do-not-call.fail-closed", "false");
+        // The client type is said too: a packaged application started after a cluster suite would otherwise keep
+        // that suite's quarkus.redis.client-type=cluster (the launcher hands earlier suites' properties on).
+        return Map.of("quarkus.redis.hosts", url(), "quarkus.redis.client-type", "standalone",
+                "voicegate.do-not-call.fail-closed", "false");
     }
 
     @Override
