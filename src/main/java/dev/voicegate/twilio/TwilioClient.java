@@ -12,6 +12,8 @@ import dev.voicegate.config.VoicegateConfig;
 import dev.voicegate.twilio.limit.AccountLimiter;
 import dev.voicegate.twilio.limit.Turn;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 
 /**
  * The only way into Twilio. Each public method is one Twilio operation under its own guard from
@@ -30,10 +32,10 @@ import io.smallrye.mutiny.Uni;
  * Each operation takes the {@link Turn} of its request in its action: the caller knows whether it starts a new
  * action (may be refused at the door) or continues one already under way (goes first, never refused).
  * <p>
- * The guard's timeout fails the caller but does not cancel the attempt (SmallRye Fault Tolerance leaves a
- * {@code Uni} running), which would keep its slot and connection until the REST client's read timeout. So each
- * attempt also times itself, as long, and is cancelled then: its slot goes to the next request at once, and the
- * HTTP request is reset.
+ * Each attempt is timed by one timer ({@link AttemptTimeout}, a Vert.x timer on the caller's context) that fails
+ * it and cancels it: its slot goes to the next request at once, and the HTTP request is reset. (SmallRye's own
+ * timeout would fail the caller but leave the {@code Uni} running, holding its slot and connection; running both
+ * cost a second timer, on another thread, per attempt.)
  */
 @ApplicationScoped
 public class TwilioClient {
@@ -123,9 +125,13 @@ public class TwilioClient {
     // Under the operation's guard, every attempt takes a per-account slot, and every failure is classified once,
     // here at the edge.
     private <T> Uni<T> send(String operation, TwilioCredentials credentials, Turn turn, Supplier<Uni<T>> request) {
-        return guards.run(operation, () -> limiter.limit(credentials.accountSid(), turn, request)
-                .ifNoItem().after(attemptTimeout).failWith(() -> new TimeoutException(
-                        "Twilio did not answer within " + attemptTimeout.toMillis() + " ms"))
+        Context caller = Vertx.currentContext();
+        return guards.run(operation, () -> AttemptTimeout.within(limiter.limit(credentials.accountSid(), turn, request),
+                caller, attemptTimeout, this::timedOut)
                 .onFailure().transform(TwilioFailures::classify));
+    }
+
+    private TimeoutException timedOut() {
+        return new TimeoutException("Twilio did not answer within " + attemptTimeout.toMillis() + " ms");
     }
 }

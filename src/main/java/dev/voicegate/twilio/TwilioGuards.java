@@ -1,6 +1,5 @@
 package dev.voicegate.twilio;
 
-import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
@@ -65,15 +64,13 @@ public class TwilioGuards {
             boolean breakers, MeterRegistry registry) {
         this.config = config.twilio();
         this.breakers = breakers;
-        Duration timeout = Duration.ofMillis(this.config.timeoutMs());
-        guards.put(CREATE_CALL, guard(CREATE_CALL, new RetryPolicy.CreateCall(), timeout));
+        guards.put(CREATE_CALL, guard(CREATE_CALL, new RetryPolicy.CreateCall()));
         // Ending a call is retried as a read: sending Status=completed again changes nothing more.
         for (String read : List.of(LIST_CALLS, FETCH_CALL, UPDATE_CALL, LIST_CALL_RECORDINGS, LIST_RECORDINGS,
                 FETCH_RECORDING, LIST_TRANSCRIPTIONS)) {
-            guards.put(read, guard(read, new RetryPolicy.Reads(), timeout));
+            guards.put(read, guard(read, new RetryPolicy.Reads()));
         }
-        // No timeout here: MediaAttempt times itself and cancels, so that a late download finds nobody to leak to.
-        guards.put(RECORDING_MEDIA, guard(RECORDING_MEDIA, new RetryPolicy.Reads(), null));
+        guards.put(RECORDING_MEDIA, guard(RECORDING_MEDIA, new RetryPolicy.Reads()));
         for (String name : guards.keySet()) {
             Gauge.builder("voicegate.twilio.breaker.state", () -> breakerState(name))
                     .description("The Twilio operation's circuit breaker: 0 closed, 1 half-open, 2 open")
@@ -99,10 +96,10 @@ public class TwilioGuards {
     }
 
     /**
-     * One operation's guard: {@code retryWhen} decides which failures are worth another attempt; {@code timeout}
-     * bounds each attempt (null: the attempt bounds itself).
+     * One operation's guard: {@code retryWhen} decides which failures are worth another attempt. No thread offload:
+     * an attempt is subscribed on the caller's thread, the event loop, rather than queued to it once more.
      */
-    private Guard guard(String name, Predicate<Throwable> retryWhen, Duration timeout) {
+    private Guard guard(String name, Predicate<Throwable> retryWhen) {
         Guard.Builder guard = Guard.create()
                 .withDescription(name)
                 .withRetry()
@@ -112,10 +109,8 @@ public class TwilioGuards {
                     .maxDuration(60, ChronoUnit.SECONDS)
                     .whenException(retryWhen)
                     .withCustomBackoff().strategy(RetryAfterBackoff::new).done()
-                    .done();
-        if (timeout != null) {
-            guard = guard.withTimeout().duration(timeout.toMillis(), ChronoUnit.MILLIS).done();
-        }
+                    .done()
+                .withThreadOffload(true);
         if (breakers) {
             guard = guard.withCircuitBreaker()
                     .name(name)

@@ -96,8 +96,9 @@ class ObservabilityTest {
                     .body("{\"account_sid\":\"" + TestAccounts.ACCOUNT_SID + "\",\"to\":\"+14155551212\","
                             + "\"from_\":\"+15017122661\",\"url\":\"https://example.com/t\"}")
                     .post("/v1/actions/make_call").then().statusCode(200);
-            assertTrue(logs.lines().stream().anyMatch(line -> line.contains("make_call placed") && line.contains("trace-me-1")),
-                    "the make_call log line carries the request id: " + logs.lines());
+            assertTrue(logs.lines().stream().anyMatch(line -> line.contains("\"action\":\"make_call\"")
+                    && line.contains("\"outcome\":\"success\"") && line.contains("trace-me-1")),
+                    "the make_call audit line carries the request id: " + logs.lines());
         }
     }
 

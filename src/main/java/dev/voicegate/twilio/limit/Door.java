@@ -1,6 +1,8 @@
 package dev.voicegate.twilio.limit;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The door of {@link AccountLimiter}: estimates how long a new action's first request would wait for a slot, so
@@ -14,7 +16,8 @@ import java.time.Duration;
  * first request). Hold time and F are measured over all accounts together: they describe Twilio's latency and the
  * mix of actions, not one account. Until the first hold time is measured, {@value #FIRST_GUESS_MILLIS} ms is
  * assumed (an ordinary Twilio answer), so that a burst right after start-up is not all queued into timeouts.
- * Thread-safe; called under an account's monitor, never the other way round.
+ * Lock-free: every grant and release of every account updates it, so it takes no monitor (a compare-and-set each;
+ * under a race one update may be retried, never lost).
  */
 final class Door {
 
@@ -27,10 +30,20 @@ final class Door {
 
     private final int slots;
     private final long maxWaitNanos;
-    // Guarded by this.
-    private double holdNanos = -1; // none measured yet
-    private double firsts;
-    private double followUps;
+    /** The moving average of hold times, as {@link Double#doubleToRawLongBits}; negative: none measured yet. */
+    private final AtomicLong holdNanos = new AtomicLong(Double.doubleToRawLongBits(-1));
+    private final AtomicReference<Mix> mix = new AtomicReference<>(new Mix(0, 0));
+
+    /** First and follow-up requests granted lately (decayed). */
+    private record Mix(double firsts, double followUps) {
+
+        Mix after(Turn turn) {
+            if (turn != Turn.FIRST) {
+                return new Mix(firsts, followUps + 1);
+            }
+            return firsts + 1 >= DECAY_AFTER ? new Mix((firsts + 1) / 2, followUps / 2) : new Mix(firsts + 1, followUps);
+        }
+    }
 
     Door(int slots, Duration maxWait) {
         this.slots = slots;
@@ -38,27 +51,24 @@ final class Door {
     }
 
     /** A request held its slot this long (slot to answer: Twilio's latency, not the wait for the slot). */
-    synchronized void held(long nanos) {
-        holdNanos = holdNanos < 0 ? nanos : holdNanos + (nanos - holdNanos) * HOLD_WEIGHT;
+    void held(long nanos) {
+        holdNanos.getAndUpdate(bits -> {
+            double hold = Double.longBitsToDouble(bits);
+            return Double.doubleToRawLongBits(hold < 0 ? nanos : hold + (nanos - hold) * HOLD_WEIGHT);
+        });
     }
 
     /** A request of this turn got a slot. */
-    synchronized void granted(Turn turn) {
-        if (turn == Turn.FIRST) {
-            firsts++;
-            if (firsts >= DECAY_AFTER) {
-                firsts /= 2;
-                followUps /= 2;
-            }
-        } else {
-            followUps++;
-        }
+    void granted(Turn turn) {
+        mix.getAndUpdate(now -> now.after(turn));
     }
 
     /** The estimated wait of a new first request, in ns. */
-    synchronized long estimate(int followUpsWaiting, int firstsWaiting, int firstsInFlight) {
-        double hold = holdNanos < 0 ? FIRST_GUESS_MILLIS * 1_000_000.0 : holdNanos;
-        double perAction = firsts == 0 ? 0 : followUps / firsts;
+    long estimate(int followUpsWaiting, int firstsWaiting, int firstsInFlight) {
+        double measured = Double.longBitsToDouble(holdNanos.get());
+        double hold = measured < 0 ? FIRST_GUESS_MILLIS * 1_000_000.0 : measured;
+        Mix lately = mix.get();
+        double perAction = lately.firsts() == 0 ? 0 : lately.followUps() / lately.firsts();
         double ahead = followUpsWaiting + firstsWaiting * (1 + perAction) + firstsInFlight * perAction;
         return (long) ((ahead + 1) * hold / slots);
     }
