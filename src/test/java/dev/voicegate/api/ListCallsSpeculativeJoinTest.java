@@ -199,7 +199,7 @@ class ListCallsSpeculativeJoinTest extends ListCallsSuite {
 
     @Test
     void theFirstRecordingsPageIsReadBesideTheCallsPageAndSettlesEveryParentLeg() {
-        stubCalls(callsNewestFirst(), 400);
+        stubCalls(callsNewestFirst(), 1000);
         twilio.stubFor(get(urlPathEqualTo(RECORDINGS)).withQueryParam("PageToken", absent())
                 .willReturn(json(recordingsPage(pageRecordings(), "PA1"))));
         stubChildLists();
@@ -214,7 +214,7 @@ class ListCallsSpeculativeJoinTest extends ListCallsSuite {
         twilio.verify(1, getRequestedFor(urlPathEqualTo(recordingsPath(child(0)))));
         twilio.verify(1, getRequestedFor(urlPathEqualTo(recordingsPath(child(20)))));
         assertEquals(4, twilio.getAllServeEvents().size());
-        // Sent while the calls page (400 ms) was still on its way, not after it.
+        // Sent while the calls page (1 s) was still on its way, not after it.
         ServeEvent page = served(Pattern.quote(CALLS)).get(0);
         ServeEvent recordings = served(Pattern.quote(RECORDINGS)).get(0);
         assertTrue(start(recordings) < end(page), "the recordings page is asked for before the calls page is answered");
