@@ -620,7 +620,7 @@ public final class BenchDriver {
             reset(latency);
             Timing unbounded = time(UNBOUNDED_ITERATIONS, () -> unboundedParallel(size));
             long[] u = stats();
-            rows.add(new String[] { "list_calls, page of " + size + " with recordings",
+            rows.add(new String[] { "list_calls, page of " + size + " with recordings" + roundTrips(size, service.p50, latency),
                     f(service.p50), f(service.p99),
                     String.format(Locale.ROOT, "%.1f", (double) s[0] / LIST_ITERATIONS), String.valueOf(s[1]),
                     f(seq.p50) + " (**" + x(seq.p50 / service.p50) + "**)",
@@ -804,6 +804,19 @@ public final class BenchDriver {
     static String kb(String status, String field) {
         Matcher m = Pattern.compile(field + ":\\s+(\\d+) kB").matcher(status);
         return m.find() ? (Long.parseLong(m.group(1)) / 1024) + " MB" : "?";
+    }
+
+    /**
+     * Issue #25's targets for list_calls, with the p50 as a multiple of the round trip (LATENCY_MS): page of 50 within
+     * 2 round trips plus 15 ms, page of 1000 within 2.5 plus 20 ms. Empty for other sizes, or without latency.
+     */
+    static String roundTrips(int size, double p50, int latency) {
+        double target = size == 50 ? 2.0 * latency + 15 : size == 1000 ? 2.5 * latency + 20 : -1;
+        if (target < 0 || latency <= 0) {
+            return "";
+        }
+        return String.format(Locale.ROOT, " (p50 = **%.2f round trips**; target ≤ %s ms: %s)", p50 / latency,
+                f(target), p50 <= target ? "met" : "**missed**");
     }
 
     static String f(double ms) {

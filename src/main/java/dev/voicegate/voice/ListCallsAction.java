@@ -5,6 +5,7 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -82,22 +83,37 @@ public class ListCallsAction implements Action<ListCallsInput, ListCallsOutput> 
     @Override
     public Uni<ActionResult<ListCallsOutput>> run(ListCallsInput input, ActionContext context) {
         TwilioCredentials credentials = context.credentials();
-        return twilio.listCalls(credentials, query(input), Turn.FIRST)
-                .flatMap(page -> {
-                    List<TwilioCall> calls = page.callsOrEmpty().stream()
-                            .filter(call -> inWindow(call, input.after(), input.before()))
-                            .toList();
-                    String next = nextPageToken(page);
-                    if (!input.includeRecordingsOrDefault()) {
-                        List<CallListItem> items = calls.stream().map(call -> CallListItem.of(call, List.of())).toList();
-                        return Uni.createFrom().item(result(input, page, items, null, next));
-                    }
-                    return recordings.lookup(credentials, calls).map(lookups -> withRecordings(input, page, calls, lookups, next));
-                })
+        Uni<TwilioCallPage> calls = twilio.listCalls(credentials, query(input), Turn.FIRST);
+        // The latest calls' recordings are the newest ones: their join's first page is read beside the calls page.
+        // Should the calls page fail, the answer does not wait for that read: it is cancelled (Twilio's fault tolerance
+        // still lets an attempt under way run to its answer or its own timeout, as for any cancelled request).
+        Uni<Optional<RecordingJoin.Head>> head = speculates(input)
+                ? recordings.head(credentials, input.pageSizeOrDefault())
+                : Uni.createFrom().item(Optional.empty());
+        return Uni.combine().all().unis(calls, head).asTuple()
+                .flatMap(both -> answer(input, credentials, both.getItem1(), both.getItem2().orElse(null)))
                 .onFailure().recoverWithItem(failure -> {
                     ActionFailure reason = Failures.of(failure, "the call log", false);
                     return ActionResult.failed(ListCallsOutput.failure(reason.error()), reason);
                 });
+    }
+
+    private boolean speculates(ListCallsInput input) {
+        return input.includeRecordingsOrDefault() && input.pageToken() == null && input.after() == null
+                && input.before() == null && recordings.speculates(input.pageSizeOrDefault());
+    }
+
+    private Uni<ActionResult<ListCallsOutput>> answer(ListCallsInput input, TwilioCredentials credentials,
+            TwilioCallPage page, RecordingJoin.Head head) {
+        List<TwilioCall> calls = page.callsOrEmpty().stream()
+                .filter(call -> inWindow(call, input.after(), input.before()))
+                .toList();
+        String next = nextPageToken(page);
+        if (!input.includeRecordingsOrDefault()) {
+            List<CallListItem> items = calls.stream().map(call -> CallListItem.of(call, List.of())).toList();
+            return Uni.createFrom().item(result(input, page, items, null, next));
+        }
+        return recordings.lookup(credentials, calls, head).map(lookups -> withRecordings(input, page, calls, lookups, next));
     }
 
     private static CallQuery query(ListCallsInput input) {

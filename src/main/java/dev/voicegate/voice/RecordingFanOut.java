@@ -3,6 +3,7 @@ package dev.voicegate.voice;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,14 +28,20 @@ import io.smallrye.mutiny.Uni;
  * {@code voicegate.list-calls.recording-lookup-concurrency} (c) in flight;</li>
  * <li><b>join</b> ({@link RecordingJoin}): a few pages of the account's recordings list joined on
  * {@code call_sid}, for the parent legs; child legs and calls without a valid SID or creation time are looked up
- * per call meanwhile (at most c - 1 at once, so the list_calls still has at most c requests in flight).</li>
+ * per call meanwhile.</li>
  * </ul>
  * The rule: the join runs when it is enabled ({@code voicegate.list-calls.recording-join}) and there are more than
- * 2 × c joinable calls. Up to that, per call needs at most two rounds of lookups, about what the join needs, and
- * stays exact whatever the account's recording volume. The join reads at most ceil(joinable / c) pages, the
- * number of rounds per call would need; calls it has not settled by then, or when a page fails, are then looked up
- * per call. So the join never makes more list requests than per call would make rounds, and a window holding far
- * more recordings than calls costs at most that many requests more than per call alone.
+ * 2 × c joinable calls, or when its first page was read beside the calls page ({@link #speculates}). Up to 2 × c,
+ * per call needs at most two rounds of lookups, about what the join needs, and stays exact whatever the account's
+ * recording volume. The join reads at most ceil(joinable / c) pages (at least the one already read), the number of
+ * rounds per call would need; calls it has not settled by then, or when a page fails, are then looked up per call
+ * (c at once). So the join never makes more list requests than per call would make rounds, and a window holding
+ * far more recordings than calls costs at most that many requests more than per call alone.
+ * <p>
+ * The lookups beside the join (child legs: a recording's {@code call_sid} is the parent leg) cannot start before
+ * the calls page, and they are what the answer waits for: they take as many slots as the account's bound
+ * ({@code voicegate.upstream.max-concurrent-per-account}) leaves beside one join page, spread over as few rounds
+ * as that allows, evenly (50 child legs with 32 slots: two rounds of 25).
  * <p>
  * Each request has its own timeout and retries (in {@link TwilioClient}); a lookup that still fails is reported,
  * never turned into an empty list, and so is a call whose recordings run past {@value #MAX_PAGES_PER_CALL} pages.
@@ -45,24 +52,40 @@ public class RecordingFanOut {
     /** Recording pages followed per call: a call with more than 10,000 recordings is not a real case. */
     static final int MAX_PAGES_PER_CALL = 10;
 
+    /**
+     * The smallest page of latest calls whose recordings join starts beside the calls page. Smaller pages, the
+     * common case (the default is 50), would send two first requests through the door for every list_calls; their
+     * join needs one page, which usually ends with the child legs' lookups anyway.
+     */
+    static final int SPECULATE_FROM_PAGE_SIZE = 100;
+
     private final TwilioClient twilio;
     private final RecordingJoin join;
     private final ActionMetrics metrics;
     private final int concurrency;
     private final boolean joinEnabled;
+    /** Lookups in flight beside one join page: the account's bound less that page. */
+    private final int besideJoin;
 
     @Inject
     RecordingFanOut(TwilioClient twilio, RecordingJoin join, ActionMetrics metrics, VoicegateConfig config) {
-        this(twilio, join, metrics, config.listCalls().recordingLookupConcurrency(), config.listCalls().recordingJoin());
+        this(twilio, join, metrics, config.listCalls().recordingLookupConcurrency(), config.listCalls().recordingJoin(),
+                config.upstream().maxConcurrentPerAccount());
     }
 
     /** As configured by {@code voicegate.list-calls.*}; RecordingJoinTest builds one with the join disabled. */
     RecordingFanOut(TwilioClient twilio, RecordingJoin join, ActionMetrics metrics, int concurrency, boolean joinEnabled) {
+        this(twilio, join, metrics, concurrency, joinEnabled, concurrency);
+    }
+
+    private RecordingFanOut(TwilioClient twilio, RecordingJoin join, ActionMetrics metrics, int concurrency,
+            boolean joinEnabled, int accountBound) {
         this.twilio = twilio;
         this.join = join;
         this.metrics = metrics;
         this.concurrency = concurrency;
         this.joinEnabled = joinEnabled;
+        this.besideJoin = Math.max(1, accountBound - 1);
     }
 
     /** One call's recording SIDs: all of them, only the first pages' ({@code CUT_SHORT}), or unknown ({@code FAILED}). */
@@ -77,16 +100,36 @@ public class RecordingFanOut {
         }
     }
 
+    /**
+     * Whether a list_calls of the latest calls (no cursor, no start-time filter: the page starts at the newest call)
+     * of this page size reads the recordings list's first page beside its calls page ({@link #head}).
+     */
+    public boolean speculates(int pageSize) {
+        return joinEnabled && pageSize >= SPECULATE_FROM_PAGE_SIZE && pageSize > 2 * concurrency;
+    }
+
+    /** The recordings list's first page for a page of {@code pageSize} calls, read before they are known. */
+    public Uni<Optional<RecordingJoin.Head>> head(TwilioCredentials credentials, int pageSize) {
+        return join.head(credentials, pageSize);
+    }
+
     /** The lookups of {@code calls}, in their order. */
     public Uni<List<Lookup>> lookup(TwilioCredentials credentials, List<TwilioCall> calls) {
+        return lookup(credentials, calls, null);
+    }
+
+    /** The same, with the recordings list's first page when it was read beside the calls page (else null). */
+    public Uni<List<Lookup>> lookup(TwilioCredentials credentials, List<TwilioCall> calls, RecordingJoin.Head head) {
         List<TwilioCall> joinable = calls.stream().filter(RecordingJoin::joinable).toList();
-        if (!joinEnabled || joinable.size() <= 2 * concurrency) {
+        boolean joins = joinEnabled && !joinable.isEmpty() && (head != null || joinable.size() > 2 * concurrency);
+        if (!joins) {
             return perCall(credentials, calls, concurrency);
         }
         List<TwilioCall> others = calls.stream().filter(call -> !RecordingJoin.joinable(call)).toList();
-        int maxPages = (joinable.size() + concurrency - 1) / concurrency;
+        int maxPages = Math.max(1, (joinable.size() + concurrency - 1) / concurrency);
         return Uni.combine().all()
-                .unis(join.join(credentials, joinable, maxPages), perCall(credentials, others, Math.max(1, concurrency - 1)))
+                .unis(join.join(credentials, joinable, maxPages, head),
+                        perCall(credentials, others, evenly(others.size(), besideJoin)))
                 .withUni((joined, otherLookups) -> {
                     List<TwilioCall> unsettled = joinable.stream()
                             .filter(call -> !joined.complete().contains(call.sid())).toList();
@@ -111,6 +154,15 @@ public class RecordingFanOut {
             }
         }
         return List.copyOf(lookups);
+    }
+
+    /** How many at once, at most {@code max}, to look up {@code n} calls in as few rounds as possible, all as full. */
+    static int evenly(int n, int max) {
+        if (n <= max) {
+            return Math.max(1, n);
+        }
+        int rounds = (n + max - 1) / max;
+        return (n + rounds - 1) / rounds;
     }
 
     /** One lookup per call, at most {@code atOnce} in flight, in the calls' order. */

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,6 +20,7 @@ import dev.voicegate.twilio.TwilioCall;
 import dev.voicegate.twilio.TwilioClient;
 import dev.voicegate.twilio.TwilioCredentials;
 import dev.voicegate.twilio.TwilioRecording;
+import dev.voicegate.twilio.TwilioRecordingPage;
 import dev.voicegate.twilio.limit.Turn;
 import io.smallrye.mutiny.Uni;
 
@@ -33,6 +35,11 @@ import io.smallrye.mutiny.Uni;
  * passed the oldest call, when the list ends, or after {@code maxPages} pages; calls it has not passed by then
  * are reported as not {@link Result#complete()}, for the caller to look up one by one. A page that fails
  * (after its own retries) ends the join the same way, keeping what the earlier pages settled.
+ * <p>
+ * The list's first page may be read before the calls are known ({@link #head}): the same list with no date filter
+ * at all, newest first, from the top. Up to the oldest call's day it is the very same sequence, so the walk is the
+ * same; it only may read further back, where it stops anyway (a recording older than the oldest call). It is
+ * never a wrong guess that gives wrong SIDs, only one that may need more pages, followed by its own cursor.
  * <p>
  * Only for calls where {@link #joinable(TwilioCall)}: a recording's {@code call_sid} is the parent leg, so a
  * child leg's recordings cannot be told apart in the account list.
@@ -63,6 +70,25 @@ public class RecordingJoin {
         }
     }
 
+    /** The account list's first page, read before the calls were known, and the query that gave it. */
+    public record Head(RecordingQuery query, TwilioRecordingPage page) {
+    }
+
+    /**
+     * The first page of the account's recordings, newest first, with no date filter, sized for {@code pageSize}
+     * calls; empty when it fails (the join then starts without it). A {@link Turn#FIRST} request: it is sent beside
+     * the calls page, before the action has anything to follow up, and may be refused at the door like it.
+     */
+    public Uni<Optional<Head>> head(TwilioCredentials credentials, int pageSize) {
+        RecordingQuery query = new RecordingQuery(null, null, pageSize(pageSize), null);
+        return twilio.listRecordings(credentials, query, Turn.FIRST)
+                .map(page -> Optional.of(new Head(query, page)))
+                .onFailure().recoverWithItem(failure -> {
+                    LOG.debugf("recordings join: the first page read beside the calls page failed: %s", failure.toString());
+                    return Optional.empty();
+                });
+    }
+
     /** A parent leg with a valid SID and a readable creation time. */
     public static boolean joinable(TwilioCall call) {
         return Sid.CALL.matches(call.sid())
@@ -72,34 +98,57 @@ public class RecordingJoin {
 
     /** Joins the recordings of {@code calls} (all {@link #joinable}), reading at most {@code maxPages} pages. */
     public Uni<Result> join(TwilioCredentials credentials, List<TwilioCall> calls, int maxPages) {
+        return join(credentials, calls, maxPages, null);
+    }
+
+    /**
+     * The same, starting from {@code head} (already read, counted in {@code maxPages}) when there is one, else from
+     * {@code GET /Recordings.json?DateCreated>=<UTC day of the oldest call>}.
+     */
+    public Uni<Result> join(TwilioCredentials credentials, List<TwilioCall> calls, int maxPages, Head head) {
         Walk walk = new Walk(calls);
         if (calls.isEmpty() || maxPages < 1) {
             return Uni.createFrom().item(walk.result());
         }
-        int pageSize = Math.min(TwilioClient.MAX_PAGE_SIZE, Math.max(MIN_PAGE_SIZE, calls.size() * RECORDINGS_PER_CALL));
-        RecordingQuery first = new RecordingQuery(walk.oldest.toLocalDate().toString(), null, pageSize, null);
-        return page(credentials, walk, first, 1, maxPages)
+        Uni<Result> pages;
+        if (head != null) {
+            pages = next(credentials, walk, head.query(), head.page(), 1, maxPages);
+        } else {
+            RecordingQuery first = new RecordingQuery(walk.oldest.toLocalDate().toString(), null, pageSize(calls.size()), null);
+            pages = page(credentials, walk, first, 1, maxPages);
+        }
+        return pages
                 .onFailure().recoverWithItem(failure -> {
                     LOG.debugf("recordings join ended by a failed page after %d pages: %s", walk.pages, failure.toString());
                     return walk.result();
                 });
     }
 
+    /** About {@value #RECORDINGS_PER_CALL} recordings per call: most windows fit in one page. */
+    private static int pageSize(int calls) {
+        return Math.min(TwilioClient.MAX_PAGE_SIZE, Math.max(MIN_PAGE_SIZE, calls * RECORDINGS_PER_CALL));
+    }
+
     private Uni<Result> page(TwilioCredentials credentials, Walk walk, RecordingQuery query, int number, int maxPages) {
-        return twilio.listRecordings(credentials, query, Turn.FOLLOW_UP).flatMap(page -> {
-            List<TwilioRecording> recordings = page.recordingsOrEmpty();
-            walk.add(recordings);
-            PageCursor next = PageCursor.fromNextPageUri(page.nextPageUri());
-            if (next == null || recordings.isEmpty() || walk.passedOldest()) {
-                walk.finished = true;
-                return Uni.createFrom().item(walk.result());
-            }
-            if (number >= maxPages) {
-                LOG.debugf("recordings join stopped at its budget of %d pages", maxPages);
-                return Uni.createFrom().item(walk.result());
-            }
-            return page(credentials, walk, query.next(next), number + 1, maxPages);
-        });
+        return twilio.listRecordings(credentials, query, Turn.FOLLOW_UP)
+                .flatMap(page -> next(credentials, walk, query, page, number, maxPages));
+    }
+
+    /** Takes page {@code number} of {@code query} into the walk, then ends it or reads the next page. */
+    private Uni<Result> next(TwilioCredentials credentials, Walk walk, RecordingQuery query, TwilioRecordingPage page,
+            int number, int maxPages) {
+        List<TwilioRecording> recordings = page.recordingsOrEmpty();
+        walk.add(recordings);
+        PageCursor next = PageCursor.fromNextPageUri(page.nextPageUri());
+        if (next == null || recordings.isEmpty() || walk.passedOldest()) {
+            walk.finished = true;
+            return Uni.createFrom().item(walk.result());
+        }
+        if (number >= maxPages) {
+            LOG.debugf("recordings join stopped at its budget of %d pages", maxPages);
+            return Uni.createFrom().item(walk.result());
+        }
+        return page(credentials, walk, query.next(next), number + 1, maxPages);
     }
 
     /** The state of one join. Pages are read one after another, so no two threads touch it at once. */

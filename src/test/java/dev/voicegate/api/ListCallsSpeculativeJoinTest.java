@@ -1,0 +1,387 @@
+package dev.voicegate.api;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.absent;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static dev.voicegate.testing.TwilioStubs.ACCOUNT;
+import static dev.voicegate.testing.TwilioStubs.ANY_CALL_RECORDINGS;
+import static dev.voicegate.testing.TwilioStubs.CALLS;
+import static dev.voicegate.testing.TwilioStubs.fixture;
+import static dev.voicegate.testing.TwilioStubs.json;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
+import java.util.stream.IntStream;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import com.github.tomakehurst.wiremock.client.WireMock;
+import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+
+import dev.voicegate.testing.TestAccounts;
+import dev.voicegate.twilio.TwilioCredentials;
+import dev.voicegate.twilio.limit.AccountLimiter;
+import dev.voicegate.voice.ActionContext;
+import dev.voicegate.voice.ListCallsAction;
+import dev.voicegate.voice.ListCallsInput;
+import dev.voicegate.voice.Surface;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.ValidatableResponse;
+import io.smallrye.mutiny.subscription.Cancellable;
+
+/**
+ * list_calls of the latest calls, 100 or more: the recordings join's first page ({@code GET /Recordings.json}, no
+ * date filter, newest first) is read beside the calls page, and exactly these requests reach Twilio: when that page
+ * settles every parent leg, when it does not reach back far enough (followed by its own cursor), when it holds more
+ * recordings than a small page's calls budget allows, when it fails (the join then starts from the oldest call's
+ * day, as without it), and when the calls page fails or the action is cancelled (no slot is left held).
+ */
+@QuarkusTest
+class ListCallsSpeculativeJoinTest extends ListCallsSuite {
+
+    static final String RECORDINGS = ACCOUNT + "/Recordings.json";
+    static final TwilioCredentials CREDENTIALS = new TwilioCredentials(TestAccounts.ACCOUNT_SID,
+            TestAccounts.ACCOUNT_SID, TestAccounts.AUTH_TOKEN);
+    static final String OTHER_CALL = sid("CA", 0xfff);
+    /** 40 parent legs (more than 2 × the lookup concurrency of 16) and, after every 20th, a child leg of it. */
+    static final int PARENTS = 40;
+
+    @Inject
+    AccountLimiter limiter;
+
+    @Inject
+    ListCallsAction listCalls;
+
+    @AfterEach
+    void noSlotLeftHeld() {
+        await().atMost(Duration.ofSeconds(10)).until(() -> limiter.inFlight(TestAccounts.ACCOUNT_SID) == 0);
+    }
+
+    // ------------------------------------------------------------------ fixtures
+
+    static String sid(String prefix, int n) {
+        return String.format("%s%032x", prefix, n);
+    }
+
+    static String parent(int i) {
+        return sid("CA", i + 1);
+    }
+
+    static String child(int i) {
+        return sid("CA", 0x100 + i);
+    }
+
+    /** The page: parent i created i minutes before 10:00 on May 3; a child leg of parents 0 and 20, 5 s after them. */
+    static List<String> callsNewestFirst() {
+        List<String> calls = new ArrayList<>();
+        for (int i = 0; i < PARENTS; i++) {
+            if (i % 20 == 0) {
+                calls.add(call(child(i), parent(i), at(i, 5)));
+            }
+            calls.add(call(parent(i), null, at(i, 0)));
+        }
+        return calls;
+    }
+
+    /** "Fri, 03 May 2024 09:MM:SS +0000": {@code minutesBefore} minutes before 10:00, plus {@code seconds}. */
+    static String at(int minutesBefore, int seconds) {
+        int minute = 60 - minutesBefore;
+        return String.format("Fri, 03 May 2024 %02d:%02d:%02d +0000", minute == 60 ? 10 : 9, minute % 60, seconds);
+    }
+
+    static String call(String sid, String parent, String dateCreated) {
+        return "{\"account_sid\":\"" + TestAccounts.ACCOUNT_SID + "\",\"sid\":\"" + sid + "\",\"parent_call_sid\":"
+                + (parent == null ? "null" : "\"" + parent + "\"") + ",\"to\":\"+14155551212\",\"from\":\"+15017122661\","
+                + "\"status\":\"completed\",\"direction\":\"" + (parent == null ? "outbound-api" : "outbound-dial")
+                + "\",\"duration\":\"7\",\"price\":\"-0.01400\",\"price_unit\":\"USD\",\"start_time\":null,"
+                + "\"end_time\":null,\"date_created\":\"" + dateCreated + "\",\"uri\":\"" + ACCOUNT + "/Calls/" + sid + ".json\"}";
+    }
+
+    static String recording(String sid, String callSid, String dateCreated) {
+        return "{\"account_sid\":\"" + TestAccounts.ACCOUNT_SID + "\",\"call_sid\":\"" + callSid + "\",\"sid\":\"" + sid
+                + "\",\"date_created\":\"" + dateCreated + "\",\"status\":\"completed\",\"duration\":\"4\","
+                + "\"channels\":1,\"source\":\"RecordVerb\",\"price\":\"-0.0025\",\"price_unit\":\"USD\"}";
+    }
+
+    /** Parent i's recording, 30 s after it; the child legs' recordings are filed under their parents. */
+    static String parentRecording(int i) {
+        return recording(sid("RE", i + 1), parent(i), at(i, 30));
+    }
+
+    static String childRecording(int i) {
+        return recording(sid("RE", 0x100 + i), parent(i), at(i, 20));
+    }
+
+    /** Every recording of the page's calls, newest first, then one older than the oldest call: the join ends there. */
+    static List<String> pageRecordings() {
+        List<String> recordings = new ArrayList<>();
+        for (int i = 0; i < PARENTS; i++) {
+            recordings.add(parentRecording(i));
+            if (i % 20 == 0) {
+                recordings.add(childRecording(i));
+            }
+        }
+        recordings.add(recording(sid("RE", 0xeee), OTHER_CALL, "Thu, 02 May 2024 23:00:00 +0000"));
+        return recordings;
+    }
+
+    static String recordingsPage(List<String> recordings, String nextToken) {
+        return "{\"recordings\":[" + String.join(",", recordings) + "],\"page\":0,\"page_size\":400,\"uri\":\""
+                + RECORDINGS + "\",\"previous_page_uri\":null,\"next_page_uri\":" + (nextToken == null ? "null"
+                        : "\"" + RECORDINGS + "?PageSize=400&Page=1&PageToken=" + nextToken + "\"")
+                + "}";
+    }
+
+    /** The calls page of {@code calls}, answered after {@code millis}. */
+    void stubCalls(List<String> calls, int millis) {
+        twilio.stubFor(get(urlPathEqualTo(CALLS)).willReturn(json(callsPage(calls, 0, 100, null)).withFixedDelay(millis)));
+    }
+
+    /** Each child leg's own list: the recording made on it (Twilio files it under the parent in the account list). */
+    void stubChildLists() {
+        for (int i = 0; i < PARENTS; i += 20) {
+            twilio.stubFor(get(urlPathEqualTo(recordingsPath(child(i)))).willReturn(json(
+                    ListCallsSuite.recordingsPage(parent(i), sid("RE", 0x100 + i)))));
+        }
+    }
+
+    /** The first page of the account list as the speculative read asks for it: no date filter, no cursor. */
+    static RequestPatternBuilder firstRecordingsPage() {
+        return getRequestedFor(urlPathEqualTo(RECORDINGS))
+                .withQueryParam("DateCreated>", absent())
+                .withQueryParam("DateCreated<", absent())
+                .withQueryParam("PageToken", absent())
+                .withQueryParam("PageSize", WireMock.equalTo("400"));
+    }
+
+    /** Parent i: its recording, and its child leg's when it has one (Twilio's order: newest first). */
+    static List<String> expectedSids(int i) {
+        return i % 20 == 0 ? List.of(sid("RE", i + 1), sid("RE", 0x100 + i)) : List.of(sid("RE", i + 1));
+    }
+
+    void assertAllRecordingSids(ValidatableResponse response) {
+        List<String> calls = response.extract().jsonPath().getList("calls.call_sid");
+        List<List<String>> recordings = response.extract().jsonPath().getList("calls.recording_sids");
+        int row = 0;
+        for (int i = 0; i < PARENTS; i++) {
+            if (i % 20 == 0) {
+                assertEquals(child(i), calls.get(row));
+                assertEquals(List.of(sid("RE", 0x100 + i)), recordings.get(row++), "child leg " + i);
+            }
+            assertEquals(parent(i), calls.get(row));
+            assertEquals(expectedSids(i), recordings.get(row++), "parent leg " + i);
+        }
+    }
+
+    static ValidatableResponse latest(int pageSize) {
+        return action(body(",\"page_size\":" + pageSize)).statusCode(200);
+    }
+
+    // ------------------------------------------------------------------ tests
+
+    @Test
+    void theFirstRecordingsPageIsReadBesideTheCallsPageAndSettlesEveryParentLeg() {
+        stubCalls(callsNewestFirst(), 1000);
+        twilio.stubFor(get(urlPathEqualTo(RECORDINGS)).withQueryParam("PageToken", absent())
+                .willReturn(json(recordingsPage(pageRecordings(), "PA1"))));
+        stubChildLists();
+
+        assertAllRecordingSids(validOutput(latest(100).body("success", equalTo(true)).body("error", nullValue())));
+
+        // The calls page, one recordings page (no date filter: the newest recordings, whatever the calls' days) and
+        // the two child legs: 4 requests, the same as without the speculation (the join's page, after the calls).
+        twilio.verify(1, getRequestedFor(urlPathEqualTo(CALLS)).withQueryParam("PageSize", WireMock.equalTo("100")));
+        twilio.verify(1, firstRecordingsPage());
+        twilio.verify(1, getRequestedFor(urlPathEqualTo(RECORDINGS)));
+        twilio.verify(1, getRequestedFor(urlPathEqualTo(recordingsPath(child(0)))));
+        twilio.verify(1, getRequestedFor(urlPathEqualTo(recordingsPath(child(20)))));
+        assertEquals(4, twilio.getAllServeEvents().size());
+        // Sent while the calls page (1 s) was still on its way, not after it.
+        ServeEvent page = served(Pattern.quote(CALLS)).get(0);
+        ServeEvent recordings = served(Pattern.quote(RECORDINGS)).get(0);
+        assertTrue(start(recordings) < end(page), "the recordings page is asked for before the calls page is answered");
+    }
+
+    @Test
+    void aFirstPageThatDoesNotReachBackFarEnoughIsFollowedByItsOwnCursor() {
+        stubCalls(callsNewestFirst(), 0);
+        // Newer recordings of other calls fill the first page; the calls' own come on the second.
+        List<String> newer = IntStream.range(0, 20)
+                .mapToObj(n -> recording(sid("RE", 0x1000 + n), OTHER_CALL, "Sat, 04 May 2024 12:00:00 +0000")).toList();
+        twilio.stubFor(get(urlPathEqualTo(RECORDINGS)).withQueryParam("PageToken", absent())
+                .willReturn(json(recordingsPage(newer, "PA1"))));
+        twilio.stubFor(get(urlPathEqualTo(RECORDINGS)).withQueryParam("PageToken", WireMock.equalTo("PA1"))
+                .willReturn(json(recordingsPage(pageRecordings(), "PA2"))));
+        stubChildLists();
+
+        assertAllRecordingSids(validOutput(latest(100).body("success", equalTo(true)).body("error", nullValue())));
+
+        twilio.verify(1, firstRecordingsPage());
+        twilio.verify(1, getRequestedFor(urlPathEqualTo(RECORDINGS)).withQueryParam("PageToken", WireMock.equalTo("PA1"))
+                .withQueryParam("Page", WireMock.equalTo("1")).withQueryParam("PageSize", WireMock.equalTo("400"))
+                .withQueryParam("DateCreated>", absent()));
+        twilio.verify(2, getRequestedFor(urlPathEqualTo(RECORDINGS)));
+        assertEquals(2, served(ANY_CALL_RECORDINGS).size(), "the child legs only");
+    }
+
+    @Test
+    void aPageWithFewCallsUsesTheFirstPageOnlyAndLooksUpTheCallsItDidNotSettle() {
+        // Asked for 100, Twilio has 6: parents 0-4 and the child leg of parent 0. The first page reaches back to
+        // parent 2's recording only (then a link): within the budget of one page for 5 parent legs, parents 0-1 are
+        // settled, 2-4 are looked up one by one, as is the child leg.
+        List<String> calls = callsNewestFirst().subList(0, 6);
+        stubCalls(calls, 0);
+        twilio.stubFor(get(urlPathEqualTo(RECORDINGS)).withQueryParam("PageToken", absent())
+                .willReturn(json(recordingsPage(List.of(parentRecording(0), childRecording(0), parentRecording(1),
+                        parentRecording(2)), "PA1"))));
+        stubChildLists();
+        for (int i = 2; i < 5; i++) {
+            twilio.stubFor(get(urlPathEqualTo(recordingsPath(parent(i))))
+                    .willReturn(json(ListCallsSuite.recordingsPage(parent(i), sid("RE", i + 1)))));
+        }
+
+        ValidatableResponse response = validOutput(latest(100).body("success", equalTo(true)).body("error", nullValue()));
+        assertEquals(List.of(List.of(sid("RE", 0x100)), expectedSids(0), expectedSids(1), expectedSids(2),
+                expectedSids(3), expectedSids(4)), response.extract().jsonPath().getList("calls.recording_sids"));
+
+        twilio.verify(1, getRequestedFor(urlPathEqualTo(RECORDINGS)));
+        twilio.verify(1, firstRecordingsPage());
+        for (int i = 0; i < 5; i++) {
+            twilio.verify(i < 2 ? 0 : 1, getRequestedFor(urlPathEqualTo(recordingsPath(parent(i)))));
+        }
+        twilio.verify(1, getRequestedFor(urlPathEqualTo(recordingsPath(child(0)))));
+        assertEquals(1 + 1 + 3 + 1, twilio.getAllServeEvents().size());
+    }
+
+    @Test
+    void aFailedFirstPageLeavesTheJoinToStartFromTheOldestCallsDay() {
+        stubCalls(callsNewestFirst(), 0);
+        twilio.stubFor(get(urlPathEqualTo(RECORDINGS)).withQueryParam("DateCreated>", absent())
+                .willReturn(fixture(500, "error-20500.json")));
+        twilio.stubFor(get(urlPathEqualTo(RECORDINGS)).withQueryParam("DateCreated>", WireMock.equalTo("2024-05-03"))
+                .willReturn(json(recordingsPage(pageRecordings(), "PA1"))));
+        stubChildLists();
+
+        assertAllRecordingSids(validOutput(latest(100).body("success", equalTo(true)).body("error", nullValue())));
+
+        // The speculative page with its 3 retries, then the join as without it: from the oldest call's UTC day,
+        // sized for its 40 parent legs, no upper bound.
+        twilio.verify(4, firstRecordingsPage());
+        twilio.verify(1, getRequestedFor(urlPathEqualTo(RECORDINGS)).withQueryParam("DateCreated>", WireMock.equalTo("2024-05-03"))
+                .withQueryParam("DateCreated<", absent()).withQueryParam("PageSize", WireMock.equalTo("160"))
+                .withQueryParam("PageToken", absent()));
+        twilio.verify(5, getRequestedFor(urlPathEqualTo(RECORDINGS)));
+        assertEquals(2, served(ANY_CALL_RECORDINGS).size(), "the child legs only");
+    }
+
+    @Test
+    void smallerPagesAndOtherQueriesDoNotSpeculate() {
+        stubCalls(callsNewestFirst(), 0);
+        twilio.stubFor(get(urlPathEqualTo(RECORDINGS)).willReturn(json(recordingsPage(pageRecordings(), "PA1"))));
+        stubChildLists();
+
+        // The default page of 50, a cursor, a start-time filter, and no recordings: the join (if any) starts from
+        // the oldest call's day, after the calls page. No call here has a start time, so the filtered page is empty;
+        // without recordings nothing but the calls page is sent.
+        latest(50).body("success", equalTo(true));
+        action(body(",\"page_size\":100,\"page_token\":\"" + token("1", "PA" + "1".repeat(32)) + "\""))
+                .statusCode(200).body("success", equalTo(true));
+        action(body(",\"page_size\":100,\"start_time_after\":\"2024-05-03\"")).statusCode(200)
+                .body("success", equalTo(true));
+        action(body(",\"page_size\":100,\"include_recordings\":false")).statusCode(200)
+                .body("success", equalTo(true));
+
+        twilio.verify(4, getRequestedFor(urlPathEqualTo(CALLS)));
+        twilio.verify(0, getRequestedFor(urlPathEqualTo(RECORDINGS)).withQueryParam("DateCreated>", absent()));
+        twilio.verify(2, getRequestedFor(urlPathEqualTo(RECORDINGS)).withQueryParam("DateCreated>", WireMock.equalTo("2024-05-03")));
+    }
+
+    @Test
+    void childLegsBesideTheJoinGoInEvenRoundsWithinTheAccountsBound() {
+        // 52 child legs: with 32 slots, one kept for the join's page, two rounds of 26 (not 31 then 21, and not the
+        // lookup concurrency of 16, which would take four rounds).
+        List<String> calls = new ArrayList<>(callsNewestFirst());
+        List<String> children = IntStream.range(0, 50).mapToObj(n -> sid("CA", 0x2000 + n)).toList();
+        children.forEach(child -> calls.add(0, call(child, parent(0), at(0, 10))));
+        stubCalls(calls, 0);
+        twilio.stubFor(get(urlPathEqualTo(RECORDINGS)).willReturn(json(recordingsPage(pageRecordings(), null))));
+        stubChildLists();
+        for (String child : children) {
+            twilio.stubFor(get(urlPathEqualTo(recordingsPath(child)))
+                    .willReturn(json(ListCallsSuite.recordingsPage(parent(0))).withFixedDelay(300)));
+        }
+
+        // The service's own count of requests in flight (WireMock serves only a dozen at once), sampled each ms.
+        AtomicInteger most = new AtomicInteger();
+        ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+        sampler.scheduleAtFixedRate(() -> most.accumulateAndGet(limiter.inFlight(TestAccounts.ACCOUNT_SID), Math::max),
+                0, 1, TimeUnit.MILLISECONDS);
+        try {
+            latest(100).body("success", equalTo(true)).body("error", nullValue()).body("total", equalTo(PARENTS + 52));
+        } finally {
+            sampler.shutdownNow();
+        }
+
+        assertEquals(52, served(ANY_CALL_RECORDINGS).size(), "one lookup per child leg, none for a parent leg");
+        assertTrue(most.get() > 16 && most.get() <= 26, "two rounds of at most 26 lookups, saw " + most.get() + " at once");
+    }
+
+    @Test
+    void aFailingCallsPageFailsTheActionWithoutWaitingForTheFirstRecordingsPage() {
+        twilio.stubFor(get(urlPathEqualTo(CALLS)).willReturn(fixture(401, "error-20003.json")));
+        twilio.stubFor(get(urlPathEqualTo(RECORDINGS)).willReturn(json(recordingsPage(pageRecordings(), null))
+                .withFixedDelay(5_000)));
+
+        // Answered from the calls page's failure: the recordings page (never answered within an attempt's 2.5 s) is
+        // not waited for.
+        latest(100).body("success", equalTo(false)).body("error", startsWith("unauthorized: "));
+
+        assertEquals(0, served(ANY_CALL_RECORDINGS).size());
+        // Its slot comes back once its attempts are over (the per-attempt timeout, 2.5 s in the tests, and its
+        // retries: Twilio's fault tolerance does not pass a cancellation on to the attempt under way).
+        await().atMost(Duration.ofSeconds(40)).until(() -> limiter.inFlight(TestAccounts.ACCOUNT_SID) == 0);
+        assertTrue(served(Pattern.quote(RECORDINGS)).size() <= 4, "at most the first attempt and 3 retries");
+    }
+
+    @Test
+    void cancellingTheActionLeavesNoSlotHeld() {
+        twilio.stubFor(get(urlPathEqualTo(CALLS)).willReturn(json(callsPage(callsNewestFirst(), 0, 100, null))
+                .withFixedDelay(5_000)));
+        twilio.stubFor(get(urlPathEqualTo(RECORDINGS)).willReturn(json(recordingsPage(pageRecordings(), null))
+                .withFixedDelay(5_000)));
+        ListCallsInput input = new ListCallsInput(TestAccounts.ACCOUNT_SID, null, null, null, null, null, 1000, null, null);
+        ActionContext context = new ActionContext(null, CREDENTIALS, Surface.TOOL_CALL, null, ActionContext.Progress.NONE);
+
+        AtomicReference<Object> outcome = new AtomicReference<>();
+        Cancellable running = listCalls.run(input, context).subscribe().with(outcome::set, outcome::set);
+        // Both sent beside each other (each holds a slot while in flight), neither answered within an attempt.
+        await().atMost(Duration.ofSeconds(20)).until(() -> limiter.inFlight(TestAccounts.ACCOUNT_SID) == 2);
+        running.cancel();
+
+        // The attempts under way end at their own timeout (2.5 s here) and are retried at most 3 times each: every
+        // slot is back, and the cancelled action never gets an outcome.
+        await().atMost(Duration.ofSeconds(40)).until(() -> limiter.inFlight(TestAccounts.ACCOUNT_SID) == 0
+                && limiter.queued(TestAccounts.ACCOUNT_SID) == 0);
+        assertEquals(null, outcome.get());
+        assertTrue(served(Pattern.quote(CALLS)).size() <= 4 && served(Pattern.quote(RECORDINGS)).size() <= 4,
+                "at most the first attempt and 3 retries of each");
+    }
+}
