@@ -128,6 +128,12 @@ public final class PackagedApp implements AutoCloseable {
             command.addAll(systemProperties);
         } else {
             command.add(new File(System.getProperty("java.home"), "bin/java").getPath());
+            // The JVM options @QuarkusIntegrationTest gives the service it starts (pom.xml: test.jvm.args).
+            for (String option : System.getProperty("quarkus.test.arg-line", "").trim().split("\\s+")) {
+                if (!option.isEmpty()) {
+                    command.add(option);
+                }
+            }
             command.addAll(systemProperties);
             command.add("-jar");
             command.add("target/quarkus-app/quarkus-run.jar");
