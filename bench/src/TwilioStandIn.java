@@ -39,8 +39,9 @@ import java.util.regex.Pattern;
  * The data are deterministic: {@value #CALLS} calls, 30 s apart, newest first; every 20th is a child leg of the
  * call before it; call i has (7i + 3) mod 4 recordings (0–3, created 10–24 s after the call, one in 50 calls two
  * hours later); every third slot also has a recording of a call that is in no page ("other" calls), so a time
- * window always holds more recordings than calls. Child legs' recordings carry their own SID as {@code call_sid},
- * so the per-call list of any call equals the account list filtered on that {@code call_sid}, as Twilio documents.
+ * window always holds more recordings than calls. Child legs (i mod 20 = 7) have no recordings, since (7i + 3) mod 4
+ * is 0 for them: so whose SID a child leg's recording would carry (Twilio's is always the parent leg's) never arises,
+ * and the per-call list of any call equals the account list filtered on that {@code call_sid}.
  * <p>
  * {@code GET /Calls/{CallSid}.json} answers a call of the data set as it is (completed); any other call SID is a
  * call that rings from its first fetch for {@code ring} ms (set with {@code POST /__reset?ring=ms}, default 10 s),
