@@ -124,11 +124,26 @@ public class TwilioClient {
 
     // Under the operation's guard, every attempt takes a per-account slot, and every failure is classified once,
     // here at the edge.
+    //
+    // A caller that goes away (cancels) ends a read at once: its attempt under way is cancelled, and no retry follows
+    // (SmallRye's guard would do neither). Never a create: a call Twilio may have placed is followed to its outcome,
+    // for the ledger, whoever still waits for it.
     private <T> Uni<T> send(String operation, TwilioCredentials credentials, Turn turn, Supplier<Uni<T>> request) {
         Context caller = Vertx.currentContext();
-        return guards.run(operation, () -> AttemptTimeout.within(limiter.limit(credentials.accountSid(), turn, request),
-                caller, attemptTimeout, this::timedOut)
-                .onFailure().transform(TwilioFailures::classify));
+        if (TwilioGuards.CREATE_CALL.equals(operation)) {
+            return guards.run(operation, () -> attempt(credentials, turn, request, caller, null));
+        }
+        return Uni.createFrom().deferred(() -> {
+            AttemptTimeout.Abandonment abandonment = new AttemptTimeout.Abandonment();
+            return guards.run(operation, () -> attempt(credentials, turn, request, caller, abandonment))
+                    .onCancellation().invoke(abandonment::abandon);
+        });
+    }
+
+    private <T> Uni<T> attempt(TwilioCredentials credentials, Turn turn, Supplier<Uni<T>> request, Context caller,
+            AttemptTimeout.Abandonment abandonment) {
+        return AttemptTimeout.within(limiter.limit(credentials.accountSid(), turn, request), caller, attemptTimeout,
+                this::timedOut, abandonment).onFailure().transform(TwilioFailures::classify);
     }
 
     private TimeoutException timedOut() {

@@ -4,6 +4,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -22,12 +23,13 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * The fault tolerance of every Twilio operation, defined once: each operation of {@link TwilioClient}, and the media
- * client's download, runs under its own guard ({@link #run}), built by {@link #guard} from {@code TWILIO_TIMEOUT_MS},
- * {@code TWILIO_MAX_RETRIES} and {@code TWILIO_RETRY_DELAY_MS}. Outermost first: a retry, a circuit breaker and a
- * per-attempt timeout (none for media, whose attempt times itself to the headers). Each guard has
- * its own breaker, named as the guard (for metrics and {@code CircuitBreakerMaintenance}); breakers count 5xx, I/O
- * failures and timeouts, never a 4xx, a 429 or Voicegate's own throttling. Built at start-up, so the breaker
- * names are known before the first request.
+ * client's download, runs under its own guard ({@link #run}), built by {@link #guard} from {@code TWILIO_MAX_RETRIES}
+ * and {@code TWILIO_RETRY_DELAY_MS}: a retry around a circuit breaker. Each attempt times itself, with one timer
+ * ({@link TwilioClient}'s {@code AttemptTimeout}, from {@code TWILIO_TIMEOUT_MS}; media's to its headers), so the
+ * guards have no timeout of their own. Each guard has its own breaker, named as the guard (for metrics and
+ * {@code CircuitBreakerMaintenance}); breakers count 5xx, I/O failures and timeouts, never a 4xx, a 429, Voicegate's
+ * own throttling or an attempt abandoned by its caller. Built at start-up, so the breaker names are known before
+ * the first request.
  * <p>
  * The guards are called directly, not through {@code @ApplyGuard}: that way SmallRye Fault Tolerance 6.10.1 keeps a
  * new metrics collector for every call, never freed, and registers the breaker's gauges again each time, which
@@ -96,8 +98,8 @@ public class TwilioGuards {
     }
 
     /**
-     * One operation's guard: {@code retryWhen} decides which failures are worth another attempt. No thread offload:
-     * an attempt is subscribed on the caller's thread, the event loop, rather than queued to it once more.
+     * One operation's guard: {@code retryWhen} decides which failures are worth another attempt. Thread offload stays
+     * on: without it, under load, event loops stalled for seconds (docs/performance.md#25-make_calls-cpu).
      */
     private Guard guard(String name, Predicate<Throwable> retryWhen) {
         Guard.Builder guard = Guard.create()
@@ -118,7 +120,7 @@ public class TwilioGuards {
                     .failureRatio(0.5)
                     .delay(10, ChronoUnit.SECONDS)
                     .skipOn(List.of(TwilioException.Rejected.class, TwilioException.RateLimited.class,
-                            TwilioException.Throttled.class))
+                            TwilioException.Throttled.class, CancellationException.class))
                     .done();
         }
         return guard.build();

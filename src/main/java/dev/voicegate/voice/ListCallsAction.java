@@ -85,8 +85,8 @@ public class ListCallsAction implements Action<ListCallsInput, ListCallsOutput> 
         TwilioCredentials credentials = context.credentials();
         Uni<TwilioCallPage> calls = twilio.listCalls(credentials, query(input), Turn.FIRST);
         // The latest calls' recordings are the newest ones: their join's first page is read beside the calls page.
-        // Should the calls page fail, the answer does not wait for that read: it is cancelled (Twilio's fault tolerance
-        // still lets an attempt under way run to its answer or its own timeout, as for any cancelled request).
+        // Should the calls page fail, the answer does not wait for that read: it is cancelled, its attempt with it
+        // (TwilioClient ends a read whose caller went away, and sends no retry).
         Uni<Optional<RecordingJoin.Head>> head = speculates(input)
                 ? recordings.head(credentials, input.pageSizeOrDefault())
                 : Uni.createFrom().item(Optional.empty());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -18,7 +19,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 
-/** The one timer of a Twilio attempt: on the caller's Vert.x context, cancelling the attempt when it fires. */
+/** The one timer of a Twilio attempt: on the caller's Vert.x context, cancelling the attempt when it fires or its caller goes away. */
 class AttemptTimeoutTest {
 
     private final Vertx vertx = Vertx.vertx();
@@ -35,7 +36,7 @@ class AttemptTimeoutTest {
         AtomicReference<Context> failedOn = new AtomicReference<>();
         CompletableFuture<Throwable> failure = new CompletableFuture<>();
         context.runOnContext(ignored -> AttemptTimeout.within(Uni.createFrom().<String>nothing()
-                .onCancellation().invoke(() -> cancelled.set(true)), context, Duration.ofMillis(50), this::timedOut)
+                .onCancellation().invoke(() -> cancelled.set(true)), context, Duration.ofMillis(50), this::timedOut, null)
                 .subscribe().with(item -> failure.complete(null), thrown -> {
                     failedOn.set(Vertx.currentContext());
                     failure.complete(thrown);
@@ -55,7 +56,7 @@ class AttemptTimeoutTest {
                 Duration.ofMillis(200), () -> {
                     timedOut.set(true);
                     return timedOut();
-                }).subscribe().with(outcome::complete, outcome::complete));
+                }, null).subscribe().with(outcome::complete, outcome::complete));
 
         assertEquals("answer", outcome.get(10, TimeUnit.SECONDS));
         // The timer is gone: a timer set after it, for longer, fires while it never does.
@@ -72,7 +73,7 @@ class AttemptTimeoutTest {
         CompletableFuture<Void> done = new CompletableFuture<>();
         context.runOnContext(ignored -> {
             var subscription = AttemptTimeout.within(Uni.createFrom().<String>nothing()
-                    .onCancellation().invoke(() -> cancelled.set(true)), context, Duration.ofSeconds(30), this::timedOut)
+                    .onCancellation().invoke(() -> cancelled.set(true)), context, Duration.ofSeconds(30), this::timedOut, null)
                     .subscribe().with(item -> { }, failure -> { });
             subscription.cancel();
             done.complete(null);
@@ -82,9 +83,32 @@ class AttemptTimeoutTest {
     }
 
     @Test
+    void anAbandonedAttemptIsCancelledAndFailsAsCancelledAndSoDoesTheNextOne() throws Exception {
+        Context context = vertx.getOrCreateContext();
+        AttemptTimeout.Abandonment abandonment = new AttemptTimeout.Abandonment();
+        AtomicBoolean cancelled = new AtomicBoolean();
+        CompletableFuture<Throwable> failure = new CompletableFuture<>();
+        context.runOnContext(ignored -> AttemptTimeout.within(Uni.createFrom().<String>nothing()
+                .onCancellation().invoke(() -> cancelled.set(true)), context, Duration.ofSeconds(30), this::timedOut,
+                abandonment).subscribe().with(item -> failure.complete(null), failure::complete));
+        context.runOnContext(ignored -> abandonment.abandon());
+
+        assertInstanceOf(CancellationException.class, failure.get(10, TimeUnit.SECONDS));
+        assertTrue(cancelled.get(), "the attempt under way is cancelled: its slot and connection are given back");
+
+        AtomicBoolean subscribed = new AtomicBoolean();
+        Throwable next = AttemptTimeout.within(Uni.createFrom().item("never asked").onSubscription()
+                .invoke(() -> subscribed.set(true)), context, Duration.ofSeconds(30), this::timedOut, abandonment)
+                .onItem().transform(Object.class::cast).onFailure().recoverWithItem(thrown -> thrown)
+                .await().atMost(Duration.ofSeconds(10)) instanceof Throwable t ? t : null;
+        assertInstanceOf(CancellationException.class, next, "a retry after the caller went away is not sent");
+        assertTrue(!subscribed.get());
+    }
+
+    @Test
     void withoutAVertxContextMutinyTimesTheAttempt() {
         Throwable failure = AttemptTimeout.within(Uni.createFrom().<String>nothing(), null, Duration.ofMillis(20),
-                this::timedOut).onItem().transform(Object.class::cast).onFailure().recoverWithItem(thrown -> thrown)
+                this::timedOut, null).onItem().transform(Object.class::cast).onFailure().recoverWithItem(thrown -> thrown)
                 .await().atMost(Duration.ofSeconds(10)) instanceof Throwable t ? t : null;
         assertInstanceOf(TimeoutException.class, failure);
     }
