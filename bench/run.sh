@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 LATENCY_MS="${LATENCY_MS:-50}"
-SERVICE_JAVA_OPTS="${SERVICE_JAVA_OPTS:--Xmx128m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=64m -Xss512k -XX:TrimNativeHeapInterval=1000}"
+SERVICE_JAVA_OPTS="${SERVICE_JAVA_OPTS:--Xmx96m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=64m -Xss512k -XX:TrimNativeHeapInterval=1000}"
 ACCOUNT=AC0123456789abcdef0123456789abcdef
 KEY=bench-service-key
 # A named key with a policy (docs/access.md#guardrails); its quotas are far above what the bench sends.
@@ -87,6 +87,10 @@ echo "running (about 7 minutes; BENCH_QUICK=1: about a minute)…" >&2
 "${LOAD_PIN[@]}" java -Xmx512m bench/src/BenchDriver.java "http://127.0.0.1:$STANDIN_PORT" \
     "http://127.0.0.1:$SERVICE_PORT" "$ACCOUNT" "$KEY" "$SERVICE_PID" "$LATENCY_MS" "$STANDIN_PID" "$ALL_CPUS" \
     "$GUARDED_KEY" "$REDIS_SERVICE" "$REDIS_PORT"
+# The last row: RSS under 256 concurrent list_calls of page 50, on a service of its own with the same flags
+# (bench/memory.sh; docs/performance.md, "Memory").
+echo "RSS under 256 concurrent list_calls (bench/memory.sh, about a minute)…" >&2
+BENCH_SKIP_BUILD=1 SERVICE_JAVA_OPTS="$SERVICE_JAVA_OPTS" MEMORY_VARIANTS="" bash bench/memory.sh
 echo >&2
 echo "$CPUS cores${ALL_CPUS:+ (service pinned to core ${CORES[0]})}, $(java -version 2>&1 | head -1)," \
     "service JVM flags: $SERVICE_JAVA_OPTS" >&2

@@ -119,7 +119,7 @@ class DeployManifestsTest {
         assertTrue(pod.path("securityContext").path("runAsNonRoot").asBoolean(), "pod runAsNonRoot");
         assertEquals("/q/health/started", pod.path("containers").path(0).path("startupProbe").path("httpGet").path("path")
                 .asText());
-        assertLockedDown(pod, "384Mi");
+        assertLockedDown(pod, "336Mi");
         return deployment;
     }
 
