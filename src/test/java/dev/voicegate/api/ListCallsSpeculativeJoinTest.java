@@ -4,6 +4,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static dev.voicegate.testing.TwilioCalls.leg;
+import static dev.voicegate.testing.TwilioCalls.recording;
 import static dev.voicegate.testing.TwilioStubs.ACCOUNT;
 import static dev.voicegate.testing.TwilioStubs.ANY_CALL_RECORDINGS;
 import static dev.voicegate.testing.TwilioStubs.CALLS;
@@ -94,9 +96,9 @@ class ListCallsSpeculativeJoinTest extends ListCallsSuite {
         List<String> calls = new ArrayList<>();
         for (int i = 0; i < PARENTS; i++) {
             if (i % 20 == 0) {
-                calls.add(call(child(i), parent(i), at(i, 5)));
+                calls.add(leg(child(i), parent(i), at(i, 5)));
             }
-            calls.add(call(parent(i), null, at(i, 0)));
+            calls.add(leg(parent(i), null, at(i, 0)));
         }
         return calls;
     }
@@ -107,19 +109,7 @@ class ListCallsSpeculativeJoinTest extends ListCallsSuite {
         return String.format("Fri, 03 May 2024 %02d:%02d:%02d +0000", minute == 60 ? 10 : 9, minute % 60, seconds);
     }
 
-    static String call(String sid, String parent, String dateCreated) {
-        return "{\"account_sid\":\"" + TestAccounts.ACCOUNT_SID + "\",\"sid\":\"" + sid + "\",\"parent_call_sid\":"
-                + (parent == null ? "null" : "\"" + parent + "\"") + ",\"to\":\"+14155551212\",\"from\":\"+15017122661\","
-                + "\"status\":\"completed\",\"direction\":\"" + (parent == null ? "outbound-api" : "outbound-dial")
-                + "\",\"duration\":\"7\",\"price\":\"-0.01400\",\"price_unit\":\"USD\",\"start_time\":null,"
-                + "\"end_time\":null,\"date_created\":\"" + dateCreated + "\",\"uri\":\"" + ACCOUNT + "/Calls/" + sid + ".json\"}";
-    }
 
-    static String recording(String sid, String callSid, String dateCreated) {
-        return "{\"account_sid\":\"" + TestAccounts.ACCOUNT_SID + "\",\"call_sid\":\"" + callSid + "\",\"sid\":\"" + sid
-                + "\",\"date_created\":\"" + dateCreated + "\",\"status\":\"completed\",\"duration\":\"4\","
-                + "\"channels\":1,\"source\":\"RecordVerb\",\"price\":\"-0.0025\",\"price_unit\":\"USD\"}";
-    }
 
     /** Parent i's recording, 30 s after it; the child legs' recordings are filed under their parents. */
     static String parentRecording(int i) {
@@ -320,7 +310,7 @@ class ListCallsSpeculativeJoinTest extends ListCallsSuite {
         // lookup concurrency of 16, which would take four rounds).
         List<String> calls = new ArrayList<>(callsNewestFirst());
         List<String> children = IntStream.range(0, 50).mapToObj(n -> sid("CA", 0x2000 + n)).toList();
-        children.forEach(child -> calls.add(0, call(child, parent(0), at(0, 10))));
+        children.forEach(child -> calls.add(0, leg(child, parent(0), at(0, 10))));
         stubCalls(calls, 0);
         twilio.stubFor(get(urlPathEqualTo(RECORDINGS)).willReturn(json(recordingsPage(pageRecordings(), null))));
         stubChildLists();

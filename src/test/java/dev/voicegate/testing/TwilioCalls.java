@@ -46,4 +46,21 @@ public final class TwilioCalls {
         return TwilioStubs.json("{\"calls\":[" + sids.stream().map(sid -> call(sid, to, "ringing"))
                 .collect(Collectors.joining(",")) + "],\"page\":0,\"page_size\":50,\"next_page_uri\":null}");
     }
+
+    /** A completed call leg ({@code parent}: the parent leg of a child, or null) created at {@code dateCreated}. */
+    public static String leg(String sid, String parent, String dateCreated) {
+        return "{\"account_sid\":\"" + TestAccounts.ACCOUNT_SID + "\",\"sid\":\"" + sid + "\",\"parent_call_sid\":"
+                + (parent == null ? "null" : "\"" + parent + "\"") + ",\"to\":\"+14155551212\",\"from\":\"+15017122661\","
+                + "\"status\":\"completed\",\"direction\":\"" + (parent == null ? "outbound-api" : "outbound-dial")
+                + "\",\"duration\":\"7\",\"price\":\"-0.01400\",\"price_unit\":\"USD\",\"start_time\":null,"
+                + "\"end_time\":null,\"date_created\":\"" + dateCreated + "\",\"uri\":\"" + TwilioStubs.ACCOUNT + "/Calls/" + sid
+                + ".json\"}";
+    }
+
+    /** A completed recording of {@code callSid} created at {@code dateCreated}. */
+    public static String recording(String sid, String callSid, String dateCreated) {
+        return "{\"account_sid\":\"" + TestAccounts.ACCOUNT_SID + "\",\"call_sid\":\"" + callSid + "\",\"sid\":\"" + sid
+                + "\",\"date_created\":\"" + dateCreated + "\",\"status\":\"completed\",\"duration\":\"4\","
+                + "\"channels\":1,\"source\":\"RecordVerb\",\"price\":\"-0.0025\",\"price_unit\":\"USD\"}";
+    }
 }

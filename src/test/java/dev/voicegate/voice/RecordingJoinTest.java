@@ -4,6 +4,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static dev.voicegate.testing.TwilioCalls.leg;
+import static dev.voicegate.testing.TwilioCalls.recording;
 import static dev.voicegate.testing.TwilioStubs.ACCOUNT;
 import static dev.voicegate.testing.TwilioStubs.fixture;
 import static dev.voicegate.testing.TwilioStubs.json;
@@ -90,12 +92,12 @@ class RecordingJoinTest {
 
     /** Newest first, as Twilio lists them. */
     static final List<String> CALLS = List.of(
-            call(C1, null, "Fri, 03 May 2024 10:00:00 +0000"),
-            call(C2, C1, "Fri, 03 May 2024 10:00:05 +0000"),
-            call(C3, null, "Fri, 03 May 2024 08:00:00 +0000"),
-            call(C4, null, "Thu, 02 May 2024 23:59:50 +0000"),
-            call(C5, null, "Thu, 02 May 2024 12:00:00 +0000"),
-            call(C6, null, "Thu, 02 May 2024 06:00:00 +0000"));
+            leg(C1, null, "Fri, 03 May 2024 10:00:00 +0000"),
+            leg(C2, C1, "Fri, 03 May 2024 10:00:05 +0000"),
+            leg(C3, null, "Fri, 03 May 2024 08:00:00 +0000"),
+            leg(C4, null, "Thu, 02 May 2024 23:59:50 +0000"),
+            leg(C5, null, "Thu, 02 May 2024 12:00:00 +0000"),
+            leg(C6, null, "Thu, 02 May 2024 06:00:00 +0000"));
 
     @InjectWireMock
     WireMockServer twilio;
@@ -132,19 +134,7 @@ class RecordingJoinTest {
         return String.format("%s%032x", prefix, n);
     }
 
-    static String call(String sid, String parent, String dateCreated) {
-        return "{\"account_sid\":\"" + TestAccounts.ACCOUNT_SID + "\",\"sid\":\"" + sid + "\",\"parent_call_sid\":"
-                + (parent == null ? "null" : "\"" + parent + "\"") + ",\"to\":\"+14155551212\",\"from\":\"+15017122661\","
-                + "\"status\":\"completed\",\"direction\":\"" + (parent == null ? "outbound-api" : "outbound-dial")
-                + "\",\"duration\":\"7\",\"price\":\"-0.01400\",\"price_unit\":\"USD\",\"start_time\":null,"
-                + "\"end_time\":null,\"date_created\":\"" + dateCreated + "\",\"uri\":\"" + ACCOUNT + "/Calls/" + sid + ".json\"}";
-    }
 
-    static String recording(String sid, String callSid, String dateCreated) {
-        return "{\"account_sid\":\"" + TestAccounts.ACCOUNT_SID + "\",\"call_sid\":\"" + callSid + "\",\"sid\":\"" + sid
-                + "\",\"date_created\":\"" + dateCreated + "\",\"status\":\"completed\",\"duration\":\"4\","
-                + "\"channels\":1,\"source\":\"RecordVerb\",\"price\":\"-0.0025\",\"price_unit\":\"USD\"}";
-    }
 
     static final String REC_X1 = recording(X1, OTHER_CALL, "Fri, 03 May 2024 11:00:00 +0000");
     static final String REC_1A = recording(R1A, C1, "Fri, 03 May 2024 10:05:00 +0000");
