@@ -1,5 +1,6 @@
 package dev.voicegate.approval;
 
+import static dev.voicegate.testing.ClusterReplicas.result;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -7,35 +8,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import dev.voicegate.testing.RedisCluster;
-import io.vertx.core.Vertx;
-import io.vertx.mutiny.redis.client.Redis;
+import dev.voicegate.testing.ClusterReplicas;
 
 /** Approvals on a real Redis Cluster: one slot opens once across two replicas, is listed, found and decided. */
 class RedisClusterApprovalStoreTest {
 
-    static final Vertx VERTX = Vertx.vertx();
-    static final List<Redis> CLIENTS = new ArrayList<>();
-
-    @AfterAll
-    static void close() {
-        CLIENTS.forEach(Redis::close);
-        VERTX.close();
-    }
+    @RegisterExtension
+    static final ClusterReplicas CLUSTER = new ClusterReplicas();
 
     static RedisApprovalStore replica() {
-        return new RedisApprovalStore(RedisCluster.shared().dataSource(VERTX, CLIENTS), Duration.ofSeconds(2), Clock.systemUTC(),
+        return new RedisApprovalStore(CLUSTER.dataSource(), Duration.ofSeconds(2), Clock.systemUTC(),
                 RedisApprovalStore.CLUSTER);
-    }
-
-    static <T> T result(io.smallrye.mutiny.Uni<T> uni) {
-        return uni.await().atMost(Duration.ofSeconds(10));
     }
 
     @Test

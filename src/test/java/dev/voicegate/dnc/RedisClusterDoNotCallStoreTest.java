@@ -1,39 +1,26 @@
 package dev.voicegate.dnc;
 
+import static dev.voicegate.testing.ClusterReplicas.result;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import dev.voicegate.testing.RedisCluster;
-import io.vertx.core.Vertx;
-import io.vertx.mutiny.redis.client.Redis;
+import dev.voicegate.testing.ClusterReplicas;
 
 /** The do-not-call list on a real Redis Cluster: an entry added by one replica is seen, paged and removed by another. */
 class RedisClusterDoNotCallStoreTest {
 
-    static final Vertx VERTX = Vertx.vertx();
-    static final List<Redis> CLIENTS = new ArrayList<>();
-
-    @AfterAll
-    static void close() {
-        CLIENTS.forEach(Redis::close);
-        VERTX.close();
-    }
+    @RegisterExtension
+    static final ClusterReplicas CLUSTER = new ClusterReplicas();
 
     static RedisDoNotCallStore replica() {
-        return new RedisDoNotCallStore(RedisCluster.shared().dataSource(VERTX, CLIENTS), Duration.ofSeconds(2));
-    }
-
-    static <T> T result(io.smallrye.mutiny.Uni<T> uni) {
-        return uni.await().atMost(Duration.ofSeconds(10));
+        return new RedisDoNotCallStore(CLUSTER.dataSource(), Duration.ofSeconds(2));
     }
 
     @Test

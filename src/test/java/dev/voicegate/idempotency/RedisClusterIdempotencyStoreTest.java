@@ -1,39 +1,26 @@
 package dev.voicegate.idempotency;
 
+import static dev.voicegate.testing.ClusterReplicas.result;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import dev.voicegate.testing.RedisCluster;
-import io.vertx.core.Vertx;
-import io.vertx.mutiny.redis.client.Redis;
+import dev.voicegate.testing.ClusterReplicas;
 
 /** The idempotency store on a real Redis Cluster: two replicas (two cluster clients) never both own a key. */
 class RedisClusterIdempotencyStoreTest {
 
-    static final Vertx VERTX = Vertx.vertx();
-    static final List<Redis> CLIENTS = new ArrayList<>();
-
-    @AfterAll
-    static void close() {
-        CLIENTS.forEach(Redis::close);
-        VERTX.close();
-    }
+    @RegisterExtension
+    static final ClusterReplicas CLUSTER = new ClusterReplicas();
 
     static RedisIdempotencyStore replica() {
-        return new RedisIdempotencyStore(RedisCluster.shared().dataSource(VERTX, CLIENTS), Duration.ofSeconds(2), false);
-    }
-
-    static <T> T result(io.smallrye.mutiny.Uni<T> uni) {
-        return uni.await().atMost(Duration.ofSeconds(10));
+        return new RedisIdempotencyStore(CLUSTER.dataSource(), Duration.ofSeconds(2), false);
     }
 
     @Test

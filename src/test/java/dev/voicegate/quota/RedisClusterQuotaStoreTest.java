@@ -1,40 +1,28 @@
 package dev.voicegate.quota;
 
+import static dev.voicegate.testing.ClusterReplicas.result;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import dev.voicegate.testing.RedisCluster;
-import io.vertx.core.Vertx;
-import io.vertx.mutiny.redis.client.Redis;
+import dev.voicegate.testing.ClusterReplicas;
 
 /** Quotas on a real Redis Cluster: two replicas together never exceed a counter's windows; a give-back frees one. */
 class RedisClusterQuotaStoreTest {
 
-    static final Vertx VERTX = Vertx.vertx();
-    static final List<Redis> CLIENTS = new ArrayList<>();
+    @RegisterExtension
+    static final ClusterReplicas CLUSTER = new ClusterReplicas();
     static final Window TWO_PER_MINUTE = new Window("calls-per-minute", 2, Duration.ofMinutes(1));
     static final Window THREE_PER_HOUR = new Window("calls-per-hour", 3, Duration.ofHours(1));
 
-    @AfterAll
-    static void close() {
-        CLIENTS.forEach(Redis::close);
-        VERTX.close();
-    }
-
     static RedisQuotaStore replica() {
-        return new RedisQuotaStore(RedisCluster.shared().dataSource(VERTX, CLIENTS), Duration.ofSeconds(2));
-    }
-
-    static <T> T result(io.smallrye.mutiny.Uni<T> uni) {
-        return uni.await().atMost(Duration.ofSeconds(10));
+        return new RedisQuotaStore(CLUSTER.dataSource(), Duration.ofSeconds(2));
     }
 
     @Test

@@ -1,37 +1,25 @@
 package dev.voicegate.twilio.limit;
 
+import static dev.voicegate.testing.ClusterReplicas.result;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import dev.voicegate.testing.RedisCluster;
-import io.vertx.core.Vertx;
-import io.vertx.mutiny.redis.client.Redis;
+import dev.voicegate.testing.ClusterReplicas;
 
 /** The shared budget's leases on a real Redis Cluster: two replicas share each account's bound. */
 class RedisClusterBudgetTest {
 
-    static final Vertx VERTX = Vertx.vertx();
-    static final List<Redis> CLIENTS = new ArrayList<>();
+    @RegisterExtension
+    static final ClusterReplicas CLUSTER = new ClusterReplicas();
     static final Duration LEASE = Duration.ofSeconds(15);
 
-    @AfterAll
-    static void close() {
-        CLIENTS.forEach(Redis::close);
-        VERTX.close();
-    }
-
     static RedisBudget replica() {
-        return new RedisBudget(RedisCluster.shared().dataSource(VERTX, CLIENTS)::execute, Duration.ofSeconds(2));
-    }
-
-    static <T> T result(io.smallrye.mutiny.Uni<T> uni) {
-        return uni.await().atMost(Duration.ofSeconds(10));
+        return new RedisBudget(CLUSTER.dataSource()::execute, Duration.ofSeconds(2));
     }
 
     @Test
