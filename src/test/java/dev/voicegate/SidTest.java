@@ -36,6 +36,18 @@ class SidTest {
     }
 
     @Test
+    void theCheckByHandAgreesWithItsRegexEvenForDigitsOutsideAscii() {
+        for (Sid kind : Sid.values()) {
+            for (String value : List.of(kind.prefix() + HEX, kind.prefix() + HEX.toUpperCase(),
+                    kind.prefix() + HEX.replace('0', '\uFF10'), kind.prefix() + HEX.replace('1', '\u0661'),
+                    kind.prefix() + HEX.replace('a', 'G'), kind.prefix() + HEX.substring(2) + "/x",
+                    kind.prefix() + kind.prefix() + HEX.substring(2))) {
+                assertEquals(value.matches(kind.regex()), kind.matches(value), kind.name() + " " + value);
+            }
+        }
+    }
+
+    @Test
     void describesItselfForErrorMessages() {
         assertEquals("an Account SID: 'AC' followed by 32 hex digits", Sid.ACCOUNT.describe());
         assertEquals("a Recording SID: 'RE' followed by 32 hex digits", Sid.RECORDING.describe());

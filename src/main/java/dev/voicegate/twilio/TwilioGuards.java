@@ -91,10 +91,13 @@ public class TwilioGuards {
         };
     }
 
-    /** Runs one Twilio operation under its guard; {@code attempt} is subscribed to once per attempt. */
+    /**
+     * Runs one Twilio operation under its guard; {@code attempt} is subscribed to once per attempt. The answer passes
+     * the guard boxed and is let go once delivered ({@link LetGo}): the guard's worker threads keep their last task.
+     */
     public <T> Uni<T> run(String operation, Supplier<Uni<T>> attempt) {
-        return guards.get(operation).get(attempt, new TypeLiteral<Uni<T>>() {
-        });
+        return LetGo.unboxed(guards.get(operation).get(LetGo.boxed(attempt), new TypeLiteral<Uni<LetGo.Box<T>>>() {
+        }));
     }
 
     /**

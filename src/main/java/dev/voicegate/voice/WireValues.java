@@ -99,7 +99,26 @@ public final class WireValues {
     /** The contract's date-time form: ISO-8601 in UTC, e.g. {@code 2024-05-01T10:00:00Z}. */
     public static String isoUtc(String twilioDate) {
         OffsetDateTime instant = instant(twilioDate);
-        return instant == null ? null : DateTimeFormatter.ISO_INSTANT.format(instant);
+        return instant == null ? null : iso(instant);
+    }
+
+    /**
+     * ISO_INSTANT's text for whole seconds in years 1000-9999, written by hand: the formatter was a tenth of
+     * list_calls' CPU for a page of 1000 (four dates a call). Anything else goes to the formatter.
+     */
+    static String iso(OffsetDateTime utc) {
+        int year = utc.getYear();
+        if (utc.getNano() != 0 || year < 1000 || year > 9999 || !ZoneOffset.UTC.equals(utc.getOffset())) {
+            return DateTimeFormatter.ISO_INSTANT.format(utc);
+        }
+        StringBuilder text = new StringBuilder(20).append(year);
+        two(two(two(two(two(text.append('-'), utc.getMonthValue()).append('-'), utc.getDayOfMonth()).append('T'),
+                utc.getHour()).append(':'), utc.getMinute()).append(':'), utc.getSecond());
+        return text.append('Z').toString();
+    }
+
+    private static StringBuilder two(StringBuilder text, int value) {
+        return text.append((char) ('0' + value / 10)).append((char) ('0' + value % 10));
     }
 
     /** Twilio's string of seconds to an integer; null when empty or not a number. */

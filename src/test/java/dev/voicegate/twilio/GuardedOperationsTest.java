@@ -4,10 +4,12 @@ import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static dev.voicegate.testing.TwilioStubs.fixture;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.lang.ref.WeakReference;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.time.Duration;
@@ -15,6 +17,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import jakarta.inject.Inject;
@@ -22,6 +25,7 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Named;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -83,6 +87,9 @@ class GuardedOperationsTest {
     @Inject
     TwilioClient client;
 
+    @Inject
+    TwilioGuards guards;
+
     @BeforeEach
     void reset() {
         TwilioStubs.reset(twilio);
@@ -116,6 +123,22 @@ class GuardedOperationsTest {
         // With any other timeout (the default is 10 s) the slow 429 would arrive first. How many attempts
         // reach Twilio before their timeout depends on the machine, so the 429 test counts them instead.
         assertInstanceOf(TimeoutException.class, failureOf(operation));
+    }
+
+    @Test
+    void aDeliveredAnswerIsNotKeptByTheWorkerThreadsThatRanTheAttempts() {
+        // The guard runs each attempt on a worker thread, which may keep its last task while idle: an answer (a page
+        // of 1000 calls, say) must not stay reachable from it once delivered. The answers come later, from another
+        // thread, as Twilio's do; several at once, so that several worker threads take part.
+        List<Uni<byte[]>> attempts = IntStream.range(0, 32).mapToObj(i -> guards.run(TwilioGuards.FETCH_CALL,
+                () -> Uni.createFrom().item(new byte[1 << 20]).onItem().delayIt().by(Duration.ofMillis(20)))).toList();
+        List<WeakReference<byte[]>> answers = Uni.join().all(attempts).andFailFast().await()
+                .atMost(Duration.ofSeconds(20)).stream().map(WeakReference::new).toList();
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            System.gc();
+            return answers.stream().allMatch(answer -> answer.get() == null);
+        });
     }
 
     static ResponseDefinitionBuilder rateLimited() {

@@ -47,6 +47,18 @@ class WireValuesTest {
     }
 
     @Test
+    void isoTextWrittenByHandIsWhatIsoInstantWrites() {
+        Random random = new Random(7);
+        for (int i = 0; i < 20_000; i++) {
+            Instant at = Instant.ofEpochSecond(random.nextLong(-62_000_000_000L, 253_402_300_800L),
+                    i % 4 == 0 ? random.nextInt(1_000_000_000) : 0);
+            OffsetDateTime utc = OffsetDateTime.ofInstant(at, ZoneOffset.UTC);
+            assertEquals(DateTimeFormatter.ISO_INSTANT.format(at), WireValues.iso(utc), at.toString());
+        }
+        assertEquals("0999-12-31T23:59:59Z", WireValues.iso(OffsetDateTime.parse("0999-12-31T23:59:59Z")));
+    }
+
+    @Test
     void anyOtherShapeOrAnInconsistentDateIsLeftToTheFormatter() {
         assertNull(WireValues.twilioShape("Wed, 31 Aug 2010 20:36:28 +0000")); // 31 Aug 2010 was a Tuesday
         assertNull(WireValues.isoUtc("Wed, 31 Aug 2010 20:36:28 +0000"));
