@@ -116,8 +116,10 @@ public final class MediaDownload {
     }
 
     private void fail(Promise<Void> done, Throwable failure) {
-        finish(true);
+        // The failure first: the reset in finish() fails the download at once when its connection is on this event
+        // loop, and that failure, a reset of our own making, must not take the place of the caller's.
         done.tryFail(failure);
+        finish(true);
     }
 
     private void finish(boolean cancel) {
