@@ -19,11 +19,7 @@ JFR_FILE="${JFR_FILE:-target/make-call.jfr}"
 # The service's JVM flags: SERVICE_JAVA_OPTS, by default bench/run.sh's.
 SERVICE_JAVA_OPTS="${SERVICE_JAVA_OPTS:-$(sed -n 's/^SERVICE_JAVA_OPTS="\${SERVICE_JAVA_OPTS:-\(.*\)}"$/\1/p' bench/run.sh)}"
 [ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -B -q package -DskipTests
-read -r -a CORES <<<"$(python3 -c 'import os; print(*sorted(os.sched_getaffinity(0)))')"
-SERVICE_PIN=(); LOAD_PIN=()
-if [ "${#CORES[@]}" -ge 2 ] && taskset -c "${CORES[0]}" true 2>/dev/null; then
-    SERVICE_PIN=(taskset -c "${CORES[0]}"); LOAD_PIN=(taskset -c "$(IFS=,; echo "${CORES[*]:1}")")
-fi
+pin_cores
 STANDIN_PORT="$(free_port)"
 "${LOAD_PIN[@]}" java -Xmx512m -XX:+UseParallelGC bench/src/TwilioStandIn.java "$STANDIN_PORT" 0 >"$WORK/standin.log" 2>&1 &
 PIDS+=("$!")

@@ -24,13 +24,7 @@ if [ "${BENCH_SKIP_BUILD:-0}" != 1 ] || [ ! -f target/quarkus-app/quarkus-run.ja
 fi
 
 # As in bench/run.sh: the services on the first core (they take turns), the stand-in and the driver on the others.
-read -r -a CORES <<<"$(python3 -c 'import os; print(*sorted(os.sched_getaffinity(0)))')"
-SERVICE_PIN=()
-LOAD_PIN=()
-if [ "${#CORES[@]}" -ge 2 ] && taskset -c "${CORES[0]}" true 2>/dev/null; then
-    SERVICE_PIN=(taskset -c "${CORES[0]}")
-    LOAD_PIN=(taskset -c "$(IFS=,; echo "${CORES[*]:1}")")
-fi
+pin_cores
 
 STANDIN_PORT="$(free_port)"
 "${LOAD_PIN[@]}" java -Xmx512m -XX:+UseParallelGC bench/src/TwilioStandIn.java "$STANDIN_PORT" "$LATENCY_MS" >"$WORK/standin.log" 2>&1 &

@@ -28,13 +28,7 @@ if [ -z "${OVERLOAD_JAR:-}" ] && { [ "${BENCH_SKIP_BUILD:-0}" != 1 ] || [ ! -f "
 fi
 
 # As bench/run.sh: with 2 cores or more the service gets a core of its own, the stand-in and the driver the others.
-read -r -a CORES <<<"$(python3 -c 'import os; print(*sorted(os.sched_getaffinity(0)))')"
-SERVICE_PIN=()
-LOAD_PIN=()
-if [ "${#CORES[@]}" -ge 2 ] && taskset -c "${CORES[0]}" true 2>/dev/null; then
-    SERVICE_PIN=(taskset -c "${CORES[0]}")
-    LOAD_PIN=(taskset -c "$(IFS=,; echo "${CORES[*]:1}")")
-fi
+pin_cores
 
 STANDIN_PORT="$(free_port)"
 "${LOAD_PIN[@]}" java -Xmx512m -XX:+UseParallelGC bench/src/TwilioStandIn.java "$STANDIN_PORT" "$LATENCY_MS" \
