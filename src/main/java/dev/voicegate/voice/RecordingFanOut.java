@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -41,7 +42,8 @@ import io.smallrye.mutiny.Uni;
  * The lookups beside the join (child legs: a recording's {@code call_sid} is the parent leg) cannot start before
  * the calls page, and they are what the answer waits for: they take as many slots as the account's bound
  * ({@code voicegate.upstream.max-concurrent-per-account}) leaves beside one join page, spread over as few rounds
- * as that allows, evenly (50 child legs with 32 slots: two rounds of 25).
+ * as that allows, evenly (50 child legs with 32 slots: two rounds of 25). A child leg that the join's first page,
+ * read beside the calls page, shows to have no recordings is not looked up at all ({@link ChildLegs}).
  * <p>
  * Each request has its own timeout and retries (in {@link TwilioClient}); a lookup that still fails is reported,
  * never turned into an empty list, and so is a call whose recordings run past {@value #MAX_PAGES_PER_CALL} pages.
@@ -125,7 +127,9 @@ public class RecordingFanOut {
         if (!joins) {
             return perCall(credentials, calls, concurrency);
         }
-        List<TwilioCall> others = calls.stream().filter(call -> !RecordingJoin.joinable(call)).toList();
+        Set<String> withoutRecordings = ChildLegs.withoutRecordings(head, calls);
+        List<TwilioCall> others = calls.stream()
+                .filter(call -> !RecordingJoin.joinable(call) && !withoutRecordings.contains(call.sid())).toList();
         int maxPages = Math.max(1, (joinable.size() + concurrency - 1) / concurrency);
         return Uni.combine().all()
                 .unis(join.join(credentials, joinable, maxPages, head),
@@ -134,18 +138,20 @@ public class RecordingFanOut {
                     List<TwilioCall> unsettled = joinable.stream()
                             .filter(call -> !joined.complete().contains(call.sid())).toList();
                     return perCall(credentials, unsettled, concurrency)
-                            .map(late -> inCallOrder(calls, joined, otherLookups, late));
+                            .map(late -> inCallOrder(calls, joined, withoutRecordings, otherLookups, late));
                 });
     }
 
     /** Each call's lookup from where it was settled; {@code others} and {@code late} are in the calls' order. */
-    private static List<Lookup> inCallOrder(List<TwilioCall> calls, RecordingJoin.Result joined, List<Lookup> others,
-            List<Lookup> late) {
+    private static List<Lookup> inCallOrder(List<TwilioCall> calls, RecordingJoin.Result joined,
+            Set<String> withoutRecordings, List<Lookup> others, List<Lookup> late) {
         Iterator<Lookup> other = others.iterator();
         Iterator<Lookup> unsettled = late.iterator();
         List<Lookup> lookups = new ArrayList<>(calls.size());
         for (TwilioCall call : calls) {
-            if (!RecordingJoin.joinable(call)) {
+            if (withoutRecordings.contains(call.sid())) {
+                lookups.add(new Lookup(call.sid(), List.of(), Lookup.Outcome.COMPLETE));
+            } else if (!RecordingJoin.joinable(call)) {
                 lookups.add(other.next());
             } else if (joined.complete().contains(call.sid())) {
                 lookups.add(new Lookup(call.sid(), joined.recordingSidsOf(call.sid()), Lookup.Outcome.COMPLETE));

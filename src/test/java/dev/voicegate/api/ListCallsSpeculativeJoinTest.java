@@ -334,6 +334,83 @@ class ListCallsSpeculativeJoinTest extends ListCallsSuite {
         assertTrue(most.get() > 16 && most.get() <= 26, "two rounds of at most 26 lookups, saw " + most.get() + " at once");
     }
 
+    /** Parents 0-39 with their recordings; a child leg of parents 0, 10, 20 and 35, each 45 s after its parent. */
+    static List<String> lateChildLegs() {
+        List<String> calls = new ArrayList<>();
+        for (int i = 0; i < PARENTS; i++) {
+            if (i % 10 == 0 || i == 35) {
+                calls.add(leg(child(i), parent(i), at(i, 45)));
+            }
+            calls.add(leg(parent(i), null, at(i, 0)));
+        }
+        return calls;
+    }
+
+    @Test
+    void childLegsThatTheFirstPageShowsWithoutRecordingsAreNotLookedUp() {
+        // Every parent's recording is 30 s after it, before its child leg (45 s): a recording of the child would be
+        // filed under the parent and created after the child, and the page, which ends the list, has none.
+        stubCalls(lateChildLegs(), 0);
+        List<String> recordings = IntStream.range(0, PARENTS).mapToObj(ListCallsSpeculativeJoinTest::parentRecording).toList();
+        twilio.stubFor(get(urlPathEqualTo(RECORDINGS)).willReturn(json(recordingsPage(recordings, null))));
+
+        ValidatableResponse response = validOutput(latest(100).body("success", equalTo(true)).body("error", nullValue()));
+
+        List<String> calls = response.extract().jsonPath().getList("calls.call_sid");
+        List<List<String>> sids = response.extract().jsonPath().getList("calls.recording_sids");
+        for (int row = 0; row < calls.size(); row++) {
+            int n = Integer.parseInt(calls.get(row).substring(2), 16);
+            assertEquals(n >= 0x100 ? List.of() : List.of(sid("RE", n)), sids.get(row), calls.get(row));
+        }
+        assertEquals(PARENTS + 5, calls.size());
+        // The calls page and the recordings page: no child leg's own list.
+        assertEquals(0, served(ANY_CALL_RECORDINGS).size());
+        assertEquals(2, twilio.getAllServeEvents().size());
+    }
+
+    @Test
+    void aChildLegIsLookedUpWhenTheFirstPageCannotRuleOutItsRecordings() {
+        // Child 0: its parent has a recording after it (at 50 s, the child's, filed under the parent). Child 10: a
+        // recording filed under its own SID. Child 35: older than the first page, which ends at parent 31's recording, reaches back. Child 20 and 30: the
+        // page shows none for them, so they are the only ones not looked up.
+        stubCalls(lateChildLegs(), 0);
+        String ofChild0 = recording(sid("RE", 0x200), parent(0), at(0, 50));
+        String ofChild10 = recording(sid("RE", 0x300), child(10), at(10, 50));
+        List<String> first = new ArrayList<>(List.of(ofChild0));
+        for (int i = 0; i < 32; i++) {
+            if (i == 10) {
+                first.add(ofChild10);
+            }
+            first.add(parentRecording(i));
+        }
+        List<String> second = IntStream.range(32, PARENTS).mapToObj(ListCallsSpeculativeJoinTest::parentRecording).toList();
+        twilio.stubFor(get(urlPathEqualTo(RECORDINGS)).withQueryParam("PageToken", absent())
+                .willReturn(json(recordingsPage(first, "PA1"))));
+        twilio.stubFor(get(urlPathEqualTo(RECORDINGS)).withQueryParam("PageToken", WireMock.equalTo("PA1"))
+                .willReturn(json(recordingsPage(second, null))));
+        twilio.stubFor(get(urlPathEqualTo(recordingsPath(child(0))))
+                .willReturn(json(ListCallsSuite.recordingsPage(parent(0), sid("RE", 0x200)))));
+        twilio.stubFor(get(urlPathEqualTo(recordingsPath(child(10))))
+                .willReturn(json(ListCallsSuite.recordingsPage(child(10), sid("RE", 0x300)))));
+        twilio.stubFor(get(urlPathEqualTo(recordingsPath(child(35)))).willReturn(json(ListCallsSuite.recordingsPage(parent(35)))));
+
+        ValidatableResponse response = validOutput(latest(100).body("success", equalTo(true)).body("error", nullValue()));
+
+        List<String> calls = response.extract().jsonPath().getList("calls.call_sid");
+        List<List<String>> sids = response.extract().jsonPath().getList("calls.recording_sids");
+        assertEquals(List.of(sid("RE", 0x200)), sids.get(calls.indexOf(child(0))));
+        assertEquals(List.of(sid("RE", 0x200), sid("RE", 1)), sids.get(calls.indexOf(parent(0))));
+        assertEquals(List.of(sid("RE", 0x300)), sids.get(calls.indexOf(child(10))));
+        assertEquals(List.of(), sids.get(calls.indexOf(child(20))));
+        assertEquals(List.of(), sids.get(calls.indexOf(child(30))));
+        assertEquals(List.of(), sids.get(calls.indexOf(child(35))));
+        twilio.verify(1, getRequestedFor(urlPathEqualTo(recordingsPath(child(0)))));
+        twilio.verify(1, getRequestedFor(urlPathEqualTo(recordingsPath(child(10)))));
+        twilio.verify(1, getRequestedFor(urlPathEqualTo(recordingsPath(child(35)))));
+        assertEquals(3, served(ANY_CALL_RECORDINGS).size(), "children 20 and 30 are not looked up");
+        twilio.verify(2, getRequestedFor(urlPathEqualTo(RECORDINGS)));
+    }
+
     @Test
     void aFailingCallsPageFailsTheActionWithoutWaitingForTheFirstRecordingsPage() {
         twilio.stubFor(get(urlPathEqualTo(CALLS)).willReturn(fixture(401, "error-20003.json")));
