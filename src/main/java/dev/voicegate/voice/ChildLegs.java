@@ -10,7 +10,7 @@ import java.util.Set;
 import dev.voicegate.Sid;
 import dev.voicegate.twilio.PageCursor;
 import dev.voicegate.twilio.TwilioCall;
-import dev.voicegate.twilio.TwilioRecording;
+import dev.voicegate.twilio.TwilioRecordingPage;
 
 /**
  * What the recordings list's first page, read beside the calls page ({@link RecordingJoin#head}), says of child legs.
@@ -41,7 +41,7 @@ final class ChildLegs {
         // how far back the page reaches.
         Map<String, OffsetDateTime> newest = new HashMap<>();
         OffsetDateTime reachedBack = null;
-        for (TwilioRecording recording : head.page().recordingsOrEmpty()) {
+        for (TwilioRecordingPage.Entry recording : head.page().recordingsOrEmpty()) {
             OffsetDateTime at = WireValues.instant(recording.dateCreated());
             if (at != null && (reachedBack == null || at.isBefore(reachedBack))) {
                 reachedBack = at;

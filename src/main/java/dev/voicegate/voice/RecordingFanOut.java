@@ -17,7 +17,7 @@ import dev.voicegate.twilio.PageCursor;
 import dev.voicegate.twilio.TwilioCall;
 import dev.voicegate.twilio.TwilioClient;
 import dev.voicegate.twilio.TwilioCredentials;
-import dev.voicegate.twilio.TwilioRecording;
+import dev.voicegate.twilio.TwilioRecordingPage;
 import dev.voicegate.twilio.limit.Turn;
 import io.smallrye.mutiny.Uni;
 
@@ -200,7 +200,7 @@ public class RecordingFanOut {
     private Uni<Lookup> pages(TwilioCredentials credentials, String callSid, PageCursor cursor, List<String> found,
             int pageNumber) {
         return twilio.listCallRecordings(credentials, callSid, cursor, Turn.FOLLOW_UP).flatMap(page -> {
-            List<String> sids = Stream.concat(found.stream(), page.recordingsOrEmpty().stream().map(TwilioRecording::sid))
+            List<String> sids = Stream.concat(found.stream(), page.recordingsOrEmpty().stream().map(TwilioRecordingPage.Entry::sid))
                     .toList();
             PageCursor next = PageCursor.fromNextPageUri(page.nextPageUri());
             if (next == null) {

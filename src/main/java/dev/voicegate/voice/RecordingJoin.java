@@ -19,7 +19,6 @@ import dev.voicegate.twilio.RecordingQuery;
 import dev.voicegate.twilio.TwilioCall;
 import dev.voicegate.twilio.TwilioClient;
 import dev.voicegate.twilio.TwilioCredentials;
-import dev.voicegate.twilio.TwilioRecording;
 import dev.voicegate.twilio.TwilioRecordingPage;
 import dev.voicegate.twilio.limit.Turn;
 import io.smallrye.mutiny.Uni;
@@ -137,7 +136,7 @@ public class RecordingJoin {
     /** Takes page {@code number} of {@code query} into the walk, then ends it or reads the next page. */
     private Uni<Result> next(TwilioCredentials credentials, Walk walk, RecordingQuery query, TwilioRecordingPage page,
             int number, int maxPages) {
-        List<TwilioRecording> recordings = page.recordingsOrEmpty();
+        List<TwilioRecordingPage.Entry> recordings = page.recordingsOrEmpty();
         walk.add(recordings);
         PageCursor next = PageCursor.fromNextPageUri(page.nextPageUri());
         if (next == null || recordings.isEmpty() || walk.passedOldest()) {
@@ -171,9 +170,9 @@ public class RecordingJoin {
             oldest = min;
         }
 
-        void add(List<TwilioRecording> recordings) {
+        void add(List<TwilioRecordingPage.Entry> recordings) {
             pages++;
-            for (TwilioRecording recording : recordings) {
+            for (TwilioRecordingPage.Entry recording : recordings) {
                 if (recording.callSid() != null && created.containsKey(recording.callSid()) && recording.sid() != null) {
                     sids.computeIfAbsent(recording.callSid(), k -> new ArrayList<>()).add(recording.sid());
                 }
