@@ -76,7 +76,9 @@ public final class WireValues {
                 return null;
             }
             int sign = text.charAt(26) == '-' ? -1 : 1;
-            ZoneOffset offset = ZoneOffset.ofHoursMinutes(sign * offsetHours, sign * offsetMinutes);
+            // Twilio sends "+0000": UTC itself, without ZoneOffset's cache lookup (2% of a page of 1000's CPU).
+            ZoneOffset offset = (offsetHours | offsetMinutes) == 0 ? ZoneOffset.UTC
+                    : ZoneOffset.ofHoursMinutes(sign * offsetHours, sign * offsetMinutes);
             return OffsetDateTime.of(local, offset).withOffsetSameInstant(ZoneOffset.UTC);
         } catch (DateTimeException outOfRange) {
             return null;

@@ -24,6 +24,9 @@ class WireValuesTest {
     void convertsRfc2822DatesToIsoUtc() {
         assertEquals("2010-08-31T20:36:28Z", WireValues.isoUtc("Tue, 31 Aug 2010 20:36:28 +0000"));
         assertEquals("2010-08-31T18:36:28Z", WireValues.isoUtc("Tue, 31 Aug 2010 20:36:28 +0200"));
+        assertEquals("2010-08-31T20:36:28Z", WireValues.isoUtc("Tue, 31 Aug 2010 20:36:28 -0000"));
+        assertEquals("2010-08-31T21:06:28Z", WireValues.isoUtc("Tue, 31 Aug 2010 20:36:28 -0030"));
+        assertEquals(ZoneOffset.UTC, WireValues.instant("Tue, 31 Aug 2010 20:36:28 +0000").getOffset());
         assertEquals("2010-08-31T20:36:28Z", WireValues.isoUtc("2010-08-31T20:36:28Z"));
         assertNull(WireValues.isoUtc(""));
         assertNull(WireValues.isoUtc("yesterday"));
