@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
- * A Recording as Twilio sends it. {@code price} is declared a string but sometimes arrives as a number:
- * Jackson reads either into the String. The per-call list variant has no {@code media_url}.
+ * A Recording as Twilio sends it on a fetch (get_recording). {@code price} is declared a string but sometimes arrives
+ * as a number: Jackson reads either into the String. The lists are read as {@link TwilioRecordingPage.Entry}.
  */
 @RegisterForReflection
 @JsonIgnoreProperties(ignoreUnknown = true)

@@ -200,8 +200,8 @@ public class RecordingFanOut {
     private Uni<Lookup> pages(TwilioCredentials credentials, String callSid, PageCursor cursor, List<String> found,
             int pageNumber) {
         return twilio.listCallRecordings(credentials, callSid, cursor, Turn.FOLLOW_UP).flatMap(page -> {
-            List<String> sids = Stream.concat(found.stream(), page.recordingsOrEmpty().stream().map(TwilioRecordingPage.Entry::sid))
-                    .toList();
+            List<String> sids = Stream.concat(found.stream(),
+                    page.recordingsOrEmpty().stream().map(TwilioRecordingPage.Entry::sid)).toList();
             PageCursor next = PageCursor.fromNextPageUri(page.nextPageUri());
             if (next == null) {
                 return Uni.createFrom().item(new Lookup(callSid, sids, Lookup.Outcome.COMPLETE));
