@@ -87,7 +87,7 @@ public class ListCallsAction implements Action<ListCallsInput, ListCallsOutput> 
         // The latest calls' recordings are the newest ones: their join's first page is read beside the calls page.
         // Should the calls page fail, the answer does not wait for that read: it is cancelled, its attempt with it
         // (TwilioClient ends a read whose caller went away, and sends no retry).
-        Uni<Optional<RecordingJoin.Head>> head = speculates(input)
+        Uni<Optional<RecordingJoin.Head>> head = speculates(input, credentials)
                 ? recordings.head(credentials, input.pageSizeOrDefault())
                 : Uni.createFrom().item(Optional.empty());
         return Uni.combine().all().unis(calls, head).asTuple()
@@ -98,9 +98,9 @@ public class ListCallsAction implements Action<ListCallsInput, ListCallsOutput> 
                 });
     }
 
-    private boolean speculates(ListCallsInput input) {
+    private boolean speculates(ListCallsInput input, TwilioCredentials credentials) {
         return input.includeRecordingsOrDefault() && input.pageToken() == null && input.after() == null
-                && input.before() == null && recordings.speculates(input.pageSizeOrDefault());
+                && input.before() == null && recordings.speculates(input.pageSizeOrDefault(), credentials.accountSid());
     }
 
     private Uni<ActionResult<ListCallsOutput>> answer(ListCallsInput input, TwilioCredentials credentials,

@@ -5,6 +5,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,6 +19,7 @@ import dev.voicegate.twilio.TwilioCall;
 import dev.voicegate.twilio.TwilioClient;
 import dev.voicegate.twilio.TwilioCredentials;
 import dev.voicegate.twilio.TwilioRecordingPage;
+import dev.voicegate.twilio.limit.AccountLimiter;
 import dev.voicegate.twilio.limit.Turn;
 import io.smallrye.mutiny.Uni;
 
@@ -55,9 +57,11 @@ public class RecordingFanOut {
     static final int MAX_PAGES_PER_CALL = 10;
 
     /**
-     * The smallest page of latest calls whose recordings join starts beside the calls page. Smaller pages, the
-     * common case (the default is 50), would send two first requests through the door for every list_calls; their
-     * join needs one page, which usually ends with the child legs' lookups anyway.
+     * The smallest page of latest calls whose recordings join always starts beside the calls page. A smaller page
+     * that still joins (more than 2 × c calls; the default page of 50) starts it there only while the account has
+     * room ({@link AccountLimiter#hasRoom}): under load, its two first requests per list_calls would let more
+     * list_calls through the slots than the service's core can serve, and the door sheds by slots, not by CPU
+     * (docs/performance.md, how list_calls gets there).
      */
     static final int SPECULATE_FROM_PAGE_SIZE = 100;
 
@@ -68,26 +72,30 @@ public class RecordingFanOut {
     private final boolean joinEnabled;
     /** Lookups in flight beside one join page: the account's bound less that page. */
     private final int besideJoin;
+    /** Whether an account has room for a request ahead of need. */
+    private final Predicate<String> hasRoom;
 
     @Inject
-    RecordingFanOut(TwilioClient twilio, RecordingJoin join, ActionMetrics metrics, VoicegateConfig config) {
+    RecordingFanOut(TwilioClient twilio, RecordingJoin join, ActionMetrics metrics, VoicegateConfig config,
+            AccountLimiter limiter) {
         this(twilio, join, metrics, config.listCalls().recordingLookupConcurrency(), config.listCalls().recordingJoin(),
-                config.upstream().maxConcurrentPerAccount());
+                config.upstream().maxConcurrentPerAccount(), limiter::hasRoom);
     }
 
     /** As configured by {@code voicegate.list-calls.*}; RecordingJoinTest builds one with the join disabled. */
     RecordingFanOut(TwilioClient twilio, RecordingJoin join, ActionMetrics metrics, int concurrency, boolean joinEnabled) {
-        this(twilio, join, metrics, concurrency, joinEnabled, concurrency);
+        this(twilio, join, metrics, concurrency, joinEnabled, concurrency, account -> false);
     }
 
     private RecordingFanOut(TwilioClient twilio, RecordingJoin join, ActionMetrics metrics, int concurrency,
-            boolean joinEnabled, int accountBound) {
+            boolean joinEnabled, int accountBound, Predicate<String> hasRoom) {
         this.twilio = twilio;
         this.join = join;
         this.metrics = metrics;
         this.concurrency = concurrency;
         this.joinEnabled = joinEnabled;
         this.besideJoin = Math.max(1, accountBound - 1);
+        this.hasRoom = hasRoom;
     }
 
     /** One call's recording SIDs: all of them, only the first pages' ({@code CUT_SHORT}), or unknown ({@code FAILED}). */
@@ -104,10 +112,12 @@ public class RecordingFanOut {
 
     /**
      * Whether a list_calls of the latest calls (no cursor, no start-time filter: the page starts at the newest call)
-     * of this page size reads the recordings list's first page beside its calls page ({@link #head}).
+     * of this page size reads the recordings list's first page beside its calls page ({@link #head}): from
+     * {@value #SPECULATE_FROM_PAGE_SIZE} calls always, and from 2 × c + 1 while the account has room.
      */
-    public boolean speculates(int pageSize) {
-        return joinEnabled && pageSize >= SPECULATE_FROM_PAGE_SIZE && pageSize > 2 * concurrency;
+    public boolean speculates(int pageSize, String accountSid) {
+        return joinEnabled && pageSize > 2 * concurrency
+                && (pageSize >= SPECULATE_FROM_PAGE_SIZE || hasRoom.test(accountSid));
     }
 
     /** The recordings list's first page for a page of {@code pageSize} calls, read before they are known. */

@@ -120,7 +120,9 @@ class ListCallsRecordingsTest extends ListCallsSuite {
                 .body("error", containsString("1 of 2 calls"))
                 .body("calls[0].recording_sids", empty())
                 .body("calls[1].recording_sids", contains(RE6)));
-        assertEquals(2, twilio.getAllServeEvents().size(), "the page and the one valid lookup only");
+        // The page, the newest recordings read beside it (unanswered here) and the one valid lookup only.
+        assertEquals(3, twilio.getAllServeEvents().size(), "the page, the recordings beside it and the one valid lookup only");
+        assertTrue(twilio.getAllServeEvents().stream().noneMatch(event -> event.getRequest().getUrl().contains("..")));
     }
 
     @Test

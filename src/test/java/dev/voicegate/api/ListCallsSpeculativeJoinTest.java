@@ -41,6 +41,7 @@ import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import dev.voicegate.testing.TestAccounts;
 import dev.voicegate.twilio.TwilioCredentials;
 import dev.voicegate.twilio.limit.AccountLimiter;
+import dev.voicegate.twilio.limit.Turn;
 import dev.voicegate.voice.ActionContext;
 import dev.voicegate.voice.ListCallsAction;
 import dev.voicegate.voice.ListCallsInput;
@@ -50,7 +51,7 @@ import io.restassured.response.ValidatableResponse;
 import io.smallrye.mutiny.subscription.Cancellable;
 
 /**
- * list_calls of the latest calls, 100 or more: the recordings join's first page ({@code GET /Recordings.json}, no
+ * list_calls of the latest calls, 100 or more (or more than 32 while the account has room): the recordings join's first page ({@code GET /Recordings.json}, no
  * date filter, newest first) is read beside the calls page, and exactly these requests reach Twilio: when that page
  * settles every parent leg, when it does not reach back far enough (followed by its own cursor), when it holds more
  * recordings than a small page's calls budget allows, when it fails (the join then starts from the oldest call's
@@ -283,25 +284,56 @@ class ListCallsSpeculativeJoinTest extends ListCallsSuite {
     }
 
     @Test
-    void smallerPagesAndOtherQueriesDoNotSpeculate() {
+    void otherQueriesDoNotSpeculate() {
         stubCalls(callsNewestFirst(), 0);
         twilio.stubFor(get(urlPathEqualTo(RECORDINGS)).willReturn(json(recordingsPage(pageRecordings(), "PA1"))));
         stubChildLists();
 
-        // The default page of 50, a cursor, a start-time filter, and no recordings: the join (if any) starts from
+        // A cursor, a start-time filter, no recordings, and a page of 32 (2 x the lookup concurrency: one that
+        // would not need a join; the stub answers all 40 parent legs, so it joins): the join (if any) starts from
         // the oldest call's day, after the calls page. No call here has a start time, so the filtered page is empty;
-        // without recordings nothing but the calls page is sent.
-        latest(50).body("success", equalTo(true));
+        // without recordings only the calls page is sent.
         action(body(",\"page_size\":100,\"page_token\":\"" + token("1", "PA" + "1".repeat(32)) + "\""))
                 .statusCode(200).body("success", equalTo(true));
         action(body(",\"page_size\":100,\"start_time_after\":\"2024-05-03\"")).statusCode(200)
                 .body("success", equalTo(true));
         action(body(",\"page_size\":100,\"include_recordings\":false")).statusCode(200)
                 .body("success", equalTo(true));
+        latest(32).body("success", equalTo(true));
 
         twilio.verify(4, getRequestedFor(urlPathEqualTo(CALLS)));
         twilio.verify(0, getRequestedFor(urlPathEqualTo(RECORDINGS)).withQueryParam("DateCreated>", absent()));
         twilio.verify(2, getRequestedFor(urlPathEqualTo(RECORDINGS)).withQueryParam("DateCreated>", WireMock.equalTo("2024-05-03")));
+    }
+
+    @Test
+    void theDefaultPageOfFiftySpeculatesOnlyWhileTheAccountHasRoom() {
+        stubCalls(callsNewestFirst(), 0);
+        twilio.stubFor(get(urlPathEqualTo(RECORDINGS)).willReturn(json(recordingsPage(pageRecordings(), null))));
+        stubChildLists();
+        RequestPatternBuilder head = getRequestedFor(urlPathEqualTo(RECORDINGS)).withQueryParam("DateCreated>", absent())
+                .withQueryParam("PageSize", WireMock.equalTo("200"));
+        RequestPatternBuilder fromOldestDay = getRequestedFor(urlPathEqualTo(RECORDINGS))
+                .withQueryParam("DateCreated>", WireMock.equalTo("2024-05-03"));
+
+        // Half of the account's 32 slots held by other requests: no room, so the join starts after the calls page.
+        List<AccountLimiter.Lease> held = IntStream.range(0, 16)
+                .mapToObj(n -> limiter.acquire(TestAccounts.ACCOUNT_SID, Turn.FOLLOW_UP)
+                        .await().atMost(Duration.ofSeconds(5)))
+                .toList();
+        try {
+            assertAllRecordingSids(validOutput(latest(50).body("success", equalTo(true)).body("error", nullValue())));
+        } finally {
+            held.forEach(AccountLimiter.Lease::release);
+        }
+        twilio.verify(0, head);
+        twilio.verify(1, fromOldestDay);
+
+        // Room again: the first join page is read beside the calls page, and gives the same SIDs.
+        twilio.resetRequests();
+        assertAllRecordingSids(validOutput(latest(50).body("success", equalTo(true)).body("error", nullValue())));
+        twilio.verify(1, head);
+        twilio.verify(0, fromOldestDay);
     }
 
     @Test

@@ -302,8 +302,10 @@ class RecordingJoinTest {
                 .body("calls[4].recording_sids", empty())
                 .body("calls[5].recording_sids", contains(R6B, R6A));
 
-        // The account list with its retries, then every call on its own (C5 with its retries too).
-        twilio.verify(4, getRequestedFor(urlPathEqualTo(RECORDINGS)));
+        // The account list with its retries, twice: read beside the calls page (the default page of 50 on an
+        // idle account), then from the oldest call's day; then every call on its own (C5 with its retries too).
+        twilio.verify(4, getRequestedFor(urlPathEqualTo(RECORDINGS)).withQueryParam("DateCreated>", absent()));
+        twilio.verify(4, getRequestedFor(urlPathEqualTo(RECORDINGS)).withQueryParam("DateCreated>", WireMock.equalTo("2024-05-02")));
         twilio.verify(4, getRequestedFor(urlPathEqualTo(perCallPath(C5))));
         for (String call : List.of(C1, C2, C3, C4, C6)) {
             twilio.verify(1, getRequestedFor(urlPathEqualTo(perCallPath(call))));

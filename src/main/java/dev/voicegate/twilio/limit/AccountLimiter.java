@@ -123,6 +123,21 @@ public class AccountLimiter {
         }
     }
 
+    /**
+     * Whether this account has room to spare now: fewer than half of its slots are held (so no request waits for
+     * one). An action may then spend a request ahead of need (a speculative read) without taking a slot that
+     * another action's request would have waited for.
+     */
+    public boolean hasRoom(String accountSid) {
+        AccountSlots account = accounts.get(accountSid.toLowerCase(Locale.ROOT));
+        if (account == null) {
+            return true;
+        }
+        synchronized (account) {
+            return 2 * account.inFlight < maxConcurrent;
+        }
+    }
+
     /** Requests of every account but these (lower-case SIDs) holding a slot now. */
     int inFlightExcept(Set<String> accountSids) {
         int sum = 0;

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -102,6 +103,32 @@ class AccountLimiterTest {
             assertTrue(limiter.inFlight(ACCOUNT) <= 3);
         }
         assertEquals(0, limiter.busyAccounts(), "an idle account is forgotten");
+    }
+
+    @Test
+    void anAccountHasRoomWhileLessThanHalfItsSlotsAreHeld() {
+        AccountLimiter limiter = new AccountLimiter(4, 10, LONG, LONG);
+        List<Request> requests = requests(5);
+        assertTrue(limiter.hasRoom(ACCOUNT), "an account with nothing in flight");
+
+        submit(limiter, ACCOUNT, requests.get(0));
+        assertTrue(limiter.hasRoom(ACCOUNT.toUpperCase(Locale.ROOT)), "1 of 4 held, whatever the SID's case");
+        submit(limiter, ACCOUNT, requests.get(1));
+        assertFalse(limiter.hasRoom(ACCOUNT), "2 of 4 held: half");
+        assertTrue(limiter.hasRoom("AC" + "f".repeat(32)), "another account");
+
+        requests.get(1).complete();
+        assertTrue(limiter.hasRoom(ACCOUNT));
+        requests.subList(2, 5).forEach(r -> submit(limiter, ACCOUNT, r));
+        requests.get(0).complete();
+        requests.get(2).complete();
+        assertEquals(2, limiter.inFlight(ACCOUNT));
+        assertEquals(0, limiter.queued(ACCOUNT));
+        assertFalse(limiter.hasRoom(ACCOUNT), "2 of 4 held again, once the queue drained");
+        requests.get(3).complete();
+        assertTrue(limiter.hasRoom(ACCOUNT), "1 of 4 held");
+        requests.get(4).complete();
+        assertEquals(0, limiter.busyAccounts());
     }
 
     @Test
