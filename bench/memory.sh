@@ -7,6 +7,7 @@
 # MEMORY_VARIANTS: flag sets separated by '|' (default: SERVICE_JAVA_OPTS, or bench/run.sh's default).
 # MEMORY_NMT=1 adds -XX:NativeMemoryTracking=summary and prints, per service, jcmd's VM.native_memory summary,
 # the top of GC.class_histogram and the thread count (to stderr). BENCH_SKIP_BUILD=1 uses target/quarkus-app.
+# SERVICE_JAVA and SERVICE_APP: the JVM and the application directory, as in bench/run.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,10 +19,13 @@ KEY=bench-service-key
 # shellcheck source=bench/common.sh
 source bench/common.sh
 
-if [ "${BENCH_SKIP_BUILD:-0}" != 1 ] || [ ! -f target/quarkus-app/quarkus-run.jar ]; then
+SERVICE_JAVA="${SERVICE_JAVA:-java}"
+if [ -z "${SERVICE_APP:-}" ] && { [ "${BENCH_SKIP_BUILD:-0}" != 1 ] || [ ! -f target/quarkus-app/quarkus-run.jar ]; }; then
     echo "building the jar…" >&2
     ./mvnw -B -q package -DskipTests >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log" >&2; exit 1; }
 fi
+SERVICE_APP="$(cd "${SERVICE_APP:-target/quarkus-app}" && pwd)"
+JCMD="$(dirname "$(command -v "$SERVICE_JAVA")")/jcmd"
 
 # As in bench/run.sh: the services on the first core (they take turns), the stand-in and the driver on the others.
 pin_cores
@@ -38,11 +42,11 @@ NMT=()
 for i in "${!VARIANTS[@]}"; do
     port="$(free_port)"
     # shellcheck disable=SC2086
-    TWILIO_BASE_URL="http://127.0.0.1:$STANDIN_PORT" TWILIO_ACCOUNT_SID="$ACCOUNT" TWILIO_AUTH_TOKEN=bench-token \
-        SERVICE_API_KEYS="$KEY" QUARKUS_HTTP_PORT="$port" QUARKUS_HTTP_HOST=127.0.0.1 \
+    (cd "$SERVICE_APP" && TWILIO_BASE_URL="http://127.0.0.1:$STANDIN_PORT" TWILIO_ACCOUNT_SID="$ACCOUNT" \
+        TWILIO_AUTH_TOKEN=bench-token SERVICE_API_KEYS="$KEY" QUARKUS_HTTP_PORT="$port" QUARKUS_HTTP_HOST=127.0.0.1 \
         TWILIO_MAX_CONCURRENT_PER_ACCOUNT="${TWILIO_MAX_CONCURRENT_PER_ACCOUNT:-512}" \
-        MALLOC_ARENA_MAX="${SERVICE_MALLOC_ARENA_MAX:-2}" "${SERVICE_PIN[@]}" java ${VARIANTS[$i]} "${NMT[@]}" \
-        -jar target/quarkus-app/quarkus-run.jar >"$WORK/service-$i.log" 2>&1 &
+        MALLOC_ARENA_MAX="${SERVICE_MALLOC_ARENA_MAX:-2}" exec "${SERVICE_PIN[@]}" "$SERVICE_JAVA" ${VARIANTS[$i]} \
+        "${NMT[@]}" -jar quarkus-run.jar) >"$WORK/service-$i.log" 2>&1 &
     PIDS+=("$!")
     SERVICE_PIDS+=("$!")
     TARGETS+=("http://127.0.0.1:$port" "$!")
@@ -59,8 +63,8 @@ if [ "${#NMT[@]}" -gt 0 ]; then
         pid="${SERVICE_PIDS[$i]}"
         echo "=== service $i: ${VARIANTS[$i]}" >&2
         grep -E 'VmRSS|VmHWM|Threads' "/proc/$pid/status" >&2
-        jcmd "$pid" VM.native_memory summary | grep -E '^(Total|-)' >&2 || true
-        jcmd "$pid" GC.class_histogram | head -18 >&2 || true
+        "$JCMD" "$pid" VM.native_memory summary | grep -E '^(Total|-)' >&2 || true
+        "$JCMD" "$pid" GC.class_histogram | head -18 >&2 || true
     done
 fi
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)" >&2

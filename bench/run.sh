@@ -7,7 +7,10 @@
 # BENCH_QUICK=1 runs a few iterations of each phase (CI checks the benchmark that way); BENCH_SKIP_BUILD=1 uses
 # the jar already in target/quarkus-app. Exits non-zero when list_calls' recording SIDs differ from per-call lookups.
 # The service also has a named key with a policy (the policy rows); with redis-server on the PATH, a second service
-# counts that key's quotas in a Redis of its own.
+# counts that key's quotas in a Redis of its own. SERVICE_JAVA (default java) runs the service and SERVICE_APP
+# (default target/quarkus-app, built here) is its directory: it starts there with -jar quarkus-run.jar, as the
+# images start it, so an aot-jar trained by src/main/docker/aot-train.sh on JDK 25 can be measured with its cache:
+#   SERVICE_JAVA=<jdk 25>/bin/java SERVICE_APP=<dir> SERVICE_JAVA_OPTS="-XX:AOTCache=app.aot <the flags>" bash bench/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,10 +27,12 @@ POLICY=(-Dvoicegate.access.keys.guarded.secret-sha256="$(printf %s "$GUARDED_KEY
 # shellcheck source=bench/common.sh
 source bench/common.sh
 
-if [ "${BENCH_SKIP_BUILD:-0}" != 1 ] || [ ! -f target/quarkus-app/quarkus-run.jar ]; then
+SERVICE_JAVA="${SERVICE_JAVA:-java}"
+if [ -z "${SERVICE_APP:-}" ] && { [ "${BENCH_SKIP_BUILD:-0}" != 1 ] || [ ! -f target/quarkus-app/quarkus-run.jar ]; }; then
     echo "building the jar…" >&2
     ./mvnw -B -q package -DskipTests >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log" >&2; exit 1; }
 fi
+SERVICE_APP="$(cd "${SERVICE_APP:-target/quarkus-app}" && pwd)"
 
 # With 2 cores or more the service gets a core of its own (1 CPU is its pod's limit in the Kubernetes manifest) and
 # the stand-in and the driver the others, so make_call's throughput is the service's and not the load generator's;
@@ -53,9 +58,10 @@ wait_for "http://127.0.0.1:$STANDIN_PORT/__stats" 60
 
 SERVICE_PORT="$(free_port)"
 # shellcheck disable=SC2086
-TWILIO_BASE_URL="http://127.0.0.1:$STANDIN_PORT" TWILIO_ACCOUNT_SID="$ACCOUNT" TWILIO_AUTH_TOKEN=bench-token \
-    SERVICE_API_KEYS="$KEY" QUARKUS_HTTP_PORT="$SERVICE_PORT" QUARKUS_HTTP_HOST=127.0.0.1 \
-    MALLOC_ARENA_MAX="${SERVICE_MALLOC_ARENA_MAX:-2}" "${SERVICE_PIN[@]}" java $SERVICE_JAVA_OPTS "${POLICY[@]}" -jar target/quarkus-app/quarkus-run.jar >"$WORK/service.log" 2>&1 &
+(cd "$SERVICE_APP" && TWILIO_BASE_URL="http://127.0.0.1:$STANDIN_PORT" TWILIO_ACCOUNT_SID="$ACCOUNT" \
+    TWILIO_AUTH_TOKEN=bench-token SERVICE_API_KEYS="$KEY" QUARKUS_HTTP_PORT="$SERVICE_PORT" QUARKUS_HTTP_HOST=127.0.0.1 \
+    MALLOC_ARENA_MAX="${SERVICE_MALLOC_ARENA_MAX:-2}" exec "${SERVICE_PIN[@]}" "$SERVICE_JAVA" $SERVICE_JAVA_OPTS \
+    "${POLICY[@]}" -jar quarkus-run.jar) >"$WORK/service.log" 2>&1 &
 SERVICE_PID=$!
 PIDS+=("$SERVICE_PID")
 wait_for "http://127.0.0.1:$SERVICE_PORT/q/health/ready" 60
@@ -71,11 +77,11 @@ if command -v redis-server >/dev/null 2>&1; then
     PIDS+=("$!")
     REDIS_SERVICE_PORT="$(free_port)"
     # shellcheck disable=SC2086
-    TWILIO_BASE_URL="http://127.0.0.1:$STANDIN_PORT" TWILIO_ACCOUNT_SID="$ACCOUNT" TWILIO_AUTH_TOKEN=bench-token \
-        SERVICE_API_KEYS="$KEY" QUARKUS_HTTP_PORT="$REDIS_SERVICE_PORT" QUARKUS_HTTP_HOST=127.0.0.1 \
-        REDIS_URL="redis://127.0.0.1:$REDIS_PORT" TWILIO_SHARED_BUDGET=false \
-        MALLOC_ARENA_MAX="${SERVICE_MALLOC_ARENA_MAX:-2}" "${SERVICE_PIN[@]}" java $SERVICE_JAVA_OPTS "${POLICY[@]}" -jar target/quarkus-app/quarkus-run.jar \
-        >"$WORK/service-redis.log" 2>&1 &
+    (cd "$SERVICE_APP" && TWILIO_BASE_URL="http://127.0.0.1:$STANDIN_PORT" TWILIO_ACCOUNT_SID="$ACCOUNT" \
+        TWILIO_AUTH_TOKEN=bench-token SERVICE_API_KEYS="$KEY" QUARKUS_HTTP_PORT="$REDIS_SERVICE_PORT" \
+        QUARKUS_HTTP_HOST=127.0.0.1 REDIS_URL="redis://127.0.0.1:$REDIS_PORT" TWILIO_SHARED_BUDGET=false \
+        MALLOC_ARENA_MAX="${SERVICE_MALLOC_ARENA_MAX:-2}" exec "${SERVICE_PIN[@]}" "$SERVICE_JAVA" $SERVICE_JAVA_OPTS \
+        "${POLICY[@]}" -jar quarkus-run.jar) >"$WORK/service-redis.log" 2>&1 &
     PIDS+=("$!")
     wait_for "http://127.0.0.1:$REDIS_SERVICE_PORT/q/health/ready" 60
     REDIS_SERVICE="http://127.0.0.1:$REDIS_SERVICE_PORT"
@@ -90,7 +96,8 @@ echo "running (about 7 minutes; BENCH_QUICK=1: about a minute)…" >&2
 # The last row: RSS under 256 concurrent list_calls of page 50, on a service of its own with the same flags
 # (bench/memory.sh; docs/performance.md, "Memory").
 echo "RSS under 256 concurrent list_calls (bench/memory.sh, about a minute)…" >&2
-BENCH_SKIP_BUILD=1 SERVICE_JAVA_OPTS="$SERVICE_JAVA_OPTS" MEMORY_VARIANTS="" bash bench/memory.sh
+BENCH_SKIP_BUILD=1 SERVICE_JAVA_OPTS="$SERVICE_JAVA_OPTS" SERVICE_JAVA="$SERVICE_JAVA" SERVICE_APP="$SERVICE_APP" \
+    MEMORY_VARIANTS="" bash bench/memory.sh
 echo >&2
-echo "$CPUS cores${ALL_CPUS:+ (service pinned to core ${CORES[0]})}, $(java -version 2>&1 | head -1)," \
-    "service JVM flags: $SERVICE_JAVA_OPTS" >&2
+echo "$CPUS cores${ALL_CPUS:+ (service pinned to core ${CORES[0]})}, $("$SERVICE_JAVA" -version 2>&1 | head -1)," \
+    "service JVM flags: $SERVICE_JAVA_OPTS, in $SERVICE_APP" >&2
