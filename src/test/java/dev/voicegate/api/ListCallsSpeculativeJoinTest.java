@@ -51,11 +51,12 @@ import io.restassured.response.ValidatableResponse;
 import io.smallrye.mutiny.subscription.Cancellable;
 
 /**
- * list_calls of the latest calls, 100 or more (or more than 32 while the account has room): the recordings join's first page ({@code GET /Recordings.json}, no
- * date filter, newest first) is read beside the calls page, and exactly these requests reach Twilio: when that page
- * settles every parent leg, when it does not reach back far enough (followed by its own cursor), when it holds more
- * recordings than a small page's calls budget allows, when it fails (the join then starts from the oldest call's
- * day, as without it), and when the calls page fails or the action is cancelled (no slot is left held).
+ * list_calls of the latest calls, 100 or more (or more than 32 while the account has room): the recordings join's first
+ * page ({@code GET /Recordings.json}, no date filter, newest first) is read beside the calls page, and exactly these
+ * requests reach Twilio: when that page settles every parent leg, when it does not reach back far enough (followed by
+ * its own cursor), when it holds more recordings than a small page's calls budget allows, when it fails (the join then
+ * starts from the oldest call's day, as without it), and when the calls page fails or the action is cancelled (no slot
+ * is left held).
  */
 @QuarkusTest
 class ListCallsSpeculativeJoinTest extends ListCallsSuite {

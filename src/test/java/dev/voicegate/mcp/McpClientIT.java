@@ -175,9 +175,9 @@ class McpClientIT {
         // One calls page and one recordings lookup per call; besides them, the list_calls that found the account
         // with room (fewer than half of its slots held) also read its recordings list beside the calls page
         // (unanswered here): how many did depends on timing, never more than one each.
-        long callsPages = served.stream().filter(e -> e.getRequest().getUrl().startsWith(ACCOUNT + "/Calls.json")).count();
-        long lookups = served.stream().filter(e -> e.getRequest().getUrl().matches(ACCOUNT + "/Calls/CA[0-9a-f]{32}/Recordings\\.json.*")).count();
-        long besideTheCallsPage = served.stream().filter(e -> e.getRequest().getUrl().startsWith(ACCOUNT + "/Recordings.json?")).count();
+        long callsPages = requestsTo(served, ACCOUNT + "/Calls\\.json\\?.*");
+        long lookups = requestsTo(served, ACCOUNT + "/Calls/CA[0-9a-f]{32}/Recordings\\.json.*");
+        long besideTheCallsPage = requestsTo(served, ACCOUNT + "/Recordings\\.json\\?.*");
         assertEquals(CONCURRENT, callsPages);
         assertEquals(CONCURRENT, lookups);
         assertTrue(besideTheCallsPage <= CONCURRENT, "at most one account recordings read per list_calls");
@@ -202,6 +202,11 @@ class McpClientIT {
                 "dev.langchain4j", "com.squareup", "org.jetbrains.kotlin")) {
             assertTrue(jars.stream().noneMatch(jar -> jar.startsWith(foreign)), foreign + " in " + jars);
         }
+    }
+
+    /** The requests whose URL (path and query) matches {@code urlRegex}. */
+    static long requestsTo(List<ServeEvent> served, String urlRegex) {
+        return served.stream().filter(event -> event.getRequest().getUrl().matches(urlRegex)).count();
     }
 
     /** The most Twilio requests in flight at once, from WireMock's timings. */
