@@ -37,9 +37,11 @@ import io.smallrye.mutiny.Uni;
  * 2 × c joinable calls, or when its first page was read beside the calls page ({@link #speculates}). Up to 2 × c,
  * per call needs at most two rounds of lookups, about what the join needs, and stays exact whatever the account's
  * recording volume. The join reads at most ceil(joinable / c) pages (at least the one already read), the number of
- * rounds per call would need; calls it has not settled by then, or when a page fails, are then looked up per call
- * (c at once). So the join never makes more list requests than per call would make rounds, and a window holding
- * far more recordings than calls costs at most that many requests more than per call alone.
+ * rounds per call would need, and for up to 2 × c calls only the page read beside the calls page: a second page
+ * would come after it, where per call's first round already goes. Calls it has not settled by then, or when a page
+ * fails, are then looked up per call (c at once). So the join never makes more list requests than per call would
+ * make rounds, never takes more rounds than per call alone, and a window holding far more recordings than calls
+ * costs at most that many requests more than per call alone.
  * <p>
  * The lookups beside the join (child legs: a recording's {@code call_sid} is the parent leg) cannot start before
  * the calls page, and they are what the answer waits for: they take as many slots as the account's bound
@@ -58,9 +60,9 @@ public class RecordingFanOut {
 
     /**
      * The smallest page of latest calls whose recordings join always starts beside the calls page. A smaller page
-     * that still joins (more than 2 × c calls; the default page of 50) starts it there only while the account has
-     * room ({@link AccountLimiter#hasRoom}): under load, its two first requests per list_calls would let more
-     * list_calls through the slots than the service's core can serve, and the door sheds by slots, not by CPU
+     * (the default page of 50, or "the latest 10") starts it there only while the account has room
+     * ({@link AccountLimiter#hasRoom}): under load, its two first requests per list_calls would let more list_calls
+     * through the slots than the service's core can serve, and the door sheds by slots, not by CPU
      * (docs/performance.md, how list_calls gets there).
      */
     static final int SPECULATE_FROM_PAGE_SIZE = 100;
@@ -113,11 +115,10 @@ public class RecordingFanOut {
     /**
      * Whether a list_calls of the latest calls (no cursor, no start-time filter: the page starts at the newest call)
      * of this page size reads the recordings list's first page beside its calls page ({@link #head}): from
-     * {@value #SPECULATE_FROM_PAGE_SIZE} calls always, and from 2 × c + 1 while the account has room.
+     * {@value #SPECULATE_FROM_PAGE_SIZE} calls always, and smaller pages while the account has room.
      */
     public boolean speculates(int pageSize, String accountSid) {
-        return joinEnabled && pageSize > 2 * concurrency
-                && (pageSize >= SPECULATE_FROM_PAGE_SIZE || hasRoom.test(accountSid));
+        return joinEnabled && (pageSize >= SPECULATE_FROM_PAGE_SIZE || hasRoom.test(accountSid));
     }
 
     /** The recordings list's first page for a page of {@code pageSize} calls, read before they are known. */
@@ -140,7 +141,7 @@ public class RecordingFanOut {
         Set<String> withoutRecordings = ChildLegs.withoutRecordings(head, calls);
         List<TwilioCall> others = calls.stream()
                 .filter(call -> !RecordingJoin.joinable(call) && !withoutRecordings.contains(call.sid())).toList();
-        int maxPages = Math.max(1, (joinable.size() + concurrency - 1) / concurrency);
+        int maxPages = joinable.size() > 2 * concurrency ? (joinable.size() + concurrency - 1) / concurrency : 1;
         return Uni.combine().all()
                 .unis(join.join(credentials, joinable, maxPages, head),
                         perCall(credentials, others, evenly(others.size(), besideJoin)))

@@ -51,12 +51,12 @@ import io.restassured.response.ValidatableResponse;
 import io.smallrye.mutiny.subscription.Cancellable;
 
 /**
- * list_calls of the latest calls, 100 or more (or more than 32 while the account has room): the recordings join's first
- * page ({@code GET /Recordings.json}, no date filter, newest first) is read beside the calls page, and exactly these
- * requests reach Twilio: when that page settles every parent leg, when it does not reach back far enough (followed by
- * its own cursor), when it holds more recordings than a small page's calls budget allows, when it fails (the join then
- * starts from the oldest call's day, as without it), and when the calls page fails or the action is cancelled (no slot
- * is left held).
+ * list_calls of the latest calls, 100 or more (or any smaller page while the account has room): the recordings join's
+ * first page ({@code GET /Recordings.json}, no date filter, newest first) is read beside the calls page, and exactly
+ * these requests reach Twilio: when that page settles every parent leg, when it does not reach back far enough
+ * (followed by its own cursor, or for a page of up to 32 calls, by per-call lookups), when it holds more recordings
+ * than a small page's calls budget allows, when it fails (the join then starts from the oldest call's day, as without
+ * it), and when the calls page fails or the action is cancelled (no slot is left held).
  */
 @QuarkusTest
 class ListCallsSpeculativeJoinTest extends ListCallsSuite {
@@ -290,21 +290,100 @@ class ListCallsSpeculativeJoinTest extends ListCallsSuite {
         twilio.stubFor(get(urlPathEqualTo(RECORDINGS)).willReturn(json(recordingsPage(pageRecordings(), "PA1"))));
         stubChildLists();
 
-        // A cursor, a start-time filter, no recordings, and a page of 32 (2 x the lookup concurrency: one that
-        // would not need a join; the stub answers all 40 parent legs, so it joins): the join (if any) starts from
-        // the oldest call's day, after the calls page. No call here has a start time, so the filtered page is empty;
-        // without recordings only the calls page is sent.
+        // A cursor, a start-time filter, no recordings: the join (if any) starts from the oldest call's day, after
+        // the calls page. No call here has a start time, so the filtered page is empty; without recordings only the
+        // calls page is sent.
         action(body(",\"page_size\":100,\"page_token\":\"" + token("1", "PA" + "1".repeat(32)) + "\""))
                 .statusCode(200).body("success", equalTo(true));
         action(body(",\"page_size\":100,\"start_time_after\":\"2024-05-03\"")).statusCode(200)
                 .body("success", equalTo(true));
         action(body(",\"page_size\":100,\"include_recordings\":false")).statusCode(200)
                 .body("success", equalTo(true));
-        latest(32).body("success", equalTo(true));
 
-        twilio.verify(4, getRequestedFor(urlPathEqualTo(CALLS)));
+        twilio.verify(3, getRequestedFor(urlPathEqualTo(CALLS)));
         twilio.verify(0, getRequestedFor(urlPathEqualTo(RECORDINGS)).withQueryParam("DateCreated>", absent()));
-        twilio.verify(2, getRequestedFor(urlPathEqualTo(RECORDINGS)).withQueryParam("DateCreated>", WireMock.equalTo("2024-05-03")));
+        twilio.verify(1, getRequestedFor(urlPathEqualTo(RECORDINGS)).withQueryParam("DateCreated>", WireMock.equalTo("2024-05-03")));
+    }
+
+    /** Parents 1 to n: "the latest n calls", all parent legs. */
+    static List<String> latestParents(int n) {
+        return IntStream.rangeClosed(1, n).mapToObj(i -> leg(parent(i), null, at(i, 0))).toList();
+    }
+
+    static List<String> latestTen() {
+        return latestParents(10);
+    }
+
+    void assertLatestTen(ValidatableResponse response) {
+        assertLatestParents(10, response);
+    }
+
+    void assertLatestParents(int n, ValidatableResponse response) {
+        assertEquals(IntStream.rangeClosed(1, n).mapToObj(ListCallsSpeculativeJoinTest::parent).toList(),
+                response.extract().jsonPath().getList("calls.call_sid"));
+        assertEquals(IntStream.rangeClosed(1, n).mapToObj(i -> List.of(sid("RE", i + 1))).toList(),
+                response.extract().jsonPath().getList("calls.recording_sids"));
+    }
+
+    @Test
+    void aSmallPageIsSettledByTheFirstRecordingsPageReadBesideIt() {
+        stubCalls(latestTen(), 0);
+        twilio.stubFor(get(urlPathEqualTo(RECORDINGS)).willReturn(json(recordingsPage(pageRecordings(), "PA1"))));
+
+        assertLatestTen(validOutput(latest(10).body("success", equalTo(true)).body("error", nullValue())));
+
+        // One round trip: the calls page and the first recordings page (sized for 10 calls, at least 50), which
+        // reaches back past the oldest call. No per-call lookup, no second page.
+        twilio.verify(1, getRequestedFor(urlPathEqualTo(CALLS)));
+        twilio.verify(1, getRequestedFor(urlPathEqualTo(RECORDINGS)).withQueryParam("DateCreated>", absent())
+                .withQueryParam("PageToken", absent()).withQueryParam("PageSize", WireMock.equalTo("50")));
+        assertEquals(0, served(ANY_CALL_RECORDINGS).size());
+        assertEquals(2, twilio.getAllServeEvents().size());
+    }
+
+    @Test
+    void aSmallPageLooksUpWhatTheFirstRecordingsPageLeavesOnePerCallWithoutASecondPage() {
+        // 20 calls (up to 2 x the lookup concurrency of 16: a page that would not join without the first page).
+        stubCalls(latestParents(20), 0);
+        // The first page holds parents 0 to 4's recordings and goes on: it settles parents 1 to 3 (created after
+        // its oldest recording, parent 4's at 09:56:30); parents 4 to 20 are looked up one by one, and its next
+        // page, which would come after it, where those lookups already go, is not read.
+        List<String> newest = IntStream.rangeClosed(0, 4).mapToObj(ListCallsSpeculativeJoinTest::parentRecording).toList();
+        twilio.stubFor(get(urlPathEqualTo(RECORDINGS)).willReturn(json(recordingsPage(newest, "PA1"))));
+        for (int i = 4; i <= 20; i++) {
+            twilio.stubFor(get(urlPathEqualTo(recordingsPath(parent(i))))
+                    .willReturn(json(ListCallsSuite.recordingsPage(parent(i), sid("RE", i + 1)))));
+        }
+
+        assertLatestParents(20, validOutput(latest(20).body("success", equalTo(true)).body("error", nullValue())));
+
+        twilio.verify(1, getRequestedFor(urlPathEqualTo(RECORDINGS)));
+        assertEquals(IntStream.rangeClosed(4, 20).mapToObj(i -> recordingsPath(parent(i))).sorted().toList(),
+                served(ANY_CALL_RECORDINGS).stream().map(event -> event.getRequest().getUrl().replaceFirst("\\?.*", ""))
+                        .sorted().toList());
+        assertEquals(19, twilio.getAllServeEvents().size());
+    }
+
+    @Test
+    void aSmallPageOfABusyAccountIsLookedUpPerCallAsBefore() {
+        stubCalls(latestTen(), 0);
+        twilio.stubFor(get(urlPathEqualTo(RECORDINGS)).willReturn(json(recordingsPage(pageRecordings(), null))));
+        for (int i = 1; i <= 10; i++) {
+            twilio.stubFor(get(urlPathEqualTo(recordingsPath(parent(i))))
+                    .willReturn(json(ListCallsSuite.recordingsPage(parent(i), sid("RE", i + 1)))));
+        }
+        List<AccountLimiter.Lease> held = IntStream.range(0, 16)
+                .mapToObj(n -> limiter.acquire(TestAccounts.ACCOUNT_SID, Turn.FOLLOW_UP)
+                        .await().atMost(Duration.ofSeconds(5)))
+                .toList();
+        try {
+            assertLatestTen(validOutput(latest(10).body("success", equalTo(true)).body("error", nullValue())));
+        } finally {
+            held.forEach(AccountLimiter.Lease::release);
+        }
+
+        twilio.verify(0, getRequestedFor(urlPathEqualTo(RECORDINGS)));
+        assertEquals(10, served(ANY_CALL_RECORDINGS).size());
     }
 
     @Test
