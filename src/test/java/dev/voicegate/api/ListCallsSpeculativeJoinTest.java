@@ -155,6 +155,27 @@ class ListCallsSpeculativeJoinTest extends ListCallsSuite {
         }
     }
 
+    /** Parents {@code from} to {@code to}'s own lists: each its recording. */
+    void stubParentLists(int from, int to) {
+        for (int i = from; i <= to; i++) {
+            twilio.stubFor(get(urlPathEqualTo(recordingsPath(parent(i))))
+                    .willReturn(json(ListCallsSuite.recordingsPage(parent(i), sid("RE", i + 1)))));
+        }
+    }
+
+    /** Runs {@code list} while half of the account's 32 slots are held by other requests: the account has no room. */
+    void withHalfTheSlotsHeld(Runnable list) {
+        List<AccountLimiter.Lease> held = IntStream.range(0, 16)
+                .mapToObj(n -> limiter.acquire(TestAccounts.ACCOUNT_SID, Turn.FOLLOW_UP)
+                        .await().atMost(Duration.ofSeconds(5)))
+                .toList();
+        try {
+            list.run();
+        } finally {
+            held.forEach(AccountLimiter.Lease::release);
+        }
+    }
+
     /** The first page of the account list as the speculative read asks for it: no date filter, no cursor. */
     static RequestPatternBuilder firstRecordingsPage() {
         return getRequestedFor(urlPathEqualTo(RECORDINGS))
@@ -350,10 +371,7 @@ class ListCallsSpeculativeJoinTest extends ListCallsSuite {
         // page, which would come after it, where those lookups already go, is not read.
         List<String> newest = IntStream.rangeClosed(0, 4).mapToObj(ListCallsSpeculativeJoinTest::parentRecording).toList();
         twilio.stubFor(get(urlPathEqualTo(RECORDINGS)).willReturn(json(recordingsPage(newest, "PA1"))));
-        for (int i = 4; i <= 20; i++) {
-            twilio.stubFor(get(urlPathEqualTo(recordingsPath(parent(i))))
-                    .willReturn(json(ListCallsSuite.recordingsPage(parent(i), sid("RE", i + 1)))));
-        }
+        stubParentLists(4, 20);
 
         assertLatestParents(20, validOutput(latest(20).body("success", equalTo(true)).body("error", nullValue())));
 
@@ -368,19 +386,9 @@ class ListCallsSpeculativeJoinTest extends ListCallsSuite {
     void aSmallPageOfABusyAccountIsLookedUpPerCallAsBefore() {
         stubCalls(latestTen(), 0);
         twilio.stubFor(get(urlPathEqualTo(RECORDINGS)).willReturn(json(recordingsPage(pageRecordings(), null))));
-        for (int i = 1; i <= 10; i++) {
-            twilio.stubFor(get(urlPathEqualTo(recordingsPath(parent(i))))
-                    .willReturn(json(ListCallsSuite.recordingsPage(parent(i), sid("RE", i + 1)))));
-        }
-        List<AccountLimiter.Lease> held = IntStream.range(0, 16)
-                .mapToObj(n -> limiter.acquire(TestAccounts.ACCOUNT_SID, Turn.FOLLOW_UP)
-                        .await().atMost(Duration.ofSeconds(5)))
-                .toList();
-        try {
-            assertLatestTen(validOutput(latest(10).body("success", equalTo(true)).body("error", nullValue())));
-        } finally {
-            held.forEach(AccountLimiter.Lease::release);
-        }
+        stubParentLists(1, 10);
+        withHalfTheSlotsHeld(
+                () -> assertLatestTen(validOutput(latest(10).body("success", equalTo(true)).body("error", nullValue()))));
 
         twilio.verify(0, getRequestedFor(urlPathEqualTo(RECORDINGS)));
         assertEquals(10, served(ANY_CALL_RECORDINGS).size());
@@ -397,15 +405,8 @@ class ListCallsSpeculativeJoinTest extends ListCallsSuite {
                 .withQueryParam("DateCreated>", WireMock.equalTo("2024-05-03"));
 
         // Half of the account's 32 slots held by other requests: no room, so the join starts after the calls page.
-        List<AccountLimiter.Lease> held = IntStream.range(0, 16)
-                .mapToObj(n -> limiter.acquire(TestAccounts.ACCOUNT_SID, Turn.FOLLOW_UP)
-                        .await().atMost(Duration.ofSeconds(5)))
-                .toList();
-        try {
-            assertAllRecordingSids(validOutput(latest(50).body("success", equalTo(true)).body("error", nullValue())));
-        } finally {
-            held.forEach(AccountLimiter.Lease::release);
-        }
+        withHalfTheSlotsHeld(
+                () -> assertAllRecordingSids(validOutput(latest(50).body("success", equalTo(true)).body("error", nullValue()))));
         twilio.verify(0, head);
         twilio.verify(1, fromOldestDay);
 
