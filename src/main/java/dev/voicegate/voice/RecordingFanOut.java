@@ -141,16 +141,36 @@ public class RecordingFanOut {
         Set<String> withoutRecordings = ChildLegs.withoutRecordings(head, calls);
         List<TwilioCall> others = calls.stream()
                 .filter(call -> !RecordingJoin.joinable(call) && !withoutRecordings.contains(call.sid())).toList();
-        int maxPages = joinable.size() > 2 * concurrency ? (joinable.size() + concurrency - 1) / concurrency : 1;
+        if (joinable.size() <= 2 * concurrency) {
+            return join.join(credentials, joinable, 1, head)
+                    .flatMap(joined -> besideChildLegs(credentials, calls, joined, withoutRecordings, others));
+        }
+        int maxPages = (joinable.size() + concurrency - 1) / concurrency;
         return Uni.combine().all()
                 .unis(join.join(credentials, joinable, maxPages, head),
                         perCall(credentials, others, evenly(others.size(), besideJoin)))
-                .withUni((joined, otherLookups) -> {
-                    List<TwilioCall> unsettled = joinable.stream()
-                            .filter(call -> !joined.complete().contains(call.sid())).toList();
-                    return perCall(credentials, unsettled, concurrency)
-                            .map(late -> inCallOrder(calls, joined, withoutRecordings, otherLookups, late));
-                });
+                .withUni((joined, otherLookups) -> perCall(credentials, unsettled(calls, joined), concurrency)
+                        .map(late -> inCallOrder(calls, joined, withoutRecordings, otherLookups, late)));
+    }
+
+    /**
+     * A page of up to 2 × c parent legs, joined with the one page read beside the calls page (the join reads no
+     * other): what that page leaves is looked up beside the child legs, not after them, so such a page takes no more
+     * rounds than per call alone. Together they stay within the account's bound.
+     */
+    private Uni<List<Lookup>> besideChildLegs(TwilioCredentials credentials, List<TwilioCall> calls,
+            RecordingJoin.Result joined, Set<String> withoutRecordings, List<TwilioCall> others) {
+        List<TwilioCall> unsettled = unsettled(calls, joined);
+        int othersAtOnce = Math.max(1, besideJoin + 1 - Math.min(unsettled.size(), concurrency));
+        return Uni.combine().all()
+                .unis(perCall(credentials, others, evenly(others.size(), othersAtOnce)),
+                        perCall(credentials, unsettled, concurrency))
+                .with((otherLookups, late) -> inCallOrder(calls, joined, withoutRecordings, otherLookups, late));
+    }
+
+    /** The joinable calls the join did not settle, in the calls' order. */
+    private static List<TwilioCall> unsettled(List<TwilioCall> calls, RecordingJoin.Result joined) {
+        return calls.stream().filter(call -> RecordingJoin.joinable(call) && !joined.complete().contains(call.sid())).toList();
     }
 
     /** Each call's lookup from where it was settled; {@code others} and {@code late} are in the calls' order. */

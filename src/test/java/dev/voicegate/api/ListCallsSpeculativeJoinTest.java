@@ -28,6 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import jakarta.inject.Inject;
 
@@ -157,10 +158,29 @@ class ListCallsSpeculativeJoinTest extends ListCallsSuite {
 
     /** Parents {@code from} to {@code to}'s own lists: each its recording. */
     void stubParentLists(int from, int to) {
+        stubParentLists(from, to, 0);
+    }
+
+    /** The same, each answered after {@code millis}. */
+    void stubParentLists(int from, int to, int millis) {
         for (int i = from; i <= to; i++) {
             twilio.stubFor(get(urlPathEqualTo(recordingsPath(parent(i))))
-                    .willReturn(json(ListCallsSuite.recordingsPage(parent(i), sid("RE", i + 1)))));
+                    .willReturn(json(ListCallsSuite.recordingsPage(parent(i), sid("RE", i + 1))).withFixedDelay(millis)));
         }
+    }
+
+    /** The most requests the service had in flight for the account while {@code list} ran, sampled each ms. */
+    int mostInFlightDuring(Runnable list) {
+        AtomicInteger most = new AtomicInteger();
+        ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+        sampler.scheduleAtFixedRate(() -> most.accumulateAndGet(limiter.inFlight(TestAccounts.ACCOUNT_SID), Math::max),
+                0, 1, TimeUnit.MILLISECONDS);
+        try {
+            list.run();
+        } finally {
+            sampler.shutdownNow();
+        }
+        return most.get();
     }
 
     /** Runs {@code list} while half of the account's 32 slots are held by other requests: the account has no room. */
@@ -383,6 +403,38 @@ class ListCallsSpeculativeJoinTest extends ListCallsSuite {
     }
 
     @Test
+    void aSmallPageLooksUpWhatTheFirstPageLeavesBesideItsChildLegsNotAfterThem() {
+        // A child leg of parent 1 (at 09:59:45) that the first page cannot rule out: a recording filed under
+        // parent 1 at 09:59:50, after it. The page settles parents 1 to 3 and leaves 4 to 10. Every lookup takes
+        // 300 ms: the child leg's and the 7 parents' are in flight together, in one round.
+        List<String> calls = new ArrayList<>(latestTen());
+        calls.add(0, leg(child(1), parent(1), at(1, 45)));
+        stubCalls(calls, 0);
+        String ofChild = recording(sid("RE", 0x200), parent(1), at(1, 50));
+        List<String> first = new ArrayList<>(List.of(parentRecording(0), ofChild));
+        IntStream.rangeClosed(1, 4).forEach(i -> first.add(parentRecording(i)));
+        twilio.stubFor(get(urlPathEqualTo(RECORDINGS)).willReturn(json(recordingsPage(first, "PA1"))));
+        twilio.stubFor(get(urlPathEqualTo(recordingsPath(child(1))))
+                .willReturn(json(ListCallsSuite.recordingsPage(parent(1), sid("RE", 0x200))).withFixedDelay(300)));
+        stubParentLists(4, 10, 300);
+
+        AtomicReference<ValidatableResponse> answer = new AtomicReference<>();
+        int most = mostInFlightDuring(
+                () -> answer.set(validOutput(latest(10).body("success", equalTo(true)).body("error", nullValue()))));
+        ValidatableResponse response = answer.get();
+
+        assertEquals(Stream.concat(Stream.of(child(1)), IntStream.rangeClosed(1, 10).mapToObj(ListCallsSpeculativeJoinTest::parent))
+                .toList(), response.extract().jsonPath().getList("calls.call_sid"));
+        List<List<String>> sids = response.extract().jsonPath().getList("calls.recording_sids");
+        assertEquals(List.of(sid("RE", 0x200)), sids.get(0), "the child leg, from its own list");
+        assertEquals(List.of(sid("RE", 0x200), sid("RE", 2)), sids.get(1), "parent 1, from the first page");
+        IntStream.rangeClosed(2, 10).forEach(i -> assertEquals(List.of(sid("RE", i + 1)), sids.get(i), "parent " + i));
+        assertEquals(8, served(ANY_CALL_RECORDINGS).size(), "the child leg and parents 4 to 10");
+        twilio.verify(1, getRequestedFor(urlPathEqualTo(RECORDINGS)));
+        assertEquals(8, most, "the 8 lookups in one round");
+    }
+
+    @Test
     void aSmallPageOfABusyAccountIsLookedUpPerCallAsBefore() {
         stubCalls(latestTen(), 0);
         twilio.stubFor(get(urlPathEqualTo(RECORDINGS)).willReturn(json(recordingsPage(pageRecordings(), null))));
@@ -432,19 +484,12 @@ class ListCallsSpeculativeJoinTest extends ListCallsSuite {
                     .willReturn(json(ListCallsSuite.recordingsPage(parent(0))).withFixedDelay(300)));
         }
 
-        // The service's own count of requests in flight (WireMock serves only a dozen at once), sampled each ms.
-        AtomicInteger most = new AtomicInteger();
-        ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
-        sampler.scheduleAtFixedRate(() -> most.accumulateAndGet(limiter.inFlight(TestAccounts.ACCOUNT_SID), Math::max),
-                0, 1, TimeUnit.MILLISECONDS);
-        try {
-            latest(100).body("success", equalTo(true)).body("error", nullValue()).body("total", equalTo(PARENTS + 52));
-        } finally {
-            sampler.shutdownNow();
-        }
+        // The service's own count of requests in flight (WireMock serves only a dozen at once).
+        int most = mostInFlightDuring(() -> latest(100).body("success", equalTo(true)).body("error", nullValue())
+                .body("total", equalTo(PARENTS + 52)));
 
         assertEquals(52, served(ANY_CALL_RECORDINGS).size(), "one lookup per child leg, none for a parent leg");
-        assertTrue(most.get() > 16 && most.get() <= 26, "two rounds of at most 26 lookups, saw " + most.get() + " at once");
+        assertTrue(most > 16 && most <= 26, "two rounds of at most 26 lookups, saw " + most + " at once");
     }
 
     /** Parents 0-39 with their recordings; a child leg of parents 0, 10, 20 and 35, each 45 s after its parent. */
